@@ -1,0 +1,25 @@
+// Test projects: operator unit tests (beside the sources) and cross-component integration suites (tests/).
+// Both run as native ESM (node --experimental-vm-modules) because @kubernetes/client-node 1.x is ESM-only.
+const tsTransform = {
+  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.base.json' }],
+};
+
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: tsTransform,
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  modulePathIgnorePatterns: ['<rootDir>/dist-pkg/', '<rootDir>/.tools/', '<rootDir>/firmware/'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'operator', testMatch: ['<rootDir>/operator/src/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};

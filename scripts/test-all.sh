@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every test of the project, in order of speed: static checks, unit tests, integration suites
+# (devcluster, kubectl, MQTT broker, browser), firmware host tests. Stops at the first red stage.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+stage() { printf '\n=== %s ===\n' "$1"; }
+
+stage "lint"
+npx eslint --max-warnings 0 .
+stage "typecheck"
+npm run -s typecheck
+stage "generated files are current"
+npm run -s check-generated
+stage "unit and integration tests (jest)"
+NODE_OPTIONS=--no-warnings=ExperimentalWarning node --experimental-vm-modules node_modules/jest/bin/jest.js --ci
+stage "firmware host tests (ctest)"
+bash scripts/firmware-host-test.sh

@@ -1,0 +1,3 @@
+const config = require('@rancher/shell/vue.config');
+
+module.exports = config(__dirname, { excludes: [] });
