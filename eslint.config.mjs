@@ -5,7 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/node_modules/**', '.tools/**', 'dist/**', 'dist-pkg/**', '**/dist/**', 'firmware/build*/**',
-      'test-output/**', 'pkg/**', 'babel.config.js', 'vue.config.js', 'jest.config.js', '.kubeflash/**',
+      'test-output/**', 'pkg/kubeflash/**', 'babel.config.js', 'vue.config.js', 'jest.config.js', '.kubeflash/**',
     ],
   },
   js.configs.recommended,

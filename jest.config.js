@@ -14,7 +14,11 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'operator', testMatch: ['<rootDir>/operator/src/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/operator/src/**/*.test.ts', '<rootDir>/pkg/esp/src/**/*.test.ts', '<rootDir>/pkg/flasher/src/**/*.test.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
