@@ -5,7 +5,7 @@ const tsTransform = {
 };
 
 const common = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/tests/jest-environment.cjs',
   extensionsToTreatAsEsm: ['.ts'],
   transform: tsTransform,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
@@ -13,6 +13,7 @@ const common = {
 };
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -23,7 +24,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
-      testTimeout: 60000,
     },
   ],
 };
