@@ -121,9 +121,10 @@ export class WorkQueue {
   private async runOne(key: string): Promise<void> {
     const started = performance.now();
     let error: unknown;
-    let result: Requeue | undefined | void;
+    let requeueAfterMs: number | undefined;
     try {
-      result = await this.reconcile(key);
+      const result = await this.reconcile(key);
+      requeueAfterMs = result ? result.requeueAfterMs : undefined;
     } catch (err) {
       error = err;
     }
@@ -137,7 +138,7 @@ export class WorkQueue {
       this.addAfter(key, delay);
     } else {
       this.failures.delete(key);
-      if (result && result.requeueAfterMs >= 0) this.addAfter(key, result.requeueAfterMs);
+      if (requeueAfterMs !== undefined && requeueAfterMs >= 0) this.addAfter(key, requeueAfterMs);
     }
     if (this.dirtyWhileProcessing.delete(key)) this.add(key);
     this.pump();
