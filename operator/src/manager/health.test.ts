@@ -35,3 +35,16 @@ describe('health server', () => {
     expect((await get(server.port, '/metrics-nope')).status).toBe(404);
   });
 });
+
+describe('health server with metrics', () => {
+  it('serves the exposition text on /metrics with its content type', async () => {
+    const server = await startHealthServer('127.0.0.1', 0, {}, async () => ({ contentType: 'text/plain; version=0.0.4', body: 'kubeflash_leader 1\n' }));
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+      expect(await res.text()).toBe('kubeflash_leader 1\n');
+    } finally {
+      await server.stop();
+    }
+  });
+});

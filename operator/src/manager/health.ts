@@ -11,9 +11,15 @@ export interface HealthServer {
 
 /**
  * Serves `/healthz` and `/livez` (the process is running) and `/readyz` (every readiness check
- * passes; the failing check's name and error are in the body, for `kubectl describe` of a probe).
+ * passes; the failing check's name and error are in the body, for `kubectl describe` of a probe)
+ * and, when given, Prometheus `/metrics`.
  */
-export async function startHealthServer(host: string, port: number, checks: Record<string, ReadinessCheck>): Promise<HealthServer> {
+export async function startHealthServer(
+  host: string,
+  port: number,
+  checks: Record<string, ReadinessCheck>,
+  metrics?: () => Promise<{ contentType: string; body: string }>,
+): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz' || path === '/livez') {
@@ -25,6 +31,10 @@ export async function startHealthServer(host: string, port: number, checks: Reco
         if (failure) res.writeHead(503, { 'content-type': 'text/plain' }).end(failure);
         else res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       });
+      return;
+    }
+    if (path === '/metrics' && metrics) {
+      void metrics().then(({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -1,5 +1,6 @@
 import { ApiextensionsV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { startHealthServer, type HealthServer } from './health';
+import { OperatorMetrics } from './metrics';
 
 export const API_GROUP = 'kubeflash.dev';
 
@@ -30,11 +31,15 @@ async function checkApiAndCrds(kubeConfig: KubeConfig): Promise<void> {
  */
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
   const log = options.log ?? (() => undefined);
-  const health: HealthServer = await startHealthServer(options.healthHost ?? '127.0.0.1', options.healthPort ?? 0, {
-    'kubernetes-api': () => checkApiAndCrds(options.kubeConfig),
-  });
+  const metrics = new OperatorMetrics();
+  const health: HealthServer = await startHealthServer(
+    options.healthHost ?? '127.0.0.1',
+    options.healthPort ?? 0,
+    { 'kubernetes-api': () => checkApiAndCrds(options.kubeConfig) },
+    () => metrics.exposition(),
+  );
   const server = options.kubeConfig.getCurrentCluster()?.server ?? '(unknown)';
-  log(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz and /readyz; API server ${server}`);
+  log(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz, /readyz and /metrics; API server ${server}`);
   return {
     healthPort: health.port,
     stop: async () => {
