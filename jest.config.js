@@ -25,5 +25,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
     },
+    // The Rancher extension (pkg/kubeflash): CommonJS through babel and vue3-jest in jsdom, like the shell's own suite.
+    require('./tests/extension/jest/project.cjs'),
   ],
 };

@@ -1,0 +1,54 @@
+// Global setup of the extension's jest project: what the Rancher shell normally installs on the app
+// (i18n `t`, a Vuex store, directives) replaced by small fakes, so pages mount in isolation.
+// `t(key)` returns `%key%`, so tests assert on l10n keys rather than English text.
+/* global jest -- injected into every test module by jest */
+const { config } = require('@vue/test-utils');
+const { TextEncoder, TextDecoder } = require('util');
+
+globalThis.TextEncoder = globalThis.TextEncoder || TextEncoder;
+globalThis.TextDecoder = globalThis.TextDecoder || TextDecoder;
+
+const t = (key) => `%${ key }%`;
+
+config.global.mocks = {
+  t,
+  $store: {
+    getters: {
+      'i18n/t':           t,
+      'i18n/exists':      () => true,
+      'prefs/get':        () => undefined,
+      'currentProduct':   { inStore: 'cluster' },
+      'cluster/all':      () => [],
+      'cluster/byId':     () => undefined,
+      'cluster/schemaFor': () => undefined,
+      'cluster/canList':  () => true,
+    },
+    dispatch: jest.fn(() => Promise.resolve()),
+    commit:   jest.fn(),
+  },
+  $route:  { query: {}, params: {}, hash: '' },
+  $router: { push: jest.fn(), replace: jest.fn(), resolve: jest.fn(() => ({ href: '#' })) },
+  $fetchState: { pending: false, error: null },
+};
+
+const noop = { mounted() {}, updated() {} };
+
+config.global.directives = {
+  'clean-tooltip':        noop,
+  'clean-html':           noop,
+  'stripped-aria-label':  noop,
+  'trim-whitespace':      noop,
+  t:                      noop,
+};
+
+// The shell's global <t k="..."> component renders a translated string.
+const { h } = require('vue');
+
+config.global.stubs = {
+  t: {
+    props:  { k: { type: String, default: '' } },
+    render() {
+      return h('span', `%${ this.k }%`);
+    },
+  },
+};
