@@ -5,6 +5,8 @@ import { NvsInputError } from './errors';
 export interface NvsCsvRow {
   /** 1-based line where the row starts in the original file. */
   line: number;
+  /** Name of the CSV file, when given to `parseNvsCsv`. */
+  file?: string;
   key: string;
   type: string;
   /** Undefined when the row has no such column (allowed for namespace rows). */
@@ -22,12 +24,12 @@ const REQUIRED_COLUMNS = ['key', 'type', 'encoding', 'value'] as const;
  * @param input CSV bytes (checked for BOM and UTF-8) or already-decoded text
  * @throws NvsInputError
  */
-export function parseNvsCsv(input: Uint8Array | string): NvsCsvRow[] {
-  const text = typeof input === 'string' ? input : decodeUtf8(input);
+export function parseNvsCsv(input: Uint8Array | string, file?: string): NvsCsvRow[] {
+  const text = typeof input === 'string' ? input : decodeUtf8(input, file);
   if (text.startsWith('\ufeff')) {
     throw new NvsInputError(
       'the CSV starts with a UTF-8 byte-order mark (BOM); ESP-IDF\'s nvs_partition_gen cannot read it either. Save the file as UTF-8 without BOM',
-      { line: 1, limit: 'no byte-order mark' },
+      { line: 1, file, limit: 'no byte-order mark' },
     );
   }
   const physical = text.replace(/\r\n?/g, '\n').split('\n');
@@ -50,10 +52,10 @@ export function parseNvsCsv(input: Uint8Array | string): NvsCsvRow[] {
     }) as unknown as typeof records;
   } catch (err) {
     const lines = (err as { lines?: number }).lines;
-    const where = lines !== undefined ? { line: originalLine[Math.min(lines, originalLine.length) - 1] } : {};
+    const where = lines !== undefined ? { file, line: originalLine[Math.min(lines, originalLine.length) - 1] } : { file };
     throw new NvsInputError(`CSV syntax error: ${(err as Error).message}`, where);
   }
-  if (records.length === 0) throw new NvsInputError('the CSV is empty; it needs a header line "key,type,encoding,value"');
+  if (records.length === 0) throw new NvsInputError('the CSV is empty; it needs a header line "key,type,encoding,value"', { file });
 
   const startLine = (r: (typeof records)[number]): number => {
     const body = r.raw.replace(/^\n+/, '').replace(/\n$/, '');
@@ -67,7 +69,7 @@ export function parseNvsCsv(input: Uint8Array | string): NvsCsvRow[] {
   if (!column.has('key') || !column.has('type')) {
     throw new NvsInputError(
       `the header line must name the columns ${REQUIRED_COLUMNS.join(',')} (found "${header.record.join(',')}")`,
-      { line: startLine(header), limit: REQUIRED_COLUMNS.join(',') },
+      { line: startLine(header), file, limit: REQUIRED_COLUMNS.join(',') },
     );
   }
   const field = (rec: string[], name: string): string | undefined => {
@@ -77,6 +79,7 @@ export function parseNvsCsv(input: Uint8Array | string): NvsCsvRow[] {
   return rows.map((r) => {
     const row: NvsCsvRow = {
       line: startLine(r),
+      ...(file !== undefined ? { file } : {}),
       key: field(r.record, 'key') ?? '',
       type: field(r.record, 'type') ?? '',
     };
@@ -88,13 +91,13 @@ export function parseNvsCsv(input: Uint8Array | string): NvsCsvRow[] {
   });
 }
 
-function decodeUtf8(bytes: Uint8Array): string {
+function decodeUtf8(bytes: Uint8Array, file?: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const lenient = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     const bad = lenient.indexOf('\ufffd');
     const line = lenient.slice(0, Math.max(bad, 0)).split('\n').length;
-    throw new NvsInputError('the CSV is not valid UTF-8 text', { line, limit: 'UTF-8' });
+    throw new NvsInputError('the CSV is not valid UTF-8 text', { line, file, limit: 'UTF-8' });
   }
 }

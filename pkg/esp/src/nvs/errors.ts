@@ -2,6 +2,8 @@
 export interface NvsInputErrorDetails {
   /** 1-based CSV line of the row (for typed entries: not set). */
   line?: number;
+  /** CSV file name, when known. */
+  file?: string;
   /** Key (or namespace name) of the row. */
   key?: string;
   /** The limit that was broken, in words (e.g. "at most 15 bytes"). */
@@ -14,14 +16,17 @@ export interface NvsInputErrorDetails {
  */
 export class NvsInputError extends Error {
   readonly line?: number;
+  readonly file?: string;
   readonly key?: string;
   readonly limit?: string;
 
   constructor(message: string, details: NvsInputErrorDetails = {}) {
-    const where = details.line !== undefined ? `line ${details.line}: ` : '';
+    const file = details.file !== undefined ? `${details.file}: ` : '';
+    const where = `${file}${details.line !== undefined ? `line ${details.line}: ` : ''}`;
     super(`${where}${message}`);
     this.name = 'NvsInputError';
     this.line = details.line;
+    this.file = details.file;
     this.key = details.key;
     this.limit = details.limit;
   }

@@ -9,12 +9,14 @@ import { decodeBase64Lenient, decodeHex2bin, parsePythonInt } from './values';
 import { encodeNvsKey, writeNvsImage, type NvsWriteOp } from './writer';
 
 /** Reads a `file` row's value; `path` is the value column as written in the CSV. */
-export type NvsFileReader = (path: string) => Uint8Array;
+export type NvsFileReader = (path: string, row: NvsCsvRow) => Uint8Array;
 
 /** Options of `buildNvsImageFromCsv`. */
 export interface NvsCsvBuildOptions extends NvsBuildOptions {
   /** Needed only when the CSV has `file` rows. */
   readFile?: NvsFileReader;
+  /** Name of the CSV, used in error messages. */
+  file?: string;
 }
 
 const SUPPORTED_ENCODINGS = 'u8, i8, u16, i16, u32, i32, u64, i64, string, hex2bin, base64, binary, blob_fill(N;0xPP), blob_sz_fill(N;0xPP)';
@@ -33,7 +35,7 @@ const withNul = (bytes: Uint8Array): Uint8Array => {
  * @throws NvsInputError (with line, key and limit) for anything the generator would reject or crash on
  */
 export function buildNvsImageFromCsv(csv: Uint8Array | string, options: NvsCsvBuildOptions): Uint8Array {
-  return writeNvsImage(nvsOpsFromCsvRows(parseNvsCsv(csv), options.readFile), options);
+  return writeNvsImage(nvsOpsFromCsvRows(parseNvsCsv(csv, options.file), options.readFile), options);
 }
 
 /** Turns parsed CSV rows into write operations (see `buildNvsImageFromCsv`). */
@@ -45,24 +47,26 @@ export function nvsOpsFromCsvRows(rows: readonly NvsCsvRow[], readFile?: NvsFile
   const ap: { ssid?: string; passwd?: string; authmode?: string } = {};
 
   for (const row of rows) {
-    const { line, key } = row;
-    encodeNvsKey(key, line);
+    const { line, key, file } = row;
+    encodeNvsKey(key, line, file);
     if (row.type === 'namespace') {
       if (namespaces.has(key)) continue;
       if (namespaceCount >= NVS_MAX_NAMESPACES) {
         throw new NvsInputError(`namespace "${key}" would be number ${namespaceCount + 1}; NVS allows at most ${NVS_MAX_NAMESPACES}`, {
           line,
+          file,
           key,
           limit: `${NVS_MAX_NAMESPACES} namespaces`,
         });
       }
       namespaces.set(key, ++namespaceCount);
-      ops.push({ kind: 'namespace', index: namespaceCount, key, line });
+      ops.push({ kind: 'namespace', index: namespaceCount, key, line, file });
       continue;
     }
     if (row.type !== 'data' && row.type !== 'file') {
       throw new NvsInputError(`type "${row.type}" of key "${key}" is unknown; use namespace, data or file`, {
         line,
+        file,
         key,
         limit: 'namespace, data or file',
       });
@@ -70,6 +74,7 @@ export function nvsOpsFromCsvRows(rows: readonly NvsCsvRow[], readFile?: NvsFile
     if (namespaceCount === 0) {
       throw new NvsInputError(`key "${key}" comes before any namespace row; start the CSV with "<name>,namespace,,"`, {
         line,
+        file,
         key,
         limit: 'a namespace row first',
       });
@@ -77,6 +82,7 @@ export function nvsOpsFromCsvRows(rows: readonly NvsCsvRow[], readFile?: NvsFile
     if (row.encoding === undefined || row.value === undefined) {
       throw new NvsInputError(`row for key "${key}" has no ${row.encoding === undefined ? 'encoding' : 'value'} column`, {
         line,
+        file,
         key,
         limit: 'key,type,encoding,value',
       });
@@ -91,7 +97,7 @@ export function nvsOpsFromCsvRows(rows: readonly NvsCsvRow[], readFile?: NvsFile
         const pmk = pbkdf2(sha1, utf8.encode(ap.passwd), utf8.encode(ap.ssid), { c: 4096, dkLen: 32 });
         const info = new Uint8Array(132);
         info.set(pmk, 100);
-        ops.push({ kind: 'blob', nsIndex, bytes: info, key: 'ap.pmk_info', line });
+        ops.push({ kind: 'blob', nsIndex, bytes: info, key: 'ap.pmk_info', line, file });
       }
     }
 
@@ -99,22 +105,22 @@ export function nvsOpsFromCsvRows(rows: readonly NvsCsvRow[], readFile?: NvsFile
 
     if ((key === 'sta.ssid' || key === 'sta.pswd') && !staExtrasWritten) {
       staExtrasWritten = true;
-      ops.push({ kind: 'blob', nsIndex, bytes: new Uint8Array(140).fill(0xff), key: 'sta.apinfo', line });
-      ops.push({ kind: 'blob', nsIndex, bytes: new Uint8Array(32), key: 'sta.pmk', line });
-      ops.push({ kind: 'blob', nsIndex, bytes: new Uint8Array(2), key: 'sta.apsw', line });
+      ops.push({ kind: 'blob', nsIndex, bytes: new Uint8Array(140).fill(0xff), key: 'sta.apinfo', line, file });
+      ops.push({ kind: 'blob', nsIndex, bytes: new Uint8Array(32), key: 'sta.pmk', line, file });
+      ops.push({ kind: 'blob', nsIndex, bytes: new Uint8Array(2), key: 'sta.apsw', line, file });
     }
   }
   return ops;
 }
 
 function valueOp(row: NvsCsvRow, encoding: string, value: string, nsIndex: number, readFile?: NvsFileReader): NvsWriteOp {
-  const { line, key } = row;
-  const where = { line, key };
+  const { line, key, file } = row;
+  const where = { line, key, file };
   let fileBytes: Uint8Array | undefined;
   if (row.type === 'file') {
     if (!readFile) throw new NvsInputError(`key "${key}" is a file row but no file access was given`, where);
     try {
-      fileBytes = readFile(value);
+      fileBytes = readFile(value, row);
     } catch (err) {
       throw new NvsInputError(`cannot read file "${value}" for key "${key}": ${err instanceof Error ? err.message : String(err)}`, where);
     }

@@ -1,10 +1,11 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { buildNvsImageFromCsv, type NvsCsvBuildOptions } from './from-csv';
+import { parseNvsCsv, type NvsCsvRow } from './csv';
+import { nvsOpsFromCsvRows, type NvsCsvBuildOptions } from './from-csv';
 import { nvsXtsKey, type NvsKeys } from './keys';
 import type { NvsEntryCipher } from './types';
-import { transformUsedNvsEntries } from './writer';
+import { transformUsedNvsEntries, writeNvsImage } from './writer';
 
 /**
  * XTS-AES-256 for one 32-byte NVS entry, as ESP-IDF's generator and firmware use it: key = eky|tky, tweak =
@@ -39,14 +40,22 @@ export function decryptNvsImage(encrypted: Uint8Array, keys: NvsKeys): Uint8Arra
 }
 
 /**
- * Builds an image from a CSV file; `file` rows are read relative to the CSV's folder (absolute paths as given).
+ * Builds an image from one or more CSV files, read one after the other like ESP-IDF's generator does (the
+ * namespace state carries over). `file` rows are read relative to their CSV's folder, falling back to the
+ * current directory (where ESP-IDF's tool looks), absolute paths as given. Errors name the CSV as given.
  * @throws NvsInputError for bad input; file system errors of the CSV itself propagate
  */
-export function buildNvsImageFromCsvFile(csvPath: string, options: Omit<NvsCsvBuildOptions, 'readFile'>): Uint8Array {
-  const csv = readFileSync(csvPath);
-  const base = dirname(resolve(csvPath));
-  return buildNvsImageFromCsv(csv, {
-    ...options,
-    readFile: (path) => readFileSync(isAbsolute(path) ? path : resolve(base, path)),
-  });
+export function buildNvsImageFromCsvFiles(csvPaths: readonly string[], options: Omit<NvsCsvBuildOptions, 'readFile' | 'file'>): Uint8Array {
+  const rows = csvPaths.flatMap((csvPath) => parseNvsCsv(readFileSync(csvPath), csvPath));
+  const readFile = (path: string, row: NvsCsvRow): Uint8Array => {
+    if (isAbsolute(path)) return readFileSync(path);
+    const besideCsv = resolve(dirname(resolve(row.file ?? '.')), path);
+    return readFileSync(existsSync(besideCsv) ? besideCsv : resolve(path));
+  };
+  return writeNvsImage(nvsOpsFromCsvRows(rows, readFile), options);
+}
+
+/** `buildNvsImageFromCsvFiles` for a single CSV. */
+export function buildNvsImageFromCsvFile(csvPath: string, options: Omit<NvsCsvBuildOptions, 'readFile' | 'file'>): Uint8Array {
+  return buildNvsImageFromCsvFiles([csvPath], options);
 }

@@ -21,6 +21,8 @@ import type { NvsEntryCipher, NvsFormatVersion, NvsIntegerType } from './types';
 interface OpSource {
   key: string;
   line?: number;
+  /** CSV file the operation came from. */
+  file?: string;
 }
 
 /**
@@ -202,7 +204,7 @@ class ImageWriter {
 
 /** Checks the per-item limits that do not depend on placement. */
 function checkItemLimits(op: NvsWriteOp, version: NvsFormatVersion): void {
-  const where = { line: op.line, key: op.key };
+  const where = { line: op.line, key: op.key, file: op.file };
   if (op.kind === 'string') {
     const n = op.bytes.length;
     if (version === 1 && n > NVS_V1_MAX_VARLEN_BYTES) {
@@ -250,16 +252,16 @@ function checkItemLimits(op: NvsWriteOp, version: NvsFormatVersion): void {
 const utf8 = new TextEncoder();
 
 /** Encodes and checks a key or namespace name (at most 15 bytes, no NUL). */
-export function encodeNvsKey(key: string, line?: number): Uint8Array {
+export function encodeNvsKey(key: string, line?: number, file?: string): Uint8Array {
   const bytes = utf8.encode(key);
   const limit = `${NVS_MAX_KEY_LENGTH} bytes`;
-  if (bytes.length === 0) throw new NvsInputError('empty key; NVS keys are 1 to 15 bytes', { line, key, limit });
+  if (bytes.length === 0) throw new NvsInputError('empty key; NVS keys are 1 to 15 bytes', { line, key, limit, file });
   if (bytes.length > NVS_MAX_KEY_LENGTH) {
     const chars = [...key].length;
     const what = chars === bytes.length ? `${chars} characters` : `${bytes.length} bytes in UTF-8`;
-    throw new NvsInputError(`key "${key}" is ${what}; NVS keys are at most ${NVS_MAX_KEY_LENGTH}`, { line, key, limit });
+    throw new NvsInputError(`key "${key}" is ${what}; NVS keys are at most ${NVS_MAX_KEY_LENGTH}`, { line, key, limit, file });
   }
-  if (bytes.includes(0)) throw new NvsInputError(`key "${key}" contains a NUL character`, { line, key, limit });
+  if (bytes.includes(0)) throw new NvsInputError(`key "${key}" contains a NUL character`, { line, key, limit, file });
   return bytes;
 }
 
@@ -279,7 +281,7 @@ export function writeNvsImage(ops: readonly NvsWriteOp[], options: NvsWriteOptio
   const layout = nvsPartitionLayout(options.size);
   const keys = ops.map((op) => {
     checkItemLimits(op, version);
-    return encodeNvsKey(op.key, op.line);
+    return encodeNvsKey(op.key, op.line, op.file);
   });
 
   const writer = new ImageWriter(version, layout.dataPages);
@@ -315,7 +317,7 @@ function sizeError(
   return new NvsSizeError(
     `partition size ${hex(layout.size)} is too small: key "${failed.key}" does not fit. The data needs ${needPages} ` +
       `page(s)${needSpare} (at least ${hex(neededBytes)} bytes); ${hex(layout.size)} holds ${layout.dataPages} data page(s)${spare}`,
-    { line: failed.line, key: failed.key, limit: `${layout.dataPages} data pages` },
+    { line: failed.line, file: failed.file, key: failed.key, limit: `${layout.dataPages} data pages` },
     neededBytes,
     layout.size,
   );
