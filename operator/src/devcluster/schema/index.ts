@@ -4,6 +4,7 @@
  * custom resources.
  */
 import type { StatusCause } from '../errors';
+import { compileRule, validateCEL, type CompiledRule, type RulesOf } from './cel';
 import { applyDefaultsInPlace, dropNonNullableNulls } from './defaults';
 import { deepCopy } from './json';
 import { validateListTypes } from './listtype';
@@ -12,10 +13,30 @@ import { pruneValue } from './prune';
 import type { CompiledSchema, JSONSchemaProps } from './types';
 
 export type { CompiledSchema, JSONSchemaProps } from './types';
+export { checkCrdSchema } from './structural';
+
+/** Compiles rules on first use; rules that do not compile are left out (the CRD check rejects them). */
+function ruleCache(): RulesOf {
+  const cache = new WeakMap<JSONSchemaProps, CompiledRule[]>();
+  return (schema, isResource) => {
+    let rules = cache.get(schema);
+    if (!rules) {
+      rules = [];
+      for (const rule of schema['x-kubernetes-validations'] ?? []) {
+        const { compiled } = compileRule(rule, schema, isResource);
+        if (compiled) rules.push(compiled);
+      }
+      cache.set(schema, rules);
+    }
+    return rules;
+  };
+}
 
 /** Compiles the schema of one CRD version (the resource root schema, `openAPIV3Schema`). */
 export function compileSchema(schema: JSONSchemaProps): CompiledSchema {
   const root = deepCopy(schema);
+  const rulesOf = ruleCache();
+  const withRules = hasRules(root);
   return {
     prune(obj) {
       const object = deepCopy(obj);
@@ -41,8 +62,11 @@ export function compileSchema(schema: JSONSchemaProps): CompiledSchema {
       } else {
         causes.push(...listErrors);
       }
+      if (!withRules) return causes;
       if (hasBlockingError(causes)) {
-        if (hasRules(root)) causes.push(celSkippedCause());
+        causes.push(celSkippedCause());
+      } else {
+        validateCEL(root, obj, '', causes, rulesOf, oldObj ? { value: oldObj } : undefined, true);
       }
       return causes;
     },

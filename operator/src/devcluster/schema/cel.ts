@@ -1,0 +1,276 @@
+/**
+ * `x-kubernetes-validations` (CEL) rules: compiled once per schema node, evaluated with `self`
+ * (and `oldSelf` on update) bound to the value at the node, failures reported like
+ * apiextensions-apiserver's CEL validator (`Invalid value: "<schema type>": <message>`).
+ */
+import { celEnv, isCelError, parse, plan, type CelResult } from '@bufbuild/cel';
+import type { StatusCause } from '../errors';
+import { celFuncs } from './cel-library';
+import { escapeProperty, toCel } from './cel-values';
+import { duplicate, fieldError, forbidden, invalid, required } from './field-errors';
+import { deepEqual, isObject } from './json';
+import { pathChild, pathIndex, pathKey } from './listtype';
+import type { JSONSchemaProps } from './types';
+
+export type ValidationRule = NonNullable<JSONSchemaProps['x-kubernetes-validations']>[number];
+
+export const ruleReasons = ['FieldValueDuplicate', 'FieldValueForbidden', 'FieldValueInvalid', 'FieldValueRequired'];
+
+type Program = (bindings: Record<string, unknown>) => CelResult;
+
+/** One rule ready to run. */
+export interface CompiledRule {
+  rule: ValidationRule;
+  program: Program;
+  messageProgram?: Program;
+  /** The rule refers to `oldSelf` (a transition rule). */
+  transition: boolean;
+}
+
+/** Where a rule or message expression failed to compile. */
+export interface RuleCompileError {
+  property: 'rule' | 'messageExpression';
+  detail: string;
+}
+
+const env = celEnv({ funcs: celFuncs });
+
+type Expr = ReturnType<typeof parse>['expr'];
+interface ExprLike {
+  id: bigint;
+  exprKind: { case: string | undefined; value?: unknown };
+}
+
+/** Line:column (1-based) of a character offset, as cel-go prints positions. */
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `${line}:${column}`;
+}
+
+/** Visits every sub-expression. */
+function walk(e: ExprLike | undefined, visit: (e: ExprLike) => void): void {
+  if (!e) return;
+  visit(e);
+  const v = e.exprKind.value as Record<string, unknown> | undefined;
+  if (!v) return;
+  for (const key of ['operand', 'target', 'iterRange', 'accuInit', 'loopCondition', 'loopStep', 'result']) {
+    walk(v[key] as ExprLike | undefined, visit);
+  }
+  for (const arg of (v.args as ExprLike[] | undefined) ?? []) walk(arg, visit);
+  for (const el of (v.elements as ExprLike[] | undefined) ?? []) walk(el, visit);
+  for (const entry of (v.entries as { mapKey?: ExprLike; value?: ExprLike }[] | undefined) ?? []) {
+    walk(entry.mapKey, visit);
+    walk(entry.value, visit);
+  }
+}
+
+/** `self.a.b` -> ['self', 'a', 'b'] for a plain select chain, else undefined. */
+function selectChain(e: ExprLike): { root: string; fields: string[] } | undefined {
+  const fields: string[] = [];
+  let cur: ExprLike = e;
+  while (cur.exprKind.case === 'selectExpr') {
+    const sel = cur.exprKind.value as { operand: ExprLike; field: string };
+    fields.unshift(sel.field);
+    cur = sel.operand;
+  }
+  if (cur.exprKind.case !== 'identExpr' || !fields.length) return undefined;
+  return { root: (cur.exprKind.value as { name: string }).name, fields };
+}
+
+/** The schema a field selection on a node leads to; null when the field cannot exist. */
+function selectField(schema: JSONSchemaProps, field: string, isResource: boolean): JSONSchemaProps | undefined | null {
+  const embedded = isResource || schema['x-kubernetes-embedded-resource'];
+  if (embedded && (field === 'apiVersion' || field === 'kind')) return { type: 'string' };
+  if (embedded && field === 'metadata') return { type: 'object', properties: { name: { type: 'string' }, generateName: { type: 'string' } } };
+  const props = schema.properties ?? {};
+  for (const [k, sub] of Object.entries(props)) if (escapeProperty(k) === field) return sub;
+  if (isObject(schema.additionalProperties)) return schema.additionalProperties as JSONSchemaProps;
+  if (schema['x-kubernetes-preserve-unknown-fields'] || schema.additionalProperties === true) return undefined;
+  return null;
+}
+
+/** Finds a selection of a field the schema does not declare (cel-go's checker rejects those). */
+function undefinedField(expr: Expr, text: string, positions: Record<string, number>, schema: JSONSchemaProps, isResource: boolean): string | undefined {
+  let found: string | undefined;
+  walk(expr as unknown as ExprLike, (e) => {
+    if (found || e.exprKind.case !== 'selectExpr') return;
+    const chain = selectChain(e);
+    if (!chain || (chain.root !== 'self' && chain.root !== 'oldSelf')) return;
+    let node: JSONSchemaProps | undefined = schema;
+    let resource = isResource;
+    for (const f of chain.fields) {
+      if (!node) return;
+      const next: JSONSchemaProps | undefined | null = selectField(node, f, resource);
+      if (next === null) {
+        found = `ERROR: <input>:${position(text, positions[String(e.id)] ?? 0)}: undefined field '${f}'`;
+        return;
+      }
+      node = next;
+      resource = false;
+    }
+  });
+  return found;
+}
+
+function usesOldSelf(expr: Expr): boolean {
+  let uses = false;
+  walk(expr as unknown as ExprLike, (e) => {
+    if (e.exprKind.case === 'identExpr' && (e.exprKind.value as { name: string }).name === 'oldSelf') uses = true;
+  });
+  return uses;
+}
+
+function compileExpr(text: string, schema: JSONSchemaProps, isResource: boolean): { program?: Program; expr?: Expr; error?: string } {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(text);
+  } catch (e) {
+    return { error: `ERROR: ${(e as Error).message}` };
+  }
+  const positions = Object.fromEntries(Object.entries(parsed.sourceInfo?.positions ?? {}).map(([k, v]) => [k, Number(v)]));
+  const bad = undefinedField(parsed.expr, text, positions, schema, isResource);
+  if (bad) return { error: bad };
+  try {
+    return { program: plan(env, parsed) as Program, expr: parsed.expr };
+  } catch (e) {
+    return { error: `ERROR: ${(e as Error).message}` };
+  }
+}
+
+/** Compiles one rule of a schema node; errors say which property of the rule is wrong. */
+export function compileRule(rule: ValidationRule, schema: JSONSchemaProps, isResource: boolean): { compiled?: CompiledRule; errors: RuleCompileError[] } {
+  const errors: RuleCompileError[] = [];
+  const main = compileExpr(rule.rule, schema, isResource);
+  if (main.error) errors.push({ property: 'rule', detail: `compilation failed: ${main.error}` });
+  let messageProgram: Program | undefined;
+  if (rule.messageExpression) {
+    const m = compileExpr(rule.messageExpression, schema, isResource);
+    if (m.error) errors.push({ property: 'messageExpression', detail: `messageExpression compilation failed: ${m.error}` });
+    messageProgram = m.program;
+  }
+  if (!main.program || errors.length) return { errors };
+  return { compiled: { rule, program: main.program, messageProgram, transition: usesOldSelf(main.expr as Expr) }, errors };
+}
+
+/** A rule's own words: its message, or the rule text. */
+function ruleErrorString(rule: ValidationRule): string {
+  return rule.message?.trim() || rule.rule.trim();
+}
+
+function failureMessage(c: CompiledRule, bindings: Record<string, unknown>): string {
+  const fallback = c.rule.message?.trim() ? c.rule.message.trim() : `failed rule: ${c.rule.rule.trim()}`;
+  if (!c.messageProgram) return fallback;
+  const m = c.messageProgram(bindings);
+  if (typeof m !== 'string' || !m.trim() || m.includes('\n')) return fallback;
+  return m.trim();
+}
+
+function evalErrorText(message: string): string {
+  return message.replace(/^field not found: /, 'no such key: ');
+}
+
+/** The cause for a failed rule, shaped by the rule's reason. */
+function causeFor(reason: string | undefined, field: string, schemaType: string, detail: string): StatusCause {
+  switch (reason) {
+    case 'FieldValueForbidden':
+      return forbidden(field, detail);
+    case 'FieldValueRequired':
+      return required(field, detail);
+    case 'FieldValueDuplicate':
+      return duplicate(field, schemaType);
+    default:
+      return invalid(field, schemaType, detail);
+  }
+}
+
+/** Appends a rule's `fieldPath` (`.a.b`, `['a.b']`, `[0]`) to a field path, following the schema. */
+export function applyFieldPath(path: string, fieldPath: string, schema: JSONSchemaProps): string | undefined {
+  const re = /\.([A-Za-z0-9_-]+)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]/y;
+  let node: JSONSchemaProps | undefined = schema;
+  let out = path;
+  let pos = 0;
+  while (pos < fieldPath.length) {
+    re.lastIndex = pos;
+    const m = re.exec(fieldPath);
+    if (!m) return undefined;
+    pos = re.lastIndex;
+    if (m[3] !== undefined) {
+      out = pathIndex(out, Number(m[3]));
+      node = node?.items;
+      continue;
+    }
+    const name = m[1] ?? m[2].replace(/\\(.)/g, '$1');
+    if (node?.properties && Object.prototype.hasOwnProperty.call(node.properties, name)) {
+      out = pathChild(out, name);
+      node = node.properties[name];
+    } else if (node && isObject(node.additionalProperties)) {
+      out = pathKey(out, name);
+      node = node.additionalProperties as JSONSchemaProps;
+    } else {
+      out = pathChild(out, name);
+      node = undefined;
+    }
+  }
+  return out;
+}
+
+/** Looks up (and caches) the compiled rules of a schema node. */
+export type RulesOf = (schema: JSONSchemaProps, isResource: boolean) => CompiledRule[];
+
+type Old = { value: unknown } | undefined;
+
+function correlateItem(schema: JSONSchemaProps, item: unknown, old: Old): Old {
+  if (!old || !Array.isArray(old.value) || schema['x-kubernetes-list-type'] !== 'map' || !isObject(item)) return undefined;
+  const keys = schema['x-kubernetes-list-map-keys'] ?? [];
+  const match = old.value.find((o) => isObject(o) && keys.every((k) => deepEqual(o[k], item[k])));
+  return match === undefined ? undefined : { value: match };
+}
+
+/**
+ * Runs every rule in the schema tree against `value`. On update (`old` given) values equal to
+ * their correlated old value are skipped (ratcheting) and transition rules see `oldSelf`.
+ */
+export function validateCEL(schema: JSONSchemaProps, value: unknown, path: string, out: StatusCause[], rulesOf: RulesOf, old?: Old, isResource = false): void {
+  if (value === null || value === undefined) return;
+  if (old && deepEqual(value, old.value)) return;
+  const rules = rulesOf(schema, isResource);
+  if (rules.length) {
+    const self = toCel(value, schema, isResource);
+    const oldSelf = old && old.value !== null && old.value !== undefined ? toCel(old.value, schema, isResource) : undefined;
+    for (const c of rules) {
+      if (c.transition && oldSelf === undefined && !c.rule.optionalOldSelf) continue;
+      const bindings: Record<string, unknown> = { self, oldSelf: oldSelf ?? null };
+      const result = c.program(bindings);
+      const field = (c.rule.fieldPath && applyFieldPath(path, c.rule.fieldPath, schema)) || path || '<nil>';
+      const schemaType = schema.type ?? '';
+      if (isCelError(result)) {
+        out.push(invalid(field, schemaType, `${ruleErrorString(c.rule)}: ${evalErrorText(result.message)}`));
+      } else if (typeof result !== 'boolean') {
+        out.push(fieldError('InternalError', field, '', `rule did not evaluate to a bool: ${c.rule.rule.trim()}`));
+      } else if (!result) {
+        out.push(causeFor(c.rule.reason, field, schemaType, failureMessage(c, bindings)));
+      }
+    }
+  }
+
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items) value.forEach((item, i) => validateCEL(items, item, pathIndex(path, i), out, rulesOf, correlateItem(schema, item, old), !!items['x-kubernetes-embedded-resource']));
+    return;
+  }
+  if (!isObject(value)) return;
+  const oldObj = old && isObject(old.value) ? old.value : undefined;
+  const oldAt = (k: string): Old => (oldObj && Object.prototype.hasOwnProperty.call(oldObj, k) ? { value: oldObj[k] } : undefined);
+  const props = schema.properties ?? {};
+  const additional = isObject(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (Object.prototype.hasOwnProperty.call(props, k)) {
+      const sub = props[k];
+      validateCEL(sub, v, pathChild(path, k), out, rulesOf, oldAt(k), !!sub['x-kubernetes-embedded-resource']);
+    } else if (additional) {
+      validateCEL(additional, v, pathKey(path, k), out, rulesOf, oldAt(k), !!additional['x-kubernetes-embedded-resource']);
+    }
+  }
+}

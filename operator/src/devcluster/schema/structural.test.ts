@@ -1,0 +1,112 @@
+import { checkCrdSchema, type JSONSchemaProps } from './index';
+
+const base = 'spec.versions[0].schema.openAPIV3Schema';
+const withSpec = (spec: JSONSchemaProps): JSONSchemaProps => ({ type: 'object', properties: { spec } });
+
+type Case = [sentence: string, schema: JSONSchemaProps, fields: string[], messageContains: string];
+
+const cases: Case[] = [
+  ['a good schema passes', withSpec({ type: 'object', properties: { a: { type: 'string', pattern: '^a', default: 'ab' } } }), [], ''],
+  ['the root must be an object', { type: 'string' }, [`${base}.type`], 'must be object at the root'],
+  [
+    'a property without type is not structural',
+    withSpec({ type: 'object', properties: { a: { description: 'x' } } }),
+    [`${base}.properties[spec].properties[a].type`],
+    'Required value: must not be empty for specified object fields',
+  ],
+  ['preserve-unknown-fields may omit the type', withSpec({ 'x-kubernetes-preserve-unknown-fields': true }), [], ''],
+  ['int-or-string must not have a type', withSpec({ type: 'object', properties: { p: { type: 'string', 'x-kubernetes-int-or-string': true } } }), [`${base}.properties[spec].properties[p].type`], 'must be empty if x-kubernetes-int-or-string is true'],
+  ['arrays need items', withSpec({ type: 'object', properties: { l: { type: 'array' } } }), [`${base}.properties[spec].properties[l].items`], 'Required value: must be specified'],
+  [
+    'uniqueItems is forbidden',
+    withSpec({ type: 'object', properties: { l: { type: 'array', uniqueItems: true, items: { type: 'string' } } } }),
+    [`${base}.properties[spec].properties[l].uniqueItems`],
+    'Forbidden: uniqueItems cannot be set to true',
+  ],
+  [
+    'properties and additionalProperties exclude each other',
+    withSpec({ type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } }),
+    [`${base}.properties[spec].additionalProperties`],
+    'additionalProperties and properties are mutual exclusive',
+  ],
+  [
+    'metadata may only restrict name and generateName',
+    { type: 'object', properties: { metadata: { type: 'object', properties: { labels: { type: 'object' } } } } },
+    [`${base}.properties[metadata]`],
+    'must not specify anything other than name and generateName',
+  ],
+  [
+    'value validations must not declare types',
+    withSpec({ type: 'object', anyOf: [{ type: 'object' }] }),
+    [`${base}.properties[spec].anyOf[0].type`],
+    'must be empty to be structural',
+  ],
+  [
+    'list-type map needs keys',
+    withSpec({ type: 'object', properties: { l: { type: 'array', 'x-kubernetes-list-type': 'map', items: { type: 'object' } } } }),
+    [`${base}.properties[spec].properties[l].x-kubernetes-list-map-keys`],
+    'must not be empty if x-kubernetes-list-type is map',
+  ],
+  [
+    'list-type map keys must be required or defaulted',
+    withSpec({
+      type: 'object',
+      properties: { l: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', properties: { name: { type: 'string' } } } } },
+    }),
+    [`${base}.properties[spec].properties[l].items.required`],
+    'all map keys must be required or have a default value',
+  ],
+  [
+    'defaults must match their schema',
+    withSpec({ type: 'object', properties: { n: { type: 'integer', default: 'x' } } }),
+    [`${base}.properties[spec].properties[n].default`],
+    'must be of type integer',
+  ],
+  [
+    'defaults must not carry unknown fields',
+    withSpec({ type: 'object', properties: { o: { type: 'object', properties: { a: { type: 'string' } }, default: { b: 1 } } } }),
+    [`${base}.properties[spec].properties[o].default`],
+    'must not have unknown fields',
+  ],
+  [
+    'a CEL rule with a syntax error makes the CRD invalid',
+    withSpec({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.a ==' }], properties: { a: { type: 'string' } } }),
+    [`${base}.properties[spec].x-kubernetes-validations[0].rule`],
+    'compilation failed: ERROR: <input>:1:',
+  ],
+  [
+    'a CEL rule selecting an undeclared field makes the CRD invalid',
+    withSpec({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.nope == 1' }], properties: { a: { type: 'string' } } }),
+    [`${base}.properties[spec].x-kubernetes-validations[0].rule`],
+    "undefined field 'nope'",
+  ],
+  [
+    'a CEL rule with an unknown reason is rejected',
+    withSpec({ type: 'object', 'x-kubernetes-validations': [{ rule: 'true', reason: 'Bogus' }] }),
+    [`${base}.properties[spec].x-kubernetes-validations[0].reason`],
+    'Unsupported value: "Bogus"',
+  ],
+  [
+    'a CEL message must be one line',
+    withSpec({ type: 'object', 'x-kubernetes-validations': [{ rule: 'true', message: 'a\nb' }] }),
+    [`${base}.properties[spec].x-kubernetes-validations[0].message`],
+    'message must not contain line breaks',
+  ],
+];
+
+describe('checkCrdSchema', () => {
+  test.each(cases)('%s', (_sentence, schema, fields, messageContains) => {
+    const causes = checkCrdSchema(schema);
+    expect(causes.map((c) => c.field)).toEqual(fields);
+    if (messageContains) expect(causes[0].message).toContain(messageContains);
+  });
+
+  test('the base path can be chosen by the caller', () => {
+    expect(checkCrdSchema({ type: 'string' }, 'spec.versions[2].schema.openAPIV3Schema')[0].field).toBe('spec.versions[2].schema.openAPIV3Schema.type');
+  });
+
+  test('the compile error names the rule like the API server prints it', () => {
+    const [cause] = checkCrdSchema(withSpec({ type: 'object', 'x-kubernetes-validations': [{ rule: '1 +' }] }));
+    expect(cause.message).toMatch(/^Invalid value: apiextensions\.ValidationRule\{Rule:"1 \+", Message:"", .*\}: compilation failed: ERROR: /);
+  });
+});
