@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { FINALIZER, type Api } from './api';
+import { crdResourceTypes, establishedStatus, preferredVersion } from './crd';
+import { collectGarbage } from './gc';
+import { jsonEqual, timestamp } from './meta';
+import type { KObject } from './store';
+
+const NAMESPACE_KEY = '/namespaces';
+const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
+
+/**
+ * Namespace lifecycle (the namespace controller and service-account controller of a real cluster):
+ * every active namespace gets a `default` ServiceAccount; a terminating namespace has its content
+ * deleted and is removed once empty.
+ */
+function reconcileNamespaces(api: Api): boolean {
+  let changed = false;
+  const saType = api.registry.get('', 'v1', 'serviceaccounts');
+  const namespaced = api.registry.all().filter((t) => t.namespaced);
+  const storageKeys = [...new Set(namespaced.map((t) => t.storageKey))];
+  for (const ns of api.store.list(NAMESPACE_KEY)) {
+    const name = ns.metadata.name ?? '';
+    if (!ns.metadata.deletionTimestamp) {
+      if (saType && !api.store.get(saType.storageKey, name, 'default')) {
+        api.store.create(saType.storageKey, {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'default', namespace: name, uid: randomUUID(), creationTimestamp: timestamp() },
+        });
+        changed = true;
+      }
+      continue;
+    }
+    let remaining = 0;
+    for (const key of storageKeys) {
+      for (const obj of api.store.list(key, name)) {
+        remaining++;
+        if (obj.metadata.deletionTimestamp) continue;
+        const type = api.registry.byStorageKey(key);
+        if (type) api.deleteStored(type, obj, 'Background');
+        changed = true;
+      }
+    }
+    if (remaining === 0) {
+      const spec = (ns.spec ?? {}) as { finalizers?: string[] };
+      if (spec.finalizers?.length) {
+        api.writeStored(NAMESPACE_KEY, { ...ns, spec: { ...spec, finalizers: [] } } as KObject);
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+/**
+ * The CRD controllers of apiextensions-apiserver: serve every version of a stored CRD, mark it
+ * NamesAccepted/Established, and on deletion remove all its objects before the CRD goes.
+ */
+export class CrdController {
+  private readonly served = new Map<string, string>();
+
+  constructor(
+    private readonly api: Api,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  reconcile(): boolean {
+    let changed = false;
+    const crds = this.api.store.list(CRD_KEY);
+    const names = new Set(crds.map((c) => c.metadata.name ?? ''));
+    for (const name of [...this.served.keys()]) {
+      if (!names.has(name)) {
+        this.api.registry.removeCrd(name);
+        this.served.delete(name);
+      }
+    }
+    for (const crd of crds) {
+      const name = crd.metadata.name ?? '';
+      if (crd.metadata.deletionTimestamp) {
+        changed = this.cleanup(crd) || changed;
+        continue;
+      }
+      const specKey = JSON.stringify(crd.spec);
+      if (this.served.get(name) !== specKey) {
+        try {
+          const types = crdResourceTypes(crd);
+          this.api.registry.removeCrd(name);
+          for (const t of types) this.api.registry.add(t);
+          const preferred = preferredVersion(crd);
+          if (preferred) this.api.registry.setPreferred((crd.spec as { group: string }).group, preferred);
+          this.served.set(name, specKey);
+        } catch (err) {
+          this.log(`CRD ${name} cannot be served: ${(err as Error).message}`);
+          continue;
+        }
+      }
+      const status = establishedStatus(crd, timestamp());
+      const old = (crd.status ?? {}) as { conditions?: { type: string; lastTransitionTime?: string }[] };
+      const sameConditions = jsonEqual(
+        (old.conditions ?? []).map((c) => ({ ...c, lastTransitionTime: undefined })),
+        (status.conditions as object[]).map((c) => ({ ...c, lastTransitionTime: undefined })),
+      );
+      const next = { ...status, conditions: sameConditions ? old.conditions : status.conditions };
+      if (!jsonEqual(next, crd.status)) {
+        this.api.writeStored(CRD_KEY, { ...crd, status: next });
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private cleanup(crd: KObject): boolean {
+    const spec = crd.spec as { group: string; names: { plural: string } };
+    const storageKey = `${spec.group}/${spec.names.plural}`;
+    const type = this.api.registry.byStorageKey(storageKey);
+    const objects = this.api.store.list(storageKey);
+    let changed = false;
+    for (const obj of objects) {
+      if (obj.metadata.deletionTimestamp || !type) continue;
+      this.api.deleteStored(type, obj, 'Background');
+      changed = true;
+    }
+    if (this.api.store.list(storageKey).length === 0 && (crd.metadata.finalizers ?? []).includes(FINALIZER.crdCleanup)) {
+      const current = this.api.store.get(CRD_KEY, undefined, crd.metadata.name ?? '');
+      if (current) {
+        current.metadata.finalizers = (current.metadata.finalizers ?? []).filter((f) => f !== FINALIZER.crdCleanup);
+        this.api.writeStored(CRD_KEY, current);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+}
+
+/**
+ * Runs the in-process controllers (CRDs, namespaces, garbage collector) after every change,
+ * batched on the next tick, repeating until nothing changes.
+ */
+export class Controllers {
+  private scheduled = false;
+  private readonly crds: CrdController;
+  private stopped = false;
+
+  constructor(
+    private readonly api: Api,
+    private readonly log: (line: string) => void,
+  ) {
+    this.crds = new CrdController(api, log);
+  }
+
+  /** Runs every controller until quiet (synchronously). */
+  runNow(): void {
+    for (let round = 0; round < 50; round++) {
+      let changed = this.crds.reconcile();
+      changed = reconcileNamespaces(this.api) || changed;
+      changed = collectGarbage(this.api) || changed;
+      if (!changed) return;
+    }
+    this.log('controllers did not settle after 50 rounds');
+  }
+
+  schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.stopped) return;
+      try {
+        this.runNow();
+      } catch (err) {
+        this.log(`controller error: ${(err as Error).stack ?? String(err)}`);
+      }
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+}

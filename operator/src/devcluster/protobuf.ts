@@ -1,0 +1,184 @@
+import { StatusError } from './errors';
+
+/**
+ * Decoding of the Kubernetes protobuf wire form (`application/vnd.kubernetes.protobuf`) for the few
+ * kinds kubectl's imperative commands send that way (`kubectl create configmap|secret|namespace|
+ * serviceaccount`). Everything else is answered 415 so clients use JSON.
+ */
+
+type FieldKind = 'string' | 'bytes' | 'bool' | 'int64' | 'time' | 'map-string' | 'map-bytes' | 'message';
+
+interface FieldSpec {
+  name: string;
+  kind: FieldKind;
+  repeated?: boolean;
+  message?: MessageSpec;
+}
+
+type MessageSpec = Record<number, FieldSpec>;
+
+const OWNER_REFERENCE: MessageSpec = {
+  1: { name: 'kind', kind: 'string' },
+  3: { name: 'name', kind: 'string' },
+  4: { name: 'uid', kind: 'string' },
+  5: { name: 'apiVersion', kind: 'string' },
+  6: { name: 'controller', kind: 'bool' },
+  7: { name: 'blockOwnerDeletion', kind: 'bool' },
+};
+
+const OBJECT_META: MessageSpec = {
+  1: { name: 'name', kind: 'string' },
+  2: { name: 'generateName', kind: 'string' },
+  3: { name: 'namespace', kind: 'string' },
+  5: { name: 'uid', kind: 'string' },
+  6: { name: 'resourceVersion', kind: 'string' },
+  7: { name: 'generation', kind: 'int64' },
+  8: { name: 'creationTimestamp', kind: 'time' },
+  9: { name: 'deletionTimestamp', kind: 'time' },
+  10: { name: 'deletionGracePeriodSeconds', kind: 'int64' },
+  11: { name: 'labels', kind: 'map-string' },
+  12: { name: 'annotations', kind: 'map-string' },
+  13: { name: 'ownerReferences', kind: 'message', repeated: true, message: OWNER_REFERENCE },
+  14: { name: 'finalizers', kind: 'string', repeated: true },
+};
+
+const LOCAL_OBJECT_REFERENCE: MessageSpec = { 1: { name: 'name', kind: 'string' } };
+const OBJECT_REFERENCE: MessageSpec = {
+  1: { name: 'kind', kind: 'string' },
+  2: { name: 'namespace', kind: 'string' },
+  3: { name: 'name', kind: 'string' },
+  4: { name: 'uid', kind: 'string' },
+  5: { name: 'apiVersion', kind: 'string' },
+};
+
+const KINDS: Record<string, MessageSpec> = {
+  'v1/ConfigMap': {
+    1: { name: 'metadata', kind: 'message', message: OBJECT_META },
+    2: { name: 'data', kind: 'map-string' },
+    3: { name: 'binaryData', kind: 'map-bytes' },
+    4: { name: 'immutable', kind: 'bool' },
+  },
+  'v1/Secret': {
+    1: { name: 'metadata', kind: 'message', message: OBJECT_META },
+    2: { name: 'data', kind: 'map-bytes' },
+    3: { name: 'type', kind: 'string' },
+    4: { name: 'stringData', kind: 'map-string' },
+    5: { name: 'immutable', kind: 'bool' },
+  },
+  'v1/Namespace': {
+    1: { name: 'metadata', kind: 'message', message: OBJECT_META },
+    2: { name: 'spec', kind: 'message', message: { 1: { name: 'finalizers', kind: 'string', repeated: true } } },
+  },
+  'v1/ServiceAccount': {
+    1: { name: 'metadata', kind: 'message', message: OBJECT_META },
+    2: { name: 'secrets', kind: 'message', repeated: true, message: OBJECT_REFERENCE },
+    3: { name: 'automountServiceAccountToken', kind: 'bool' },
+    4: { name: 'imagePullSecrets', kind: 'message', repeated: true, message: LOCAL_OBJECT_REFERENCE },
+  },
+};
+
+const TYPE_META: MessageSpec = { 1: { name: 'apiVersion', kind: 'string' }, 2: { name: 'kind', kind: 'string' } };
+const UNKNOWN: MessageSpec = {
+  1: { name: 'typeMeta', kind: 'message', message: TYPE_META },
+  2: { name: 'raw', kind: 'bytes' },
+};
+
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  varint(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      if (this.pos >= this.buf.length) throw new Error('truncated varint');
+      const b = this.buf[this.pos++];
+      result |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return result;
+      shift += 7n;
+    }
+  }
+
+  bytes(): Buffer {
+    const len = Number(this.varint());
+    if (this.pos + len > this.buf.length) throw new Error('truncated field');
+    const out = this.buf.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 2) this.bytes();
+    else if (wireType === 5) this.pos += 4;
+    else throw new Error(`unsupported wire type ${wireType}`);
+  }
+}
+
+function decodeMessage(buf: Buffer, spec: MessageSpec, raw = false): Record<string, unknown> {
+  const r = new Reader(buf);
+  const out: Record<string, unknown> = {};
+  while (r.pos < buf.length) {
+    const tag = Number(r.varint());
+    const field = spec[tag >> 3];
+    const wireType = tag & 7;
+    if (!field) {
+      r.skip(wireType);
+      continue;
+    }
+    let value: unknown;
+    switch (field.kind) {
+      case 'string':
+        value = r.bytes().toString('utf8');
+        break;
+      case 'bytes':
+        value = raw ? Buffer.from(r.bytes()) : r.bytes().toString('base64');
+        break;
+      case 'bool':
+        value = r.varint() !== 0n;
+        break;
+      case 'int64':
+        value = Number(BigInt.asIntN(64, r.varint()));
+        break;
+      case 'time': {
+        const t = decodeMessage(r.bytes(), { 1: { name: 's', kind: 'int64' } });
+        value = new Date(Number(t.s ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        break;
+      }
+      case 'message':
+        value = decodeMessage(r.bytes(), field.message ?? {});
+        break;
+      case 'map-string':
+      case 'map-bytes': {
+        const entry = decodeMessage(r.bytes(), { 1: { name: 'k', kind: 'string' }, 2: { name: 'v', kind: field.kind === 'map-string' ? 'string' : 'bytes' } });
+        const map = (out[field.name] ?? {}) as Record<string, unknown>;
+        map[String(entry.k ?? '')] = entry.v ?? '';
+        out[field.name] = map;
+        continue;
+      }
+    }
+    // Go's generated marshallers write empty strings and zero numbers that JSON would omit.
+    if ((value === '' || value === 0) && !field.repeated) continue;
+    if (field.repeated) out[field.name] = [...((out[field.name] as unknown[] | undefined) ?? []), value];
+    else out[field.name] = value;
+  }
+  return out;
+}
+
+const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+
+/** Decodes a `k8s\0`-prefixed protobuf body into the JSON form; 415 for kinds not listed here. */
+export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> {
+  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) {
+    throw new StatusError(400, 'BadRequest', 'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]');
+  }
+  const unknown = decodeMessage(body.subarray(4), UNKNOWN, true);
+  const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
+  const spec = KINDS[`${typeMeta.apiVersion}/${typeMeta.kind}`];
+  if (!spec) {
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
+  const object = decodeMessage((unknown.raw as Buffer | undefined) ?? Buffer.alloc(0), spec);
+  return { apiVersion: typeMeta.apiVersion, kind: typeMeta.kind, ...object };
+}

@@ -1,0 +1,336 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import yaml from 'js-yaml';
+import type { Api, DeleteOptions, WriteOptions } from './api';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
+import { badRequest, StatusError } from './errors';
+import { decodeKubernetesProtobuf } from './protobuf';
+import { openapiV2Json, openapiV3Document, openapiV3Index } from './openapi';
+import type { ResourceType } from './registry';
+import type { KObject } from './store';
+import { buildTable, type IncludeObject } from './table';
+import { startWatch, type WatchEvent } from './watch';
+
+const MAX_BODY = 3 * 1024 * 1024;
+const DEFAULT_WATCH_TIMEOUT_S = 1800;
+
+interface Route {
+  type: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  watch: boolean;
+}
+
+function notFoundPage(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new StatusError(413, 'BadRequest', 'Request entity too large: limit is 3145728'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function decodeBody(raw: Buffer, contentType: string): unknown {
+  if (raw.length === 0) return undefined;
+  if (/protobuf/.test(contentType)) return decodeKubernetesProtobuf(raw);
+  if (/cbor/.test(contentType)) {
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
+  const text = raw.toString('utf8');
+  if (/yaml/.test(contentType)) {
+    try {
+      return yaml.load(text);
+    } catch (err) {
+      throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+}
+
+function acceptsTable(accept: string): boolean {
+  return /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
+}
+
+function acceptsPartialMetadata(accept: string): boolean {
+  return /as=PartialObjectMetadata/.test(accept);
+}
+
+function acceptsJson(accept: string): boolean {
+  return accept === '' || /application\/json|\*\/\*|application\/\*|application\/yaml/.test(accept);
+}
+
+/** The HTTP face of devcluster: routing, content negotiation, watch streaming and Status errors. */
+export class HttpHandler {
+  private readonly openWatches = new Set<() => void>();
+
+  constructor(
+    private readonly api: Api,
+    private readonly serverAddress: () => string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Ends every open watch (server shutdown). */
+  closeWatches(): void {
+    for (const close of [...this.openWatches]) close();
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://devcluster');
+    const warnings: string[] = [];
+    try {
+      await this.dispatch(req, res, url, warnings);
+    } catch (err) {
+      const status = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
+      if (!(err instanceof StatusError)) this.log(`${req.method} ${url.pathname}: ${(err as Error).stack ?? String(err)}`);
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      this.sendJson(res, status.code, status.toStatus(), warnings);
+    }
+  }
+
+  private sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+    const text = JSON.stringify(body);
+    const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
+    if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    res.writeHead(code, headers);
+    res.end(text);
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, warnings: string[]): Promise<void> {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+    if (['/healthz', '/livez', '/readyz'].includes(path) || /^\/(healthz|livez|readyz)\//.test(path)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
+    if (path === '/version') return this.sendJson(res, 200, SERVER_VERSION);
+    if (path === '/api') return this.sendJson(res, 200, apiVersions(this.serverAddress()));
+    if (path === '/apis') return this.sendJson(res, 200, apiGroupList(this.api.registry));
+    if (path.startsWith('/openapi/')) return this.openapi(req, res, path);
+    const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (segments[0] === 'apis' && segments.length === 2) {
+      const group = apiGroup(this.api.registry, segments[1]);
+      if (!group) throw notFoundPage();
+      return this.sendJson(res, 200, group);
+    }
+    const gvLength = segments[0] === 'api' ? 2 : segments[0] === 'apis' ? 3 : 0;
+    if (gvLength === 0 || segments.length < gvLength) throw notFoundPage();
+    const group = segments[0] === 'api' ? '' : segments[1];
+    const version = segments[gvLength - 1];
+    if (segments.length === gvLength) {
+      if (segments[0] === 'api' && version !== 'v1') throw notFoundPage();
+      const list = apiResourceList(this.api.registry, group, version);
+      if (!list) throw notFoundPage();
+      return this.sendJson(res, 200, list);
+    }
+    const route = this.route(group, version, segments.slice(gvLength), url);
+    await this.resource(req, res, url, route, method, warnings);
+  }
+
+  private route(group: string, version: string, rest: string[], url: URL): Route {
+    let watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    if (rest[0] === 'watch') {
+      watch = true;
+      rest = rest.slice(1);
+    }
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3 && !['status', 'finalize'].includes(rest[2])) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const type = this.api.registry.get(group, version, rest[0]);
+    if (!type || rest.length > 3) throw notFoundPage();
+    const subresource = rest[2];
+    if (subresource && !((subresource === 'status' && type.statusSubresource) || (subresource === 'finalize' && type.plural === 'namespaces' && !type.group))) {
+      throw notFoundPage();
+    }
+    if (namespace !== undefined && !type.namespaced) throw notFoundPage();
+    return { type, namespace, name: rest[1], subresource, watch };
+  }
+
+  private writeOptions(url: URL, warnings: string[]): WriteOptions {
+    const dryRun = url.searchParams.getAll('dryRun');
+    for (const d of dryRun) if (d !== 'All') throw badRequest(`Invalid value: ${JSON.stringify(dryRun)}: supported values: "All"`);
+    const fieldValidation = url.searchParams.get('fieldValidation') ?? undefined;
+    if (fieldValidation && !['Strict', 'Warn', 'Ignore'].includes(fieldValidation)) {
+      throw badRequest(`fieldValidation parameter unsupported: ${fieldValidation}`);
+    }
+    return { dryRun: dryRun.length > 0, fieldValidation, fieldManager: url.searchParams.get('fieldManager') ?? undefined, warnings };
+  }
+
+  private render(req: IncomingMessage, url: URL, type: ResourceType, stored: KObject[], single: boolean, list?: Record<string, unknown>): unknown {
+    const accept = req.headers.accept ?? '';
+    if (acceptsTable(accept)) {
+      const meta = (list?.metadata ?? {}) as { resourceVersion?: string; continue?: string };
+      return buildTable(type, stored, {
+        includeObject: (url.searchParams.get('includeObject') as IncludeObject | null) ?? 'Metadata',
+        resourceVersion: meta.resourceVersion,
+        continueToken: meta.continue,
+        convert: (o) => this.api.toVersion(type, o),
+      });
+    }
+    if (acceptsPartialMetadata(accept)) {
+      const partial = (o: KObject) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
+      if (single) return partial(stored[0]);
+      return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: list?.metadata ?? {}, items: stored.map(partial) };
+    }
+    if (!acceptsJson(accept)) throw new StatusError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml`);
+    return single ? this.api.toVersion(type, stored[0]) : list;
+  }
+
+  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, route: Route, method: string, warnings: string[]): Promise<void> {
+    const { type, namespace, name, subresource } = route;
+    const q = url.searchParams;
+    const api = this.api;
+    if (method === 'GET' && route.watch && !name) return this.watch(req, res, url, route);
+    if (method === 'GET' && route.watch && name) return this.watch(req, res, url, { ...route, name: undefined }, `metadata.name=${name}`);
+    if (!name && type.namespaced && namespace === undefined && method !== 'GET') {
+      throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    }
+    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? decodeBody(await readBody(req), req.headers['content-type'] ?? '') : undefined;
+    switch (method) {
+      case 'GET': {
+        if (name) {
+          const obj = api.get(type, namespace, name);
+          const stored = type.toStorage ? type.toStorage(obj) : obj;
+          return this.sendJson(res, 200, this.render(req, url, type, [stored], true), warnings);
+        }
+        const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+        const listOptions = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined, limit, continue: q.get('continue') ?? undefined };
+        const result = api.listStored(type, namespace, listOptions);
+        const list = api.listResponse(type, result);
+        return this.sendJson(res, 200, this.render(req, url, type, result.items, false, list), warnings);
+      }
+      case 'POST': {
+        if (name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        const created = await api.create(type, namespace, body, this.writeOptions(url, warnings));
+        return this.sendJson(res, 201, created, warnings);
+      }
+      case 'PUT': {
+        if (!name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        const updated = await api.update(type, namespace, name, body, this.writeOptions(url, warnings), subresource);
+        return this.sendJson(res, 200, updated, warnings);
+      }
+      case 'PATCH': {
+        if (!name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+        const options = this.writeOptions(url, warnings);
+        const { object, created } = await api.patch(type, namespace, name, contentType, body, options, subresource);
+        return this.sendJson(res, created ? 201 : 200, object, warnings);
+      }
+      case 'DELETE': {
+        const options: DeleteOptions = { ...this.writeOptions(url, warnings) };
+        const opts = (body ?? {}) as { propagationPolicy?: DeleteOptions['propagationPolicy']; orphanDependents?: boolean; preconditions?: DeleteOptions['preconditions']; dryRun?: string[] };
+        const propagation = q.get('propagationPolicy') ?? opts.propagationPolicy;
+        if (propagation && !['Orphan', 'Background', 'Foreground'].includes(propagation)) {
+          throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagation}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+        }
+        const orphan = q.get('orphanDependents') ?? (opts.orphanDependents === undefined ? undefined : String(opts.orphanDependents));
+        options.propagationPolicy = (propagation as DeleteOptions['propagationPolicy']) ?? (orphan === 'true' ? 'Orphan' : orphan === 'false' ? 'Background' : undefined);
+        options.preconditions = opts.preconditions;
+        if (opts.dryRun?.includes('All')) options.dryRun = true;
+        if (!name) {
+          const list = await api.deleteCollection(type, namespace, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }, options);
+          return this.sendJson(res, 200, list, warnings);
+        }
+        const { object, pending } = await api.delete(type, namespace, name, options);
+        if (pending || type.crd) return this.sendJson(res, 200, object, warnings);
+        return this.sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: type.group, kind: type.plural, uid: object.metadata.uid } }, warnings);
+      }
+      default:
+        throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+  }
+
+  private watch(req: IncomingMessage, res: ServerResponse, url: URL, route: Route, extraFieldSelector?: string): void {
+    const q = url.searchParams;
+    const accept = req.headers.accept ?? '';
+    const table = acceptsTable(accept);
+    const fieldSelector = [q.get('fieldSelector'), extraFieldSelector].filter(Boolean).join(',') || undefined;
+    const includeObject = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+    let closed = false;
+    const timeoutSeconds = q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : DEFAULT_WATCH_TIMEOUT_S;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      handle.stop();
+      clearTimeout(timer);
+      this.openWatches.delete(close);
+      res.end();
+    };
+    const timer = setTimeout(close, timeoutSeconds * 1000);
+    const pending: WatchEvent[] = [];
+    let started = false;
+    const write = (e: WatchEvent) => {
+      if (closed) return;
+      if (!started) {
+        pending.push(e);
+        return;
+      }
+      let object: unknown = e.object;
+      if (table && e.stored) object = buildTable(route.type, [e.stored], { includeObject, convert: (o) => this.api.toVersion(route.type, o) });
+      else if (acceptsPartialMetadata(accept) && e.stored) object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: e.stored.metadata };
+      res.write(`${JSON.stringify({ type: e.type, object })}\n`);
+    };
+    const handle = startWatch(
+      this.api,
+      route.type,
+      {
+        namespace: route.namespace,
+        labelSelector: q.get('labelSelector') ?? undefined,
+        fieldSelector,
+        resourceVersion: q.get('resourceVersion') ?? undefined,
+        sendInitialEvents: q.get('sendInitialEvents') === 'true',
+        allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true',
+      },
+      write,
+      () => setImmediate(close),
+    );
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    started = true;
+    for (const e of pending.splice(0)) write(e);
+    this.openWatches.add(close);
+    req.on('close', close);
+    res.on('close', close);
+  }
+
+  private openapi(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const registry = this.api.registry;
+    if (path === '/openapi/v2') {
+      const accept = req.headers.accept ?? '';
+      if (/protobuf/.test(accept) && !/application\/json/.test(accept)) {
+        // An empty gnostic Document: clients accept it and skip client-side validation.
+        res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' });
+        res.end();
+        return;
+      }
+      return this.sendJson(res, 200, openapiV2Json(registry));
+    }
+    if (path === '/openapi/v3') return this.sendJson(res, 200, openapiV3Index(registry));
+    const m = path.match(/^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
+    if (!m) throw notFoundPage();
+    const doc = m[1] ? openapiV3Document(registry, '', m[1]) : openapiV3Document(registry, m[2], m[3]);
+    if (!doc) throw notFoundPage();
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, immutable' });
+    res.end(JSON.stringify(doc));
+  }
+}
