@@ -1,0 +1,223 @@
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  AGE_COLUMN,
+  ConfigLayerSchema,
+  Conditions,
+  LocalObjectReference,
+  ObjectName,
+  ObservedGeneration,
+  StringEnum,
+  conditionColumn,
+  resourceNames,
+  type KindDefinition,
+  type KubeflashObject,
+} from './common';
+
+/** Resource names of Device. */
+export const DeviceResource = resourceNames('Device', 'devices', ['kfdev']);
+
+/** A MAC address as six colon-separated hex octets. */
+export const MAC_ADDRESS_PATTERN = '^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$';
+
+/** spec of a Device. */
+export const DeviceSpecSchema = Type.Object({
+  deviceClassRef: LocalObjectReference('The DeviceClass of the board (chip, firmware, config keys).'),
+  devicesClusterRef: LocalObjectReference('The DevicesCluster (site) the device belongs to: broker and downloads.'),
+  macAddress: Type.Optional(
+    Type.String({
+      description:
+        'Base MAC address of the board (aa:bb:cc:dd:ee:ff); when set, flashing checks it and reports from another MAC are flagged.',
+      pattern: MAC_ADDRESS_PATTERN,
+    }),
+  ),
+  description: Type.Optional(Type.String({ description: 'Where the board is and what it does.', maxLength: 1024 })),
+  config: Type.Optional(ConfigLayerSchema),
+});
+/** spec of a Device. */
+export type DeviceSpec = Static<typeof DeviceSpecSchema>;
+
+/** OTA states a device goes through, as it reports them. */
+export const OtaState = {
+  /** No update in flight. */
+  Idle: 'Idle',
+  /** An OTA command was sent and not yet acknowledged. */
+  Pending: 'Pending',
+  /** The device is downloading the image. */
+  Downloading: 'Downloading',
+  /** The device is checking sha256 and signature. */
+  Verifying: 'Verifying',
+  /** The device switched partitions and is rebooting into the new image. */
+  Rebooting: 'Rebooting',
+  /** The device runs the target version and marked it valid. */
+  Succeeded: 'Succeeded',
+  /** The update failed before the switch (download, verification); the old image still runs. */
+  Failed: 'Failed',
+  /** The new image did not confirm itself and the bootloader went back to the old one. */
+  RolledBack: 'RolledBack',
+} as const;
+/** One of the OTA states. */
+export type OtaState = (typeof OtaState)[keyof typeof OtaState];
+
+/** status of a Device. */
+export const DeviceStatusSchema = Type.Object({
+  observedGeneration: Type.Optional(ObservedGeneration()),
+  conditions: Type.Optional(Conditions()),
+  config: Type.Optional(
+    Type.Object(
+      {
+        secretName: Type.Optional(ObjectName('Secret holding config.bin, config.csv and the MQTT password.')),
+        hash: Type.Optional(
+          Type.String({ description: 'Hash of every input of the config; the Secret is rewritten only when it changes.', maxLength: 128 }),
+        ),
+        bytesUsed: Type.Optional(Type.Integer({ description: 'Bytes of the NVS partition in use.', minimum: 0 })),
+        partitionSize: Type.Optional(Type.Integer({ description: 'Size of the config partition in bytes.', minimum: 0 })),
+      },
+      { description: 'The compiled configuration.' },
+    ),
+  ),
+  mqtt: Type.Optional(
+    Type.Object(
+      {
+        username: Type.Optional(Type.String({ description: 'Broker account of the device.', maxLength: 256 })),
+        topics: Type.Optional(
+          Type.Object(
+            {
+              root: Type.Optional(Type.String({ description: 'Topic root: <topicPrefix>/devices/<deviceId>/.', maxLength: 512 })),
+              status: Type.Optional(Type.String({ description: 'Retained status topic.', maxLength: 512 })),
+              telemetry: Type.Optional(Type.String({ description: 'Telemetry topic.', maxLength: 512 })),
+              commands: Type.Optional(Type.String({ description: 'Topic filter of commands to the device.', maxLength: 512 })),
+            },
+            { description: 'Topics of the device.' },
+          ),
+        ),
+      },
+      { description: 'The device\'s broker account and topics.' },
+    ),
+  ),
+  reported: Type.Optional(
+    Type.Object(
+      {
+        firmwareVersion: Type.Optional(Type.String({ description: 'App version the device runs.', maxLength: 31 })),
+        projectName: Type.Optional(Type.String({ description: 'App project name.', maxLength: 31 })),
+        mac: Type.Optional(Type.String({ description: 'Base MAC address.', pattern: MAC_ADDRESS_PATTERN })),
+        ip: Type.Optional(Type.String({ description: 'IP address (v4 or v6).', maxLength: 45 })),
+        rssi: Type.Optional(Type.Integer({ description: 'Wi-Fi signal strength in dBm.', minimum: -127, maximum: 0 })),
+        lastSeen: Type.Optional(Type.String({ description: 'When the device last sent anything.', format: 'date-time' })),
+        uptimeSeconds: Type.Optional(Type.Integer({ description: 'Seconds since boot at lastSeen.', minimum: 0 })),
+        resetReason: Type.Optional(Type.String({ description: 'Why the device last rebooted (esp_reset_reason).', maxLength: 64 })),
+      },
+      { description: 'What the device itself reports (coalesced; not every heartbeat is written).' },
+    ),
+  ),
+  ota: Type.Optional(
+    Type.Object(
+      {
+        state: Type.Optional(StringEnum(Object.values(OtaState), { description: 'Where the current update is.' })),
+        targetVersion: Type.Optional(Type.String({ description: 'Version being installed.', maxLength: 31 })),
+        commandId: Type.Optional(Type.String({ description: 'id of the OTA command in flight.', maxLength: 64 })),
+        rolloutName: Type.Optional(ObjectName('The Rollout that sent the command, if any.')),
+        progress: Type.Optional(Type.Integer({ description: 'Download progress in percent.', minimum: 0, maximum: 100 })),
+        lastResult: Type.Optional(
+          Type.Object(
+            {
+              version: Type.String({ description: 'Version that was attempted.', maxLength: 31 }),
+              result: StringEnum(['Succeeded', 'Failed', 'RolledBack'], { description: 'Succeeded, Failed or RolledBack.' }),
+              message: Type.Optional(Type.String({ description: 'What the device said.', maxLength: 1024 })),
+              time: Type.String({ description: 'When the result was reported.', format: 'date-time' }),
+            },
+            { description: 'Outcome of the last finished update.' },
+          ),
+        ),
+      },
+      { description: 'Over-the-air update state.' },
+    ),
+  ),
+});
+/** status of a Device. */
+export type DeviceStatus = Static<typeof DeviceStatusSchema>;
+
+/** One board: its class, its cluster, its own config layer, and what it reports. */
+export type Device = KubeflashObject<'Device', DeviceSpec, DeviceStatus>;
+
+/** Condition types of a Device. */
+export const DeviceConditionType = {
+  /**
+   * True when the config Secret (`status.config.secretName`) holds the NVS image compiled from the current
+   * inputs (cluster, class, groups, device, referenced Secrets, MQTT account) and the broker account exists.
+   * False when an input is missing or invalid, or the image does not fit the partition.
+   */
+  ConfigReady: 'ConfigReady',
+  /**
+   * True when the device's last retained status message says online; False after its offline message or
+   * last will; Unknown when it has never connected.
+   */
+  Online: 'Online',
+  /**
+   * True when the reported firmware version equals the class's spec.firmware.version; False when it differs
+   * (reason UpdateInProgress while an OTA to it runs); Unknown when either is not known.
+   */
+  FirmwareCurrent: 'FirmwareCurrent',
+} as const;
+/** One of the Device condition types. */
+export type DeviceConditionType = (typeof DeviceConditionType)[keyof typeof DeviceConditionType];
+
+/** Reasons of Device conditions (and of the Events that mirror them). */
+export const DeviceReason = {
+  /** ConfigReady=True: the config Secret is current. */
+  ConfigRendered: 'ConfigRendered',
+  /** ConfigReady=False: spec.deviceClassRef names no DeviceClass. */
+  DeviceClassNotFound: 'DeviceClassNotFound',
+  /** ConfigReady=False: spec.devicesClusterRef names no DevicesCluster. */
+  DevicesClusterNotFound: 'DevicesClusterNotFound',
+  /** ConfigReady=False: a secretRefs entry of some layer names a missing Secret or key. */
+  SecretNotFound: 'SecretNotFound',
+  /** ConfigReady=False: a value does not fit its key (type, range, length), a required key is missing, or a key is unknown. */
+  ConfigInvalid: 'ConfigInvalid',
+  /** ConfigReady=False: the entries do not fit the config partition. */
+  ConfigTooLarge: 'ConfigTooLarge',
+  /** ConfigReady=False: the broker refused creating or updating the device's account. */
+  BrokerAccountFailed: 'BrokerAccountFailed',
+  /** Online=True: the last status message says online. */
+  DeviceOnline: 'DeviceOnline',
+  /** Online=False: the device said offline or its last will fired. */
+  DeviceOffline: 'DeviceOffline',
+  /** Online=Unknown: no status message was ever received. */
+  NeverSeen: 'NeverSeen',
+  /** FirmwareCurrent=True: reported version equals the class version. */
+  VersionMatches: 'VersionMatches',
+  /** FirmwareCurrent=False: reported version differs and no update to the class version runs. */
+  VersionMismatch: 'VersionMismatch',
+  /** FirmwareCurrent=False: an OTA update to the class version is in flight. */
+  UpdateInProgress: 'UpdateInProgress',
+  /** FirmwareCurrent=Unknown: the device has not reported a version or the class names none. */
+  VersionUnknown: 'VersionUnknown',
+} as const;
+/** One of the Device reasons. */
+export type DeviceReason = (typeof DeviceReason)[keyof typeof DeviceReason];
+
+/** CRD definition of Device. */
+export const deviceDefinition: KindDefinition = {
+  names: DeviceResource,
+  description:
+    'One board: its DeviceClass and DevicesCluster, its own config layer, and what the operator compiled for it ' +
+    'and the board reports back.',
+  spec: DeviceSpecSchema,
+  status: DeviceStatusSchema,
+  printerColumns: [
+    { name: 'Class', type: 'string', jsonPath: '.spec.deviceClassRef.name', description: 'DeviceClass of the board.' },
+    { name: 'Cluster', type: 'string', jsonPath: '.spec.devicesClusterRef.name', description: 'DevicesCluster of the board.' },
+    conditionColumn('Online', DeviceConditionType.Online),
+    {
+      name: 'Firmware',
+      type: 'string',
+      jsonPath: '.status.reported.firmwareVersion',
+      description: 'Firmware version the board reports.',
+    },
+    { name: 'Last Seen', type: 'date', jsonPath: '.status.reported.lastSeen', description: 'When the board last reported.' },
+    conditionColumn('Config', DeviceConditionType.ConfigReady, 1),
+    { name: 'MAC', type: 'string', jsonPath: '.status.reported.mac', description: 'Reported MAC address.', priority: 1 },
+    { name: 'IP', type: 'string', jsonPath: '.status.reported.ip', description: 'Reported IP address.', priority: 1 },
+    { name: 'OTA', type: 'string', jsonPath: '.status.ota.state', description: 'OTA state.', priority: 1 },
+    AGE_COLUMN,
+  ],
+};
