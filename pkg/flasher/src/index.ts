@@ -1,1 +1,23 @@
-export {};
+export { flashDevice } from './flash';
+export { loadEsptool } from './esptool';
+export { md5Hex } from './md5';
+export {
+  FlashError,
+  FlashErrorCode,
+  InvalidPlanError,
+  PortBusyError,
+  NoResponseError,
+  WrongChipError,
+  FlashTooSmallError,
+  WriteFailedError,
+  VerifyMismatchError,
+  DisconnectedError,
+  FlashCancelledError,
+  DeviceError,
+} from './errors';
+export { validatePlan } from './validate';
+export { CHIP_NAMES, type ChipName } from './types/chip';
+export { FLASH_MODES, type FlashMode, type FlashPart, type FlashPlan } from './types/plan';
+export { FLASH_STAGES, type FlashStage, type FlashProgress } from './types/progress';
+export type { FlashOptions, FlashResult, FlashedRegion } from './types/options';
+export type { SerialPortLike } from './types/serial-port';
