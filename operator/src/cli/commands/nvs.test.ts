@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32Esp, parseNvsKeyPartition } from '@kubeflash/esp';
 import { decryptNvsImage } from '@kubeflash/esp/node';
+import { parseNvsSize, writeFileAtomic } from './nvs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
@@ -205,5 +206,27 @@ describe('kubeflash nvs (spawned CLI)', () => {
     const bad = kubeflash(['nvs', 'parse', join(work, 'bad.bin')]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('kubeflash: error: page 0 entry 1 (key "wifi_ssid"): entry CRC32 does not match');
+  });
+});
+
+describe('nvs command helpers', () => {
+  it('parseNvsSize accepts hex and decimal multiples of 4096 only', () => {
+    expect(parseNvsSize('0x6000')).toBe(0x6000);
+    expect(parseNvsSize('0X3000')).toBe(0x3000);
+    expect(parseNvsSize('8192')).toBe(8192);
+    expect(() => parseNvsSize('6k')).toThrow('size must be hex (0x6000) or decimal (24576), got "6k"');
+    expect(() => parseNvsSize('0x100')).toThrow('not a positive multiple of 4096');
+  });
+
+  it('writeFileAtomic replaces the target in one step and leaves no temporary file when writing fails', () => {
+    const target = join(work, 'out.bin');
+    writeFileAtomic(target, new Uint8Array([1, 2, 3]));
+    writeFileAtomic(target, new Uint8Array([4]));
+    expect([...readFileSync(target)]).toEqual([4]);
+    expect(readdirSync(work)).toEqual(['out.bin']);
+    const blocked = join(work, 'dir.bin');
+    cpSync(target, join(blocked, 'inside'), { recursive: true });
+    expect(() => writeFileAtomic(blocked, new Uint8Array([1]))).toThrow(/cannot write .*dir\.bin/);
+    expect(readdirSync(work).sort()).toEqual(['dir.bin', 'out.bin']);
   });
 });

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse/browser/esm/sync';
 import { NvsInputError } from './errors';
 
 /** One data row of an nvs_partition_gen CSV (`key,type,encoding,value`; columns in any order). */
