@@ -98,6 +98,10 @@ const rejected: RejectCase[] = [
   ['an artifacts URL with a trailing slash', 'DevicesCluster', { artifacts: { publicBaseUrl: 'https://a.example.net/x/' } }, undefined, 'spec.artifacts.publicBaseUrl'],
   ['a priority above 1000', 'DeviceGroup', { priority: 1001 }, undefined, 'spec.priority'],
   ['an unknown selector operator', 'DeviceGroup', { selector: { matchExpressions: [{ key: 'a', operator: 'Like' }] } }, undefined, 'spec.selector.matchExpressions[0].operator'],
+  ['In without values', 'DeviceGroup', { selector: { matchExpressions: [{ key: 'a', operator: 'In' }] } }, undefined, 'spec.selector.matchExpressions[0]', 'need values'],
+  ['Exists with values', 'Rollout', { selector: { matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] } }, undefined, 'spec.selector.matchExpressions[0]', 'take none'],
+  ['a label value with a space', 'DeviceGroup', { selector: { matchLabels: { site: 'the garage' } } }, undefined, 'spec.selector.matchLabels.site'],
+  ['a selector key with two slashes', 'DeviceGroup', { selector: { matchExpressions: [{ key: 'a/b/c', operator: 'Exists' }] } }, undefined, 'spec.selector.matchExpressions[0].key'],
   ['a condition status of Yes', 'Device', {}, condition({ status: 'Yes' }), 'status.conditions[0].status'],
   ['a condition reason with a space', 'Device', {}, condition({ reason: 'Not ready' }), 'status.conditions[0].reason'],
   ['a condition without lastTransitionTime', 'Device', {}, condition({ lastTransitionTime: undefined }), 'status.conditions[0]'],
@@ -130,6 +134,7 @@ describe('limits', () => {
     ['a bool key defaulting to false', 'DeviceClass', key({ type: 'bool', default: 'false' })],
     ['mosquitto-dynsec with an admin Secret', 'DevicesCluster', { mqtt: { brokerUri: 'mqtts://[fd00::1]:8883', accountManagement: 'mosquitto-dynsec', adminSecretRef: { name: 'admin' } } }],
     ['a git source with a tag and a subfolder', 'Firmware', { source: { git: { url: 'git@example.net:iot/fw.git', ref: 'v1.4.0', path: 'firmware/app' } } }],
+    ['a selector with prefixed keys and every operator', 'DeviceGroup', { selector: { matchLabels: { 'kubeflash.dev/site': 'garage' }, matchExpressions: [{ key: 'kubeflash.dev/role', operator: 'In', values: ['sensor', 'display'] }, { key: 'retired', operator: 'DoesNotExist' }] } }],
     ['a condition with a namespaced type and an empty message', 'Device', {}, condition({ type: 'kubeflash.dev/Custom', reason: 'A_b:c' })],
   ];
   it.each(accepted)('accept %s', (...[, kind, spec, status]: AcceptCase) => {

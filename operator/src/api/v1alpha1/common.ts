@@ -85,30 +85,55 @@ export const LabelSelectorOperator = { In: 'In', NotIn: 'NotIn', Exists: 'Exists
 /** One of the label selector operators. */
 export type LabelSelectorOperator = (typeof LabelSelectorOperator)[keyof typeof LabelSelectorOperator];
 
+/** Label values: empty, or up to 63 alphanumerics, '-', '_' and '.', starting and ending alphanumeric. */
+export const LABEL_VALUE_PATTERN = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
+/** Label keys: an optional DNS-subdomain prefix and '/', then a name like a label value. */
+export const LABEL_KEY_PATTERN =
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$';
+
+const LabelValue = (description?: string) =>
+  Type.String({ ...(description ? { description } : {}), maxLength: 63, pattern: LABEL_VALUE_PATTERN });
+
 /** metav1.LabelSelector; an empty selector matches every object. */
 export const LabelSelectorSchema = Type.Object(
   {
     matchLabels: Type.Optional(
-      Type.Record(Type.String(), Type.String({ maxLength: 63 }), {
+      Type.Record(Type.String(), LabelValue(), {
         description: 'Labels an object must carry, each with exactly this value.',
         maxProperties: 64,
       }),
     ),
     matchExpressions: Type.Optional(
       Type.Array(
-        Type.Object({
-          key: Type.String({ description: 'Label key the requirement applies to.', minLength: 1, maxLength: 317 }),
-          operator: StringEnum(Object.values(LabelSelectorOperator), {
-            description: 'In, NotIn, Exists or DoesNotExist.',
-          }),
-          values: Type.Optional(
-            Type.Array(Type.String({ maxLength: 63 }), {
-              description: 'Values for In and NotIn (non-empty); must be empty for Exists and DoesNotExist.',
-              maxItems: 64,
-              'x-kubernetes-list-type': 'atomic',
+        Type.Object(
+          {
+            key: Type.String({
+              description: 'Label key the requirement applies to.',
+              minLength: 1,
+              maxLength: 317,
+              pattern: LABEL_KEY_PATTERN,
             }),
-          ),
-        }),
+            operator: StringEnum(Object.values(LabelSelectorOperator), {
+              description: 'In, NotIn, Exists or DoesNotExist.',
+            }),
+            values: Type.Optional(
+              Type.Array(LabelValue(), {
+                description: 'Values for In and NotIn (non-empty); must be empty for Exists and DoesNotExist.',
+                maxItems: 64,
+                'x-kubernetes-list-type': 'atomic',
+              }),
+            ),
+          },
+          {
+            'x-kubernetes-validations': [
+              {
+                rule:
+                  "(self.operator == 'In' || self.operator == 'NotIn') == (has(self.values) && size(self.values) > 0)",
+                message: 'In and NotIn need values; Exists and DoesNotExist take none',
+              },
+            ],
+          },
+        ),
         {
           description: 'Requirements that must all hold (ANDed with matchLabels).',
           maxItems: 32,
