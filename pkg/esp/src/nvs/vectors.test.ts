@@ -107,5 +107,14 @@ describe('NVS golden vectors', () => {
       expect(parsed.issues.filter((i) => i.severity === 'error')).toEqual([]);
       expect(formatNvsToolJson(nvsToolMinimalRecords(parsed))).toBe(readFileSync(join(dir, 'nvs_tool_minimal.json'), 'utf8'));
     });
+
+    it('warns exactly when nvs_tool.py -i warned (size under 0x3000, no free page)', () => {
+      const integrity = readFileSync(join(dir, 'nvs_tool_integrity.txt'), 'utf8');
+      const toolWarned = integrity.split('\n').some((l) => l !== '' && !/^Page no\. \d+\s+CRC32: OK$|^Page Empty$/.test(l));
+      const options = cmd.mode === 'encrypt' ? { decryptEntry: createNvsXtsCipher(vectorKeys(dir, cmd.args), 'decrypt') } : {};
+      const warnings = parseNvsImage(readFileSync(join(dir, 'output.bin')), options).issues.filter((i) => i.severity === 'warning');
+      expect(warnings.length > 0).toBe(toolWarned);
+      if (toolWarned) expect(warnings.map((w) => w.message).join('\n')).toMatch(/at least 3 \(0x3000 bytes\)[^]*no empty page/);
+    });
   });
 });
