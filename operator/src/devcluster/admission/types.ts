@@ -10,6 +10,8 @@ export interface AdmissionAttributes {
   oldObject?: Record<string, unknown>;
   dryRun: boolean;
   userInfo: { username: string; groups: string[] };
+  /** When present, warnings returned by webhooks are appended (for the `Warning` response header). */
+  warnings?: string[];
 }
 
 /**
