@@ -1,4 +1,4 @@
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { FormatRegistry, Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 
 /** API group of every kubeflash kind. */
@@ -9,6 +9,17 @@ export const VERSION = 'v1alpha1';
 export const API_VERSION = `${GROUP}/${VERSION}` as const;
 /** `kubectl get kubeflash` lists every kind of this category. */
 export const CATEGORY = 'kubeflash';
+
+const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
+
+/**
+ * Teaches TypeBox's `Value.Check` the string formats the schemas use (date-time, and int64 which only
+ * annotates integers). Call once before checking objects with TypeBox; the CRDs do not need it.
+ */
+export function registerFormats(): void {
+  FormatRegistry.Set('date-time', (value) => DATE_TIME.test(value));
+  FormatRegistry.Set('int64', () => true);
+}
 
 /** DNS-1123 subdomain (most object names): lowercase alphanumerics, '-' and '.', at most 253 characters. */
 export const DNS1123_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
