@@ -130,7 +130,17 @@ export function referenceMarkdown(defs: readonly KindDefinition[], constantsOf: 
       'Limits are enforced by the API server (OpenAPI schema and CEL rules); cross-object checks (a referenced ' +
       'class exists, a value fits its key type) show up as status conditions. Defaults are filled in by the API server.',
     '',
-    ...defs.map((d) => `- [${d.names.kind}](#${d.names.kind.toLowerCase()}) — ${d.description}`),
+    '| Kind | `kubectl get` | Short names | Unambiguous name |',
+    '|---|---|---|---|',
+    ...defs.map(
+      (d) =>
+        `| [${d.names.kind}](#${d.names.kind.toLowerCase()}) | ${code(d.names.plural)} | ` +
+        `${d.names.shortNames.map(code).join(', ')} | ${code(`${d.names.plural}.${d.names.group}`)} |`,
+    ),
+    '',
+    'Plural names can clash with other APIs installed in the same cluster: `deviceclasses` with the ' +
+      'DeviceClass of Kubernetes Dynamic Resource Allocation (resource.k8s.io), `rollouts` with Argo Rollouts. ' +
+      'kubectl then may pick the other API; the short names and the full names above always mean kubeflash.',
     '',
   ];
   for (const def of defs) lines.push(...kindSection(def, constantsOf(def)), '');
