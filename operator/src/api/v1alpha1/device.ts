@@ -58,6 +58,18 @@ export const OtaState = {
 /** One of the OTA states. */
 export type OtaState = (typeof OtaState)[keyof typeof OtaState];
 
+/** How a finished OTA update ended. */
+export const OtaResult = {
+  /** The device runs the new version and marked it valid. */
+  Succeeded: 'Succeeded',
+  /** Download or verification failed; the old version still runs. */
+  Failed: 'Failed',
+  /** The new version did not confirm itself and the bootloader returned to the old one. */
+  RolledBack: 'RolledBack',
+} as const;
+/** One of the OTA results. */
+export type OtaResult = (typeof OtaResult)[keyof typeof OtaResult];
+
 /** status of a Device. */
 export const DeviceStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration()),
@@ -121,7 +133,7 @@ export const DeviceStatusSchema = Type.Object({
           Type.Object(
             {
               version: Type.String({ description: 'Version that was attempted.', maxLength: 31 }),
-              result: StringEnum(['Succeeded', 'Failed', 'RolledBack'], { description: 'Succeeded, Failed or RolledBack.' }),
+              result: StringEnum(Object.values(OtaResult), { description: 'Succeeded, Failed or RolledBack.' }),
               message: Type.Optional(Type.String({ description: 'What the device said.', maxLength: 1024 })),
               time: Type.String({ description: 'When the result was reported.', format: 'date-time' }),
             },

@@ -127,6 +127,14 @@ export const FirmwareArtifactSchema = Type.Object({
 /** One flashable image of a firmware. */
 export type FirmwareArtifact = Static<typeof FirmwareArtifactSchema>;
 
+/** Signature algorithms of app images. */
+export const SignatureAlgorithm = {
+  /** ECDSA over NIST P-256 of the SHA-256 of the app image; the public key is compiled into the firmware. */
+  EcdsaP256Sha256: 'ECDSA-P256-SHA256',
+} as const;
+/** One of the signature algorithms. */
+export type SignatureAlgorithm = (typeof SignatureAlgorithm)[keyof typeof SignatureAlgorithm];
+
 /** status of a Firmware. */
 export const FirmwareStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration()),
@@ -162,7 +170,7 @@ export const FirmwareStatusSchema = Type.Object({
   signature: Type.Optional(
     Type.Object(
       {
-        algorithm: StringEnum(['ECDSA-P256-SHA256'], { description: 'Signature algorithm.' }),
+        algorithm: StringEnum(Object.values(SignatureAlgorithm), { description: 'Signature algorithm: ECDSA-P256-SHA256.' }),
         value: Type.String({ description: 'DER signature over the app image, base64.', maxLength: 256, pattern: '^[A-Za-z0-9+/]+={0,2}$' }),
         keyId: Type.Optional(
           Type.String({ description: 'SHA-256 of the signing public key (DER), lowercase hex.', pattern: '^[0-9a-f]{64}$' }),
