@@ -6,6 +6,7 @@
 import type { StatusCause } from '../errors';
 import { compileRule, validateCEL, type CompiledRule, type RulesOf } from './cel';
 import { applyDefaultsInPlace, dropNonNullableNulls } from './defaults';
+import { validateEmbedded } from './embedded';
 import { deepCopy } from './json';
 import { validateListTypes } from './listtype';
 import { celSkippedCause, hasBlockingError, validateOpenAPI } from './openapi';
@@ -53,6 +54,7 @@ export function compileSchema(schema: JSONSchemaProps): CompiledSchema {
     validate(obj, oldObj) {
       const causes: StatusCause[] = [];
       validateOpenAPI(root, obj, '', causes, oldObj ? { value: oldObj } : undefined);
+      validateEmbedded(root, obj, '', causes, true);
       const listErrors: StatusCause[] = [];
       validateListTypes(root, obj, '', listErrors);
       if (oldObj) {

@@ -93,3 +93,18 @@ describe('compileSchema().applyDefaults', () => {
     expect(compileSchema(schema).applyDefaults({ metadata: { name: 'a' } })).toEqual({ metadata: { name: 'a' } });
   });
 });
+
+describe('compileSchema().validate: embedded resources', () => {
+  test('apiVersion and kind are required, the metadata name must be a path segment', () => {
+    const causes = compileSchema(schema).validate({ spec: { template: { metadata: { name: 'a/b' }, spec: {} } } });
+    expect(causes).toEqual([
+      { reason: 'FieldValueRequired', field: 'spec.template.apiVersion', message: 'Required value: must not be empty' },
+      { reason: 'FieldValueRequired', field: 'spec.template.kind', message: 'Required value: must not be empty' },
+      { reason: 'FieldValueInvalid', field: 'spec.template.metadata.name', message: "Invalid value: \"a/b\": may not contain '/'" },
+    ]);
+  });
+
+  test('a complete embedded resource is valid', () => {
+    expect(compileSchema(schema).validate({ spec: { template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: {} } } })).toEqual([]);
+  });
+});

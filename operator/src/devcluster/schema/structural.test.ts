@@ -110,3 +110,21 @@ describe('checkCrdSchema', () => {
     expect(cause.message).toMatch(/^Invalid value: apiextensions\.ValidationRule\{Rule:"1 \+", Message:"", .*\}: compilation failed: ERROR: /);
   });
 });
+
+describe('checkCrdSchema on the int-or-string pattern of controller-gen', () => {
+  test('anyOf integer/string is allowed beside x-kubernetes-int-or-string', () => {
+    const schema = withSpec({
+      type: 'object',
+      properties: { max: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: '^[0-9]+%$' } },
+    });
+    expect(checkCrdSchema(schema)).toEqual([]);
+  });
+
+  test('anyOf with types is still rejected without x-kubernetes-int-or-string', () => {
+    const schema = withSpec({ type: 'object', properties: { max: { type: 'string', anyOf: [{ type: 'integer' }, { type: 'string' }] } } });
+    expect(checkCrdSchema(schema).map((c) => c.field)).toEqual([
+      `${base}.properties[spec].properties[max].anyOf[0].type`,
+      `${base}.properties[spec].properties[max].anyOf[1].type`,
+    ]);
+  });
+});

@@ -110,9 +110,19 @@ function checkNode(s: JSONSchemaProps, path: string, ctx: Ctx, where: Where): vo
   }
   if (s.items) checkNode(s.items, `${path}.items`, ctx, { ...where, isRoot: false });
   for (const junctor of ['allOf', 'anyOf', 'oneOf'] as const) {
-    (s[junctor] ?? []).forEach((sub, i) => checkNode(sub, `${path}.${junctor}[${i}]`, ctx, { isRoot: false, inJunctor: true }));
+    (s[junctor] ?? []).forEach((sub, i) => {
+      if (intOrString && isIntOrStringAnyOf(junctor === 'anyOf' ? s.anyOf : sub.anyOf)) return;
+      checkNode(sub, `${path}.${junctor}[${i}]`, ctx, { isRoot: false, inJunctor: true });
+    });
   }
   if (s.not) checkNode(s.not, `${path}.not`, ctx, { isRoot: false, inJunctor: true });
+}
+
+/** `anyOf: [{type: integer}, {type: string}]`, the value validation int-or-string fields may carry. */
+function isIntOrStringAnyOf(anyOf: JSONSchemaProps[] | undefined): boolean {
+  if (anyOf?.length !== 2) return false;
+  const only = (x: JSONSchemaProps, type: string) => x.type === type && Object.keys(x).length === 1;
+  return only(anyOf[0], 'integer') && only(anyOf[1], 'string');
 }
 
 function checkListType(s: JSONSchemaProps, path: string, ctx: Ctx): void {
