@@ -1,0 +1,127 @@
+import { matchesSelector, selectorToString } from '../utils/selector';
+import { durationSeconds, formatBytes, formatDuration, hex } from '../utils/format';
+import { flashScript, flasherArgs, webToolsManifest } from '../utils/firmware-files';
+import { base64ToBytes, bytesToBase64, findPartitionByLabel } from '../utils/artifact-server';
+import { rolloutPercent, waveRows } from '../utils/rollout';
+import { configBadge, onlineBadge, otaText, phaseBadge } from '../utils/status';
+import type { Device, Firmware, Rollout } from '../types/resources';
+import { fixture } from './helpers';
+
+describe('label selectors', () => {
+  const labels = { room: 'attic', app: 'sensor' };
+
+  it.each([
+    [{}, true],
+    [{ matchLabels: { room: 'attic' } }, true],
+    [{ matchLabels: { room: 'porch' } }, false],
+    [{ matchExpressions: [{ key: 'room', operator: 'In', values: ['attic', 'porch'] }] }, true],
+    [{ matchExpressions: [{ key: 'room', operator: 'NotIn', values: ['attic'] }] }, false],
+    [{ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['x'] }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, false],
+  ])('%j -> %s', (selector, expected) => {
+    expect(matchesSelector(labels, selector as any)).toBe(expected);
+  });
+
+  it('prints selectors as kubectl does', () => {
+    expect(selectorToString({ matchLabels: { a: 'b' }, matchExpressions: [{ key: 'c', operator: 'In', values: ['d', 'e'] }, { key: 'f', operator: 'DoesNotExist' }] })).toBe('a=b, c in (d,e), !f');
+  });
+});
+
+describe('formatting', () => {
+  it('formats offsets, sizes and durations', () => {
+    expect(hex(65536)).toBe('0x10000');
+    expect([formatBytes(512), formatBytes(21040), formatBytes(912384 * 2)]).toStrictEqual(['512 B', '20.5 KiB', '1.7 MiB']);
+    expect(formatDuration(durationSeconds('2026-11-21T10:00:00Z', '2026-11-21T11:07:30Z'))).toBe('1h 7m 30s');
+    expect(durationSeconds('2026-11-21T10:00:00Z', undefined, new Date('2026-11-21T10:00:05Z'))).toBe(5);
+    expect(durationSeconds(undefined, undefined)).toBeUndefined();
+  });
+});
+
+describe('firmware files', () => {
+  const fw = fixture().firmwares[0] as Firmware;
+  const artifacts = fw.status!.artifacts!;
+
+  it('lists manifest parts in flash order with esp-web-tools chip names', () => {
+    expect(webToolsManifest({ name: 'sensor-s3', version: '1.5.0', chip: 'esp32c3', artifacts })).toStrictEqual({
+      name: 'sensor-s3', version: '1.5.0', new_install_prompt_erase: false, builds: [{
+        chipFamily: 'ESP32-C3', parts: [{ path: 'bootloader.bin', offset: 0 }, { path: 'partition-table.bin', offset: 32768 }, { path: 'ota-data-initial.bin', offset: 61440 }, { path: 'app.bin', offset: 65536 }],
+      }],
+    });
+  });
+
+  it('writes flasher_args.json with the IDF part names', () => {
+    const args: any = flasherArgs({ chip: 'esp32', artifacts });
+
+    expect(args.otadata).toStrictEqual({ offset: '0xf000', file: 'ota-data-initial.bin', encrypted: 'false' });
+    expect(args['partition-table'].offset).toBe('0x8000');
+  });
+
+  it('checks every download against its sha256 in the script and quotes names', () => {
+    const script = flashScript({
+      device: { name: 'd', namespace: "o'ns" }, chip: 'esp32', firmware: { name: 'fw', version: '1', artifacts }, artifactBaseUrl: 'https://a.example/', configOffset: 0x9000, configSecretName: 'd-config',
+    });
+
+    expect(script.match(/^fetch /gm)).toHaveLength(4);
+    expect(script).toContain(`${ 'a'.repeat(64) }`);
+    expect(script).toContain("'https://a.example/firmware/o'%20ns/fw/app.bin'".replace('%20', "\\''"));
+    expect(script).toContain('0x9000 "$work/config.bin"');
+  });
+});
+
+describe('artifact helpers', () => {
+  it('round-trips base64', () => {
+    const bytes = new Uint8Array(70000).map((_, i) => i % 251);
+
+    expect(Array.from(base64ToBytes(bytesToBase64(bytes)))).toStrictEqual(Array.from(bytes));
+  });
+
+  it('finds a partition by label and stops at the end marker', () => {
+    const t = new Uint8Array(96).fill(0xff);
+    const v = new DataView(t.buffer);
+
+    v.setUint16(0, 0x50aa, true);
+    v.setUint32(4, 0x9000, true);
+    v.setUint32(8, 0x6000, true);
+    t.fill(0, 12, 32);
+    t.set(new TextEncoder().encode('config'), 12);
+    expect(findPartitionByLabel(t, 'config')).toStrictEqual({ offset: 0x9000, size: 0x6000 });
+    expect(findPartitionByLabel(t, 'nvs')).toBeUndefined();
+  });
+});
+
+describe('rollout waves', () => {
+  it('splits devices into cumulative waves and spreads finished devices in order', () => {
+    const r = fixture().rollouts[0] as Rollout;
+
+    expect(waveRows(r)).toStrictEqual([
+      { wave: 1, percent: 2, devices: 2, finished: 2, state: 'done' },
+      { wave: 2, percent: 50, devices: 48, finished: 48, state: 'done' },
+      { wave: 3, percent: 100, devices: 50, finished: 0, state: 'waiting' },
+    ]);
+    expect(rolloutPercent(r)).toBe(50);
+  });
+
+  it('marks the current wave while it still has devices to finish', () => {
+    const r = fixture().rollouts[0] as Rollout;
+
+    r.status!.counts = { total: 100, succeeded: 20, failed: 0 };
+    expect(waveRows(r).map((w) => w.state)).toStrictEqual(['done', 'current', 'waiting']);
+  });
+});
+
+describe('status badges', () => {
+  const [attic, porch, fresh] = fixture().devices as Device[];
+
+  it('derives online, config and OTA state from conditions and status', () => {
+    expect([onlineBadge(attic).labelKey, onlineBadge(porch).labelKey, onlineBadge(fresh).labelKey]).toStrictEqual(['kubeflash.state.online', 'kubeflash.state.offline', 'kubeflash.state.neverSeen']);
+    expect([configBadge(attic).color, configBadge(porch).color, configBadge(fresh).color]).toStrictEqual(['bg-success', 'bg-error', 'bg-info']);
+    expect([otaText(attic), otaText(porch), otaText(fresh)]).toStrictEqual(['Succeeded', 'Downloading 42%', '']);
+  });
+
+  it('colors firmware phases', () => {
+    const [done, building] = fixture().firmwares as Firmware[];
+
+    expect([phaseBadge(done), phaseBadge(building)]).toStrictEqual([{ labelKey: 'kubeflash.phase.Succeeded', color: 'bg-success' }, { labelKey: 'kubeflash.phase.Building', color: 'bg-warning' }]);
+  });
+});

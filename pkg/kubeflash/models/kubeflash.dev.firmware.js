@@ -1,0 +1,124 @@
+import KubeflashModel from '../plugins/kubeflash-class';
+import { KUBEFLASH } from '../types/kubeflash';
+import { artifactFileName, flasherArgs, webToolsManifest } from '../utils/firmware-files';
+
+/** A new Firmware as the create form starts it. */
+export const DEFAULT_FIRMWARE = { deviceClassRef: { name: '' }, version: '', source: { upload: {} } };
+
+/** Standard image names and the model method that downloads each. */
+export const PART_ACTIONS = {
+  bootloader:         'downloadBootloader',
+  'partition-table':  'downloadPartitionTable',
+  'ota-data-initial': 'downloadOtaData',
+  app:                'downloadApp',
+};
+
+/** One firmware build of a class: build status, per-part downloads, manifest, flasher_args.json, build logs. */
+export default class Firmware extends KubeflashModel {
+  applyDefaults() {
+    if (!this.spec) {
+      this.spec = JSON.parse(JSON.stringify(DEFAULT_FIRMWARE));
+    }
+  }
+
+  get succeeded() {
+    return this.status?.phase === 'Succeeded' && !!this.status?.artifacts?.length;
+  }
+
+  get _availableActions() {
+    const out = super._availableActions;
+    const parts = (this.status?.artifacts || []).filter((a) => PART_ACTIONS[a.name]);
+
+    out.unshift(
+      ...parts.map((a) => ({
+        action: PART_ACTIONS[a.name], label: this.t('kubeflash.actions.downloadPart', { name: a.name }), icon: 'icon icon-download', enabled: this.succeeded,
+      })),
+      {
+        action: 'downloadManifest', label: this.t('kubeflash.actions.downloadManifest'), icon: 'icon icon-download', enabled: this.succeeded,
+      },
+      {
+        action: 'downloadFlasherArgs', label: this.t('kubeflash.actions.downloadFlasherArgs'), icon: 'icon icon-download', enabled: this.succeeded,
+      },
+      {
+        action: 'viewBuildLogs', label: this.t('kubeflash.actions.viewBuildLogs'), icon: 'icon icon-file', enabled: !!this.status?.jobName,
+      },
+      { divider: true },
+    );
+
+    return out;
+  }
+
+  /** Downloads one image by artifact name. */
+  async downloadArtifact(name) {
+    const artifact = (this.status?.artifacts || []).find((a) => a.name === name);
+
+    if (!artifact) {
+      return;
+    }
+    try {
+      const file = artifactFileName(artifact);
+
+      await this.kfSave(`${ this.metadata.name }-${ file }`, await this.kfFetchArtifact(this.metadata.name, file));
+    } catch (err) {
+      this.kfError('kubeflash.errors.downloadFailed', err, { message: err?.message || '' });
+    }
+  }
+
+  downloadBootloader() {
+    return this.downloadArtifact('bootloader');
+  }
+
+  downloadPartitionTable() {
+    return this.downloadArtifact('partition-table');
+  }
+
+  downloadOtaData() {
+    return this.downloadArtifact('ota-data-initial');
+  }
+
+  downloadApp() {
+    return this.downloadArtifact('app');
+  }
+
+  /** The class's chip (the build target). */
+  async chip() {
+    const deviceClass = await this.kfFindSibling(KUBEFLASH.DEVICE_CLASS, this.spec?.deviceClassRef?.name);
+
+    return deviceClass?.spec?.chip || 'esp32';
+  }
+
+  async downloadManifest() {
+    const manifest = webToolsManifest({
+      name: this.spec.deviceClassRef.name, version: this.spec.version, chip: await this.chip(), artifacts: this.status?.artifacts || [],
+    });
+
+    await this.kfSave('manifest.json', `${ JSON.stringify(manifest, null, 2) }\n`, 'application/json');
+  }
+
+  async downloadFlasherArgs() {
+    const args = flasherArgs({ chip: await this.chip(), artifacts: this.status?.artifacts || [] });
+
+    await this.kfSave('flasher_args.json', `${ JSON.stringify(args, null, 2) }\n`, 'application/json');
+  }
+
+  /** The build Job's pod (the newest one). */
+  async buildPod() {
+    const jobName = this.status?.jobName;
+
+    if (!jobName) {
+      return undefined;
+    }
+    const pods = await this.$dispatch('findMatching', { type: 'pod', selector: `job-name=${ jobName }`, namespace: this.metadata.namespace });
+
+    return [...(pods || [])].sort((a, b) => (b.metadata?.creationTimestamp || '').localeCompare(a.metadata?.creationTimestamp || ''))[0];
+  }
+
+  /** Opens the shell's log viewer on the build Job's pod. */
+  async viewBuildLogs() {
+    const pod = await this.buildPod();
+
+    if (pod?.openLogs) {
+      pod.openLogs();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import SteveModel from '@shell/plugins/steve/steve-class';
+import { downloadFile } from '@shell/utils/download';
+import { proxiedArtifactUrl } from '../utils/artifact-server';
+import { condition } from '../utils/status';
+
+/** Base of every kubeflash model: store look-ups in the same namespace, downloads, conditions, growls. */
+export default class KubeflashModel extends SteveModel {
+  /** The condition of `type` in status.conditions, if any. */
+  kfCondition(type) {
+    return condition(this.status?.conditions, type);
+  }
+
+  /** An object of `type` named `name` in this object's namespace (from the cluster store, fetched if needed). */
+  async kfFindSibling(type, name) {
+    if (!name) {
+      return undefined;
+    }
+
+    return this.$dispatch('find', { type, id: `${ this.metadata.namespace }/${ name }` });
+  }
+
+  /** Every object of `type` in this object's namespace. */
+  async kfAllInNamespace(type) {
+    const all = await this.$dispatch('findAll', { type });
+
+    return (all || []).filter((o) => o.metadata?.namespace === this.metadata.namespace);
+  }
+
+  /** Bytes of a firmware file, through Rancher's proxy to the artifact server. */
+  async kfFetchArtifact(firmwareName, file) {
+    const clusterId = this.$rootGetters['clusterId'];
+    const res = await this.$dispatch('request', {
+      url: proxiedArtifactUrl(clusterId, this.metadata.namespace, firmwareName, file), method: 'GET', responseType: 'arraybuffer',
+    });
+    const data = res?.data ?? res;
+
+    return new Uint8Array(data);
+  }
+
+  /** Saves `content` as a file in the browser. */
+  kfSave(fileName, content, contentType = 'application/octet-stream') {
+    return downloadFile(fileName, content, contentType);
+  }
+
+  /** Shows an error growl with an l10n title and the message. */
+  kfError(titleKey, err, args = {}) {
+    this.$dispatch('growl/error', { title: this.t(titleKey, args), message: err?.message || String(err || '') }, { root: true });
+  }
+}
