@@ -2,10 +2,11 @@
  * devcluster: a single-process Kubernetes API server for `kubeflash dev` and the test suites.
  * Development and tests only, never production (see README.md for what it does not implement).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { AdmissionChain, AdmissionSource } from './admission/types';
+import { createAdmissionChain } from './admission/index';
 import { Api } from './api';
 import { builtinTypes } from './builtins';
 import { Controllers } from './controllers';
@@ -13,6 +14,7 @@ import { loadSnapshot, Persister } from './persistence';
 import { Registry } from './registry';
 import { HttpHandler } from './server';
 import { Store } from './store';
+import { loadOrCreateServingTls } from './tls';
 
 export interface DevClusterOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -24,12 +26,12 @@ export interface DevClusterOptions {
   log?: (line: string) => void;
   /** How many events watches can resume from (older resourceVersions get 410 Gone). Default 1000. */
   watchHistory?: number;
-  /** Builds the admission chain that calls webhooks; without it no webhooks are called. */
+  /** Builds the admission chain that calls webhooks; default: the real webhook caller (`createAdmissionChain`). */
   admission?: (source: AdmissionSource) => AdmissionChain;
 }
 
 export interface DevCluster {
-  /** Base URL of the API, e.g. `http://127.0.0.1:6443`. */
+  /** Base URL of the API, e.g. `https://127.0.0.1:6443` (served with a certificate of devcluster's own CA, which the kubeconfig carries). */
   readonly url: string;
   /** A kubeconfig (context `devcluster`, namespace default) pointing at this server. */
   kubeconfigYaml(): string;
@@ -61,7 +63,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
     mutate: (attrs) => (admission.chain ? admission.chain.mutate(attrs) : Promise.resolve(undefined)),
     validate: (attrs) => (admission.chain ? admission.chain.validate(attrs) : Promise.resolve()),
   });
-  admission.chain = options.admission?.(admissionSource(api));
+  admission.chain = (options.admission ?? createAdmissionChain)(admissionSource(api));
 
   if (options.stateDir) {
     const snapshot = await loadSnapshot(options.stateDir);
@@ -88,14 +90,16 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
 
   let url = '';
   const handler = new HttpHandler(api, () => url.replace(/^https?:\/\//, ''), log);
-  const server: Server = createServer((req, res) => void handler.handle(req, res));
+  // HTTPS like a real API server: @kubernetes/client-node refuses plain HTTP without skipTLSVerify.
+  const tls = await loadOrCreateServingTls(options.stateDir);
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => void handler.handle(req, res));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  url = `https://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   log(`API server listening on ${url}`);
 
   const kubeconfigYaml = () =>
@@ -106,6 +110,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
       '- name: devcluster',
       '  cluster:',
       `    server: ${url}`,
+      `    certificate-authority-data: ${Buffer.from(tls.caPem).toString('base64')}`,
       'contexts:',
       '- name: devcluster',
       '  context:',
@@ -115,7 +120,9 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
       'current-context: devcluster',
       'users:',
       '- name: devcluster',
-      '  user: {}',
+      // Any token: devcluster does not authenticate, but kubectl prompts for a password over HTTPS without one.
+      '  user:',
+      '    token: devcluster',
       'preferences: {}',
       '',
     ].join('\n');

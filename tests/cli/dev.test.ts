@@ -1,0 +1,80 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(repoRoot, 'operator', 'bin', 'kubeflash.js');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function startDev(stateDir: string): Started {
+  let output = '';
+  const child = spawn(process.execPath, [cli, 'dev', '--state-dir', stateDir, '--port', '0'], { cwd: repoRoot });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  return { child, output: () => output };
+}
+
+async function waitFor(condition: () => boolean, what: string, started: Started, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (started.child.exitCode !== null) throw new Error(`kubeflash dev exited (${started.child.exitCode}) before ${what}:\n${started.output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stop(started: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => started.child.once('exit', (code) => r(code)));
+  started.child.kill('SIGINT');
+  return exited;
+}
+
+function kubectl(kubeconfig: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8' });
+  if (result.error) throw new Error(`kubectl could not run (is it installed?): ${result.error.message}`);
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('kubeflash dev', () => {
+  let stateDir: string;
+
+  beforeAll(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'kubeflash-dev-'));
+  });
+  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  it('serves the CRDs and the example fleet to kubectl, stops cleanly on Ctrl-C and keeps state across restarts', async () => {
+    const kubeconfig = join(stateDir, 'kubeconfig');
+    const first = startDev(stateDir);
+    await waitFor(() => existsSync(kubeconfig), 'the kubeconfig', first);
+    expect(first.output()).toContain(`export KUBECONFIG=${kubeconfig}`);
+
+    const devices = kubectl(kubeconfig, ['get', 'devices', '-A', '-o', 'name']);
+    expect(devices.stderr).toBe('');
+    expect(devices.stdout.trim().split('\n')).toHaveLength(5);
+
+    const label = kubectl(kubeconfig, ['-n', 'kubeflash-demo', 'label', 'devicesclusters', '--all', 'kubeflash.dev/test-marker=kept']);
+    expect(label.stderr).toBe('');
+    expect(await stop(first)).toBe(0);
+    expect(first.output()).toContain('stopped');
+
+    const second = startDev(stateDir);
+    await waitFor(() => second.output().includes('Press Ctrl-C'), 'the second start', second);
+    const marked = kubectl(kubeconfig, ['get', 'devicesclusters', '-A', '-l', 'kubeflash.dev/test-marker=kept', '-o', 'name']);
+    expect(marked.stdout.trim()).not.toBe('');
+    expect(second.output()).toMatch(/examples: 0 created/);
+    expect(await stop(second)).toBe(0);
+  });
+
+  it('rejects a bad port with a one-line message and exit code 2', () => {
+    const result = spawnSync(process.execPath, [cli, 'dev', '--port', 'http'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('kubeflash: --port must be a port number from 0 to 65535, got "http"');
+  });
+});
