@@ -296,6 +296,9 @@ class FlashRun {
       transport.disconnect().catch(() => {}),
       CLEANUP_TIMEOUT_MS,
     );
+    // An esptool-js call abandoned by a cancel or a lost device would otherwise poll for answers until its
+    // own (up to minutes long) timeout; make its next read fail at once.
+    transport.read = () => Promise.reject(new Interrupted('port closed'));
   }
 }
 

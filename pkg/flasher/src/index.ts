@@ -21,3 +21,5 @@ export { FLASH_MODES, type FlashMode, type FlashPart, type FlashPlan } from './t
 export { FLASH_STAGES, type FlashStage, type FlashProgress } from './types/progress';
 export type { FlashOptions, FlashResult, FlashedRegion } from './types/options';
 export type { SerialPortLike } from './types/serial-port';
+export { readFirmwareManifest, type FirmwareManifest, type ManifestPart } from './manifest';
+export { normalizeChipName, bootloaderOffset, IMAGE_CHIP_IDS } from './chips';
