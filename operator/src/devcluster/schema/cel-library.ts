@@ -1,10 +1,11 @@
 /**
  * A few functions of the Kubernetes CEL libraries (k8s.io/apiserver/pkg/cel/library) on top of
  * @bufbuild/cel's standard library and strings extension: lists (isSorted, sum, min, max,
- * indexOf, lastIndexOf), regex (find, findAll) and urls (isURL).
+ * indexOf, lastIndexOf), regex (find, findAll), urls (isURL) and CEL optionals (see cel-optional).
  */
 import { CelScalar, celMethod, celFunc, listType, type CelFunc, type CelList } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { optionalFuncs } from './cel-optional';
 
 type Scalar = bigint | number | string | boolean;
 
@@ -79,4 +80,4 @@ const kubernetesFuncs: CelFunc[] = [
 ];
 
 /** The functions available to x-kubernetes-validations rules. */
-export const celFuncs: CelFunc[] = [...strings, ...kubernetesFuncs];
+export const celFuncs: CelFunc[] = [...strings, ...kubernetesFuncs, ...optionalFuncs];

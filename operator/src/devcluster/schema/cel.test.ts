@@ -179,3 +179,35 @@ describe('CEL transition rules', () => {
     expect(compileSchema(schema).validate(cr({ name: 'a', count: 5 }), cr({ name: 'a', count: 1 }))).toEqual([]);
   });
 });
+
+describe('CEL optionals', () => {
+  const optionalCases: Case[] = [
+    ['self.?field.orValue() falls back for an absent field', [{ rule: "self.?name.orValue('none') == 'none'" }], {}, []],
+    ['self.?field.orValue() takes a present field', [{ rule: "self.?name.orValue('none') == 'x'" }], { name: 'x' }, []],
+    ['map[?key] looks up optional map entries', [{ rule: "self.labels[?'app'].orValue('') == 'web' && !self.labels[?'zone'].hasValue()" }], { labels: { app: 'web' } }, []],
+    ["'.?' inside string literals is left alone", [{ rule: "'a.?b' == 'a.?' + 'b'" }], {}, []],
+    [
+      'a failing optional rule still reports',
+      [{ rule: 'self.?min.orValue(0) < 10', message: 'min too big' }],
+      { min: 20 },
+      [{ reason: 'FieldValueInvalid', field: 'spec', message: 'Invalid value: "object": min too big' }],
+    ],
+  ];
+
+  test.each(optionalCases)('%s', (_sentence, rules, spec, expected) => {
+    expect(compileSchema(crSchema(props, rules)).validate(cr(spec))).toEqual(expected);
+  });
+
+  test('optionalOldSelf rules also run on create, with oldSelf absent', () => {
+    const schema = crSchema({
+      name: {
+        type: 'string',
+        'x-kubernetes-validations': [{ rule: "oldSelf.hasValue() ? oldSelf.value() == self : self.startsWith('esp')", optionalOldSelf: true, message: 'bad name' }],
+      },
+    });
+    const compiled = compileSchema(schema);
+    expect(compiled.validate(cr({ name: 'esp1' }))).toEqual([]);
+    expect(compiled.validate(cr({ name: 'x' })).map((c) => c.message)).toEqual(['Invalid value: "string": bad name']);
+    expect(compiled.validate(cr({ name: 'esp2' }), cr({ name: 'esp1' })).map((c) => c.message)).toEqual(['Invalid value: "string": bad name']);
+  });
+});

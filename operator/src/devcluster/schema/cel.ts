@@ -6,6 +6,7 @@
 import { celEnv, isCelError, parse, plan, type CelResult } from '@bufbuild/cel';
 import type { StatusCause } from '../errors';
 import { celFuncs } from './cel-library';
+import { OPTIONAL_NONE, rewriteOptionalSyntax } from './cel-optional';
 import { escapeProperty, toCel } from './cel-values';
 import { duplicate, fieldError, forbidden, invalid, required } from './field-errors';
 import { deepEqual, isObject } from './json';
@@ -123,14 +124,15 @@ function usesOldSelf(expr: Expr): boolean {
 }
 
 function compileExpr(text: string, schema: JSONSchemaProps, isResource: boolean): { program?: Program; expr?: Expr; error?: string } {
+  const source = rewriteOptionalSyntax(text);
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(text);
+    parsed = parse(source);
   } catch (e) {
     return { error: `ERROR: ${(e as Error).message}` };
   }
   const positions = Object.fromEntries(Object.entries(parsed.sourceInfo?.positions ?? {}).map(([k, v]) => [k, Number(v)]));
-  const bad = undefinedField(parsed.expr, text, positions, schema, isResource);
+  const bad = undefinedField(parsed.expr, source, positions, schema, isResource);
   if (bad) return { error: bad };
   try {
     return { program: plan(env, parsed) as Program, expr: parsed.expr };
@@ -241,7 +243,7 @@ export function validateCEL(schema: JSONSchemaProps, value: unknown, path: strin
     const oldSelf = old && old.value !== null && old.value !== undefined ? toCel(old.value, schema, isResource) : undefined;
     for (const c of rules) {
       if (c.transition && oldSelf === undefined && !c.rule.optionalOldSelf) continue;
-      const bindings: Record<string, unknown> = { self, oldSelf: oldSelf ?? null };
+      const bindings: Record<string, unknown> = { self, oldSelf: oldSelf ?? (c.rule.optionalOldSelf ? OPTIONAL_NONE : null) };
       const result = c.program(bindings);
       const field = (c.rule.fieldPath && applyFieldPath(path, c.rule.fieldPath, schema)) || path || '<nil>';
       const schemaType = schema.type ?? '';
