@@ -50,7 +50,32 @@ export type ConfigKeyType = (typeof ConfigKeyType)[keyof typeof ConfigKeyType];
 /** Integer key types (min and max apply to these). */
 export const INTEGER_KEY_TYPES: readonly ConfigKeyType[] = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64'];
 const UNSIGNED_KEY_TYPES: readonly ConfigKeyType[] = ['u8', 'u16', 'u32', 'u64'];
+
+/** Value range of each integer key type (bool is stored as a u8 of 0 or 1). */
+export const INTEGER_KEY_RANGES: Readonly<Record<'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'u64' | 'i64', { min: bigint; max: bigint }>> = {
+  u8: { min: 0n, max: 0xffn },
+  i8: { min: -0x80n, max: 0x7fn },
+  u16: { min: 0n, max: 0xffffn },
+  i16: { min: -0x8000n, max: 0x7fffn },
+  u32: { min: 0n, max: 0xffffffffn },
+  i32: { min: -0x80000000n, max: 0x7fffffffn },
+  u64: { min: 0n, max: 0xffffffffffffffffn },
+  i64: { min: -0x8000000000000000n, max: 0x7fffffffffffffffn },
+};
+
+const INT64 = { min: -0x8000000000000000n, max: 0x7fffffffffffffffn };
 const celList = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
+/** CEL map literal type -> bound, for the bounds that are narrower than CEL's own int64. */
+function celBounds(which: 'min' | 'max'): string {
+  const narrower = (b: bigint) => b > INT64.min && b < INT64.max;
+  const entries = Object.entries(INTEGER_KEY_RANGES).filter(([, r]) => narrower(r[which]));
+  return `{${entries.map(([type, r]) => `'${type}': ${r[which]}`).join(', ')}}`;
+}
+/** CEL: `expr` (an int) lies within the range of `self.type`. */
+function withinTypeRange(expr: string): string {
+  const [lo, hi] = [celBounds('min'), celBounds('max')];
+  return `(!(self.type in ${lo}) || ${expr} >= ${lo}[self.type]) && (!(self.type in ${hi}) || ${expr} <= ${hi}[self.type])`;
+}
 
 /** What happens to configuration values whose key the schema does not declare. */
 export const UnknownKeysPolicy = {
@@ -114,6 +139,8 @@ export const ConfigKeySchema = Type.Object(
         message: 'min and max apply only to integer types',
       },
       { rule: '!has(self.min) || !has(self.max) || self.min <= self.max', message: 'min must not exceed max' },
+      { rule: `!has(self.min) || (${withinTypeRange('self.min')})`, message: 'min is outside the range of the key type' },
+      { rule: `!has(self.max) || (${withinTypeRange('self.max')})`, message: 'max is outside the range of the key type' },
       {
         rule: "!has(self.maxLength) || self.type == 'string' || self.type == 'blob'",
         message: 'maxLength applies only to string and blob',
@@ -125,6 +152,14 @@ export const ConfigKeySchema = Type.Object(
       {
         rule: `!has(self.default) || !(self.type in ${celList(INTEGER_KEY_TYPES)}) || self.default.matches('^-?[0-9]+$')`,
         message: 'the default of an integer key must be a decimal integer',
+      },
+      {
+        // Up to 18 digits always fits CEL's int64; longer u64/i64 defaults are left to the operator.
+        rule:
+          `!has(self.default) || !(self.type in ${celList(INTEGER_KEY_TYPES)}) || !self.default.matches('^-?[0-9]{1,18}$') || ` +
+          `(${withinTypeRange('int(self.default)')} && (!has(self.min) || int(self.default) >= self.min) && ` +
+          '(!has(self.max) || int(self.default) <= self.max))',
+        message: 'the default is outside min..max or the range of the key type',
       },
       {
         rule: "!has(self.default) || self.type != 'bool' || self.default == 'true' || self.default == 'false'",
