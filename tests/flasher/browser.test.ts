@@ -80,7 +80,7 @@ describe('flashing from a real browser (headless Chromium + Web Serial shim + si
     await page.waitForFunction(() => 'kubeflashTest' in globalThis);
     expect(requested).toContain('/page.js');
     expect(requested.filter((p) => esptoolChunks.includes(p))).toEqual([]);
-    expect(await page.evaluate(() => 'serial' in navigator)).toBe(true);
+    expect(await page.evaluate(() => 'serial' in (globalThis as unknown as { navigator: object }).navigator)).toBe(true);
 
     const result = await page.evaluate(
       (specs) => (globalThis as unknown as { kubeflashTest: { run: (chip: string, s: unknown) => Promise<unknown> } }).kubeflashTest.run('ESP32-C3', specs),
