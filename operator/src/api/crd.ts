@@ -87,9 +87,14 @@ export function crdFileName(def: KindDefinition): string {
   return `${def.names.group}_${def.names.plural}.yaml`;
 }
 
+/** Source file of a kind (named after it), relative to the repository root. */
+export function kindSourcePath(def: KindDefinition): string {
+  return `operator/src/api/v1alpha1/${def.names.kind.toLowerCase()}.ts`;
+}
+
 /** Deterministic YAML of a CRD (sorted keys, no anchors) with the generated-file header. */
 export function crdYaml(def: KindDefinition): string {
-  const source = `operator/src/api/v1alpha1/${def.names.kind.toLowerCase()}.ts`;
+  const source = kindSourcePath(def);
   const body = dump(crdFor(def), { sortKeys: true, noRefs: true, lineWidth: -1, quotingType: '"' });
   return `# ${GENERATED_HEADER}\n# source: ${source}\n---\n${body}`;
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { KIND_DEFINITIONS, type KindDefinition } from './v1alpha1/index';
-import { crdFileName, crdYaml } from './crd';
+import { crdFileName, crdYaml, kindSourcePath } from './crd';
 import { documentedConstants } from './constant-docs';
 import { referenceMarkdown, type KindConstants } from './reference';
 
@@ -17,11 +17,6 @@ export const REFERENCE_DOC = 'docs/crd-reference.md';
 export interface GeneratedFile {
   path: string;
   content: string;
-}
-
-/** Source file of a kind, relative to the repository root. */
-export function kindSourcePath(def: KindDefinition): string {
-  return `operator/src/api/v1alpha1/${def.names.kind.toLowerCase()}.ts`;
 }
 
 async function kindConstants(def: KindDefinition, root: string): Promise<KindConstants> {

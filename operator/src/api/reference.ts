@@ -1,8 +1,7 @@
 import { CATEGORY, type KindDefinition } from './v1alpha1/common';
-import { crdFor } from './crd';
+import { GENERATED_HEADER, crdFor } from './crd';
 import type { DocumentedConstant } from './constant-docs';
 import type { StructuralSchema } from './structural';
-import { GENERATED_HEADER } from './crd';
 
 /** Condition types and reasons of a kind, with their doc comments. */
 export interface KindConstants {
