@@ -128,3 +128,52 @@ describe('checkCrdSchema on the int-or-string pattern of controller-gen', () => 
     ]);
   });
 });
+
+describe('checkCrdSchema structural invariants', () => {
+  const more: Case[] = [
+    [
+      'list items without type name the array items',
+      withSpec({ type: 'object', properties: { l: { type: 'array', items: { description: 'x' } } } }),
+      [`${base}.properties[spec].properties[l].items.type`],
+      'Required value: must not be empty for specified array items',
+    ],
+    ['additionalProperties is not allowed at the root', { type: 'object', additionalProperties: { type: 'string' } }, [`${base}.additionalProperties`], 'must not be used at the root'],
+    [
+      'value validations must not describe fields',
+      withSpec({ type: 'object', properties: { a: { type: 'string' } }, anyOf: [{ description: 'x', required: ['a'] }] }),
+      [`${base}.properties[spec].anyOf[0].description`],
+      'Forbidden: must be empty to be structural',
+    ],
+    [
+      'value validations must not mention metadata',
+      withSpec({ type: 'object', properties: { a: { type: 'string' } }, anyOf: [{ properties: { metadata: { required: ['name'] } } }] }),
+      [`${base}.properties[spec].anyOf[0].properties[metadata]`],
+      'must not be specified in a nested context',
+    ],
+    [
+      'kind at the root must be a string',
+      { type: 'object', properties: { kind: { type: 'integer' } } },
+      [`${base}.properties[kind].type`],
+      'Invalid value: "integer": must be string',
+    ],
+    [
+      'embedded resources must be objects with properties or preserve-unknown-fields',
+      withSpec({ type: 'object', properties: { t: { 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true } } }),
+      [`${base}.properties[spec].properties[t].type`],
+      'Required value: must be object if x-kubernetes-embedded-resource is true',
+    ],
+    ['$ref is not supported', withSpec({ type: 'object', properties: { r: { type: 'object', $ref: '#/definitions/x' } as JSONSchemaProps } }), [`${base}.properties[spec].properties[r].$ref`], '$ref is not supported'],
+    [
+      'structural errors come sorted like the API server sorts them',
+      withSpec({ type: 'object', properties: { z: { description: 'z' }, a: { description: 'a' } } }),
+      [`${base}.properties[spec].properties[a].type`, `${base}.properties[spec].properties[z].type`],
+      'must not be empty for specified object fields',
+    ],
+  ];
+
+  test.each(more)('%s', (_sentence, schema, fields, messageContains) => {
+    const causes = checkCrdSchema(schema);
+    expect(causes.map((c) => c.field)).toEqual(fields);
+    expect(causes[0].message).toContain(messageContains);
+  });
+});

@@ -30,7 +30,12 @@ const invalidRaw = (field: string, rawValue: string, detail: string): StatusCaus
 });
 
 interface Ctx {
-  out: StatusCause[];
+  /** API validation of the schema (keywords CRDs do not allow), in traversal order. */
+  api: StatusCause[];
+  /** Structural-schema violations, sorted like kube-apiserver sorts them. */
+  structural: StatusCause[];
+  /** Defaults and CEL rules. */
+  late: StatusCause[];
 }
 
 /**
@@ -39,83 +44,96 @@ interface Ctx {
  * Empty means the schema is acceptable.
  */
 export function checkCrdSchema(schema: JSONSchemaProps, basePath = 'spec.versions[0].schema.openAPIV3Schema'): StatusCause[] {
-  const ctx: Ctx = { out: [] };
-  if (schema.type !== 'object') {
-    if (schema.type) ctx.out.push(invalid(`${basePath}.type`, schema.type, 'must be object at the root'));
-    else ctx.out.push(required(`${basePath}.type`, 'must not be empty at the root'));
-  }
-  const meta = schema.properties?.metadata;
-  if (meta) checkRootMetadata(meta, `${basePath}.properties[metadata]`, ctx);
-  checkNode(schema, basePath, ctx, { isRoot: true, inJunctor: false });
-  return ctx.out;
+  const ctx: Ctx = { api: [], structural: [], late: [] };
+  checkApi(schema, basePath, ctx);
+  checkStructural(schema, 'root', basePath, ctx);
+  checkLate(schema, basePath, ctx, true);
+  const text = (c: StatusCause) => `${c.field}: ${c.message}`;
+  ctx.structural.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
+  return [...ctx.api, ...ctx.structural, ...ctx.late];
 }
 
-function checkRootMetadata(meta: JSONSchemaProps, path: string, ctx: Ctx): void {
-  const allowed = new Set(['type', 'properties', 'description']);
-  const extra = Object.keys(meta).filter((k) => !allowed.has(k));
-  const props = Object.keys(meta.properties ?? {}).filter((k) => k !== 'name' && k !== 'generateName');
-  if (extra.length || props.length || (meta.type && meta.type !== 'object')) {
-    ctx.out.push(forbidden(path, 'must not specify anything other than name and generateName, but metadata is implicitly specified'));
-  }
+/** Every schema node, junctors included, with its path. */
+function eachNode(s: JSONSchemaProps, path: string, visit: (s: JSONSchemaProps, path: string) => void): void {
+  visit(s, path);
+  for (const [name, sub] of Object.entries(s.properties ?? {})) eachNode(sub, `${path}.properties[${name}]`, visit);
+  if (isObject(s.additionalProperties)) eachNode(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, visit);
+  if (s.items) eachNode(s.items, `${path}.items`, visit);
+  for (const junctor of ['allOf', 'anyOf', 'oneOf'] as const) (s[junctor] ?? []).forEach((sub, i) => eachNode(sub, `${path}.${junctor}[${i}]`, visit));
+  if (s.not) eachNode(s.not, `${path}.not`, visit);
 }
 
-interface Where {
-  isRoot: boolean;
-  /** Inside allOf/anyOf/oneOf/not, where only value validations are allowed. */
-  inJunctor: boolean;
+/** Keywords the CRD API rejects wherever they appear. */
+function checkApi(schema: JSONSchemaProps, basePath: string, ctx: Ctx): void {
+  eachNode(schema, basePath, (s, path) => {
+    const out = ctx.api;
+    if ('$ref' in s) out.push(forbidden(`${path}.$ref`, '$ref is not supported'));
+    if (s.uniqueItems) out.push(forbidden(`${path}.uniqueItems`, 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic'));
+    if (s.additionalProperties === false) out.push(forbidden(`${path}.additionalProperties`, 'additionalProperties cannot be set to false'));
+    if (s.properties && s.additionalProperties !== undefined && s.additionalProperties !== false) {
+      out.push(forbidden(`${path}.additionalProperties`, 'additionalProperties and properties are mutual exclusive'));
+    }
+    if (s['x-kubernetes-preserve-unknown-fields'] === false) {
+      out.push(fieldError('FieldValueInvalid', `${path}.x-kubernetes-preserve-unknown-fields`, false, 'must be true or undefined'));
+    }
+    if (s['x-kubernetes-int-or-string'] && s.type) out.push(invalid(`${path}.type`, s.type, 'must be empty if x-kubernetes-int-or-string is true'));
+    checkListType(s, path, ctx);
+  });
 }
 
-function checkNode(s: JSONSchemaProps, path: string, ctx: Ctx, where: Where): void {
-  const { out } = ctx;
+type Level = 'root' | 'item' | 'field';
+
+/** Structural-schema invariants of the spine (validateStructuralInvariants). */
+function checkStructural(s: JSONSchemaProps, level: Level, path: string, ctx: Ctx): void {
+  const out = ctx.structural;
   const intOrString = s['x-kubernetes-int-or-string'] === true;
   const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  const embedded = s['x-kubernetes-embedded-resource'] === true;
 
-  if (where.inJunctor) {
-    for (const k of ['type', 'default', 'nullable', 'additionalProperties', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource'] as const) {
-      if (s[k] !== undefined) out.push(forbidden(`${path}.${k}`, 'must be empty to be structural'));
+  if (s.type === 'array' && !s.items) out.push(required(`${path}.items`, 'must be specified'));
+  if (s.items) checkStructural(s.items, 'item', `${path}.items`, ctx);
+  for (const [name, sub] of Object.entries(s.properties ?? {})) checkStructural(sub, 'field', `${path}.properties[${name}]`, ctx);
+  if (s.additionalProperties !== undefined && s.additionalProperties !== false) {
+    if (level === 'root') out.push(forbidden(`${path}.additionalProperties`, 'must not be used at the root'));
+    if (isObject(s.additionalProperties)) checkStructural(s.additionalProperties as JSONSchemaProps, 'field', `${path}.additionalProperties`, ctx);
+  }
+  if (intOrString && preserve) out.push(fieldError('FieldValueInvalid', `${path}.x-kubernetes-preserve-unknown-fields`, true, 'must be false if x-kubernetes-int-or-string is true'));
+  if (intOrString && embedded) out.push(fieldError('FieldValueInvalid', `${path}.x-kubernetes-embedded-resource`, true, 'must be false if x-kubernetes-int-or-string is true'));
+
+  const skipAnyOf = intOrString && isIntOrStringAnyOf(s.anyOf);
+  const skipFirstAllOfAnyOf = intOrString && isIntOrStringAnyOf(s.allOf?.[0]?.anyOf);
+  checkValueValidation(s, skipAnyOf, skipFirstAllOfAnyOf, path, ctx);
+
+  if (embedded && s.type !== 'object') {
+    if (!s.type) out.push(required(`${path}.type`, 'must be object if x-kubernetes-embedded-resource is true'));
+    else out.push(invalid(`${path}.type`, s.type, 'must be object if x-kubernetes-embedded-resource is true'));
+  } else if (!s.type && !intOrString && !preserve) {
+    const detail = { root: 'must not be empty at the root', item: 'must not be empty for specified array items', field: 'must not be empty for specified object fields' }[level];
+    out.push(required(`${path}.type`, detail));
+  }
+  if (embedded && s.additionalProperties !== undefined) out.push(forbidden(`${path}.additionalProperties`, 'must not be used if x-kubernetes-embedded-resource is set'));
+  if (level === 'root' && s.type && s.type !== 'object') out.push(invalid(`${path}.type`, s.type, 'must be object at the root'));
+
+  const checkMetadata = level === 'root' || embedded;
+  const props = s.properties ?? {};
+  if (checkMetadata) {
+    for (const [k, want] of [['kind', 'string'], ['apiVersion', 'string'], ['metadata', 'object']] as const) {
+      if (props[k] && props[k].type !== want) out.push(invalid(`${path}.properties[${k}].type`, props[k].type ?? '', `must be ${want}`));
     }
-  } else if (!s.type && !intOrString && !preserve && !where.isRoot) {
-    const what = s.items ? 'must not be empty for specified array items' : 'must not be empty for specified object fields';
-    out.push(required(`${path}.type`, what));
   }
-
-  if (intOrString && s.type) out.push(invalid(`${path}.type`, s.type, 'must be empty if x-kubernetes-int-or-string is true'));
-  if (s['x-kubernetes-preserve-unknown-fields'] === false) {
-    out.push(fieldError('FieldValueInvalid', `${path}.x-kubernetes-preserve-unknown-fields`, false, 'must be true or undefined'));
+  if (level === 'root' && props.metadata && !onlyRestrictsNames(props.metadata)) {
+    out.push(forbidden(`${path}.properties[metadata]`, 'must not specify anything other than name and generateName, but metadata is implicitly specified'));
   }
-  if (s['x-kubernetes-embedded-resource'] && s.type !== 'object') {
-    out.push(invalid(`${path}.type`, s.type ?? '', 'must be object if x-kubernetes-embedded-resource is true'));
-  }
-  if (s['x-kubernetes-embedded-resource'] && !preserve && !Object.keys(s.properties ?? {}).length) {
+  if (embedded && !preserve && !Object.keys(props).length) {
     out.push(required(`${path}.properties`, 'must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields'));
   }
-  if (s.type === 'array' && !s.items && !where.inJunctor) out.push(required(`${path}.items`, 'must be specified'));
-  if (s.properties && isObject(s.additionalProperties)) {
-    out.push(forbidden(`${path}.additionalProperties`, 'additionalProperties and properties are mutual exclusive'));
-  }
-  if (s.additionalProperties === false) out.push(forbidden(`${path}.additionalProperties`, 'additionalProperties cannot be set to false'));
-  if (s.uniqueItems) out.push(forbidden(`${path}.uniqueItems`, 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic'));
-  if (s.pattern !== undefined && !compilePattern(s.pattern)) {
-    out.push(invalid(`${path}.pattern`, s.pattern, 'must be a valid regular expression'));
-  }
-  checkListType(s, path, ctx);
-  if (s.default !== undefined && !where.inJunctor) checkDefault(s, path, ctx);
-  checkRules(s, path, ctx, where.isRoot);
+}
 
-  for (const [name, sub] of Object.entries(s.properties ?? {})) {
-    checkNode(sub, `${path}.properties[${name}]`, ctx, { isRoot: false, inJunctor: where.inJunctor });
-  }
-  if (isObject(s.additionalProperties)) {
-    checkNode(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, ctx, { ...where, isRoot: false });
-  }
-  if (s.items) checkNode(s.items, `${path}.items`, ctx, { ...where, isRoot: false });
-  for (const junctor of ['allOf', 'anyOf', 'oneOf'] as const) {
-    (s[junctor] ?? []).forEach((sub, i) => {
-      if (intOrString && isIntOrStringAnyOf(junctor === 'anyOf' ? s.anyOf : sub.anyOf)) return;
-      checkNode(sub, `${path}.${junctor}[${i}]`, ctx, { isRoot: false, inJunctor: true });
-    });
-  }
-  if (s.not) checkNode(s.not, `${path}.not`, ctx, { isRoot: false, inJunctor: true });
+/** Root metadata may only be `type: object` plus restrictions of name and generateName. */
+function onlyRestrictsNames(meta: JSONSchemaProps): boolean {
+  const names = Object.keys(meta.properties ?? {});
+  const onlyNames = names.every((n) => n === 'name' || n === 'generateName');
+  return onlyNames && Object.keys(meta).every((k) => k === 'type' || k === 'default' || (k === 'properties' && onlyNames));
 }
 
 /** `anyOf: [{type: integer}, {type: string}]`, the value validation int-or-string fields may carry. */
@@ -125,33 +143,73 @@ function isIntOrStringAnyOf(anyOf: JSONSchemaProps[] | undefined): boolean {
   return only(anyOf[0], 'integer') && only(anyOf[1], 'string');
 }
 
+function checkValueValidation(s: JSONSchemaProps, skipAnyOf: boolean, skipFirstAllOfAnyOf: boolean, path: string, ctx: Ctx): void {
+  if (!skipAnyOf) (s.anyOf ?? []).forEach((sub, i) => checkNested(sub, false, `${path}.anyOf[${i}]`, ctx));
+  (s.allOf ?? []).forEach((sub, i) => checkNested(sub, skipFirstAllOfAnyOf && i === 0, `${path}.allOf[${i}]`, ctx));
+  (s.oneOf ?? []).forEach((sub, i) => checkNested(sub, false, `${path}.oneOf[${i}]`, ctx));
+  if (s.not) checkNested(s.not, false, `${path}.not`, ctx);
+  if (s.pattern !== undefined && !compilePattern(s.pattern)) {
+    ctx.structural.push(invalid(`${path}.pattern`, s.pattern, "must be a valid regular expression, but isn't: error parsing regexp"));
+  }
+}
+
+/** Inside allOf/anyOf/oneOf/not only value validations are allowed (validateNestedValueValidation). */
+function checkNested(s: JSONSchemaProps, skipAnyOf: boolean, path: string, ctx: Ctx): void {
+  const out = ctx.structural;
+  checkValueValidation(s, skipAnyOf, false, path, ctx);
+  if (s.items) checkNested(s.items, false, `${path}.items`, ctx);
+  for (const [name, sub] of Object.entries(s.properties ?? {})) checkNested(sub, false, `${path}.properties[${name}]`, ctx);
+  const forbid = (key: string, detail: string) => out.push(forbidden(`${path}.${key}`, detail));
+  if (s.type) forbid('type', 'must be empty to be structural');
+  if (s.additionalProperties !== undefined) forbid('additionalProperties', 'must be undefined to be structural');
+  if (s.default !== undefined) forbid('default', 'must be undefined to be structural');
+  if ((s as { title?: string }).title) forbid('title', 'must be empty to be structural');
+  if (s.description) forbid('description', 'must be empty to be structural');
+  if (s.nullable) forbid('nullable', 'must be false to be structural');
+  if (s['x-kubernetes-preserve-unknown-fields']) forbid('x-kubernetes-preserve-unknown-fields', 'must be false to be structural');
+  if (s['x-kubernetes-embedded-resource']) forbid('x-kubernetes-embedded-resource', 'must be false to be structural');
+  if (s['x-kubernetes-int-or-string']) forbid('x-kubernetes-int-or-string', 'must be false to be structural');
+  if (s['x-kubernetes-list-map-keys']?.length) forbid('x-kubernetes-list-map-keys', 'must be empty to be structural');
+  if (s['x-kubernetes-list-type'] !== undefined) forbid('x-kubernetes-list-type', 'must be undefined to be structural');
+  if (s.properties?.metadata) forbid('properties[metadata]', 'must not be specified in a nested context');
+}
+
+/** Defaults and CEL rules of the spine. */
+function checkLate(s: JSONSchemaProps, path: string, ctx: Ctx, isRoot: boolean): void {
+  if (s.default !== undefined) checkDefault(s, path, ctx);
+  checkRules(s, path, ctx, isRoot);
+  for (const [name, sub] of Object.entries(s.properties ?? {})) checkLate(sub, `${path}.properties[${name}]`, ctx, false);
+  if (isObject(s.additionalProperties)) checkLate(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, ctx, false);
+  if (s.items) checkLate(s.items, `${path}.items`, ctx, false);
+}
+
 function checkListType(s: JSONSchemaProps, path: string, ctx: Ctx): void {
   const listType = s['x-kubernetes-list-type'];
   const keys = s['x-kubernetes-list-map-keys'];
   if (listType !== undefined && !['atomic', 'set', 'map'].includes(listType)) {
-    ctx.out.push(notSupported(`${path}.x-kubernetes-list-type`, listType, ['atomic', 'set', 'map']));
+    ctx.api.push(notSupported(`${path}.x-kubernetes-list-type`, listType, ['atomic', 'set', 'map']));
   }
-  if (listType && s.type !== 'array') ctx.out.push(invalid(`${path}.type`, s.type ?? '', 'must be array if x-kubernetes-list-type is specified'));
+  if (listType && s.type !== 'array') ctx.api.push(invalid(`${path}.type`, s.type ?? '', 'must be array if x-kubernetes-list-type is specified'));
   if (listType === 'map') {
     if (!keys?.length) {
-      ctx.out.push(required(`${path}.x-kubernetes-list-map-keys`, 'must not be empty if x-kubernetes-list-type is map'));
+      ctx.api.push(required(`${path}.x-kubernetes-list-map-keys`, 'must not be empty if x-kubernetes-list-type is map'));
     } else {
       const item = s.items;
-      if (item?.type !== 'object') ctx.out.push(invalid(`${path}.items.type`, item?.type ?? '', 'must be object if parent array\'s x-kubernetes-list-type is map'));
+      if (item?.type !== 'object') ctx.api.push(invalid(`${path}.items.type`, item?.type ?? '', 'must be object if parent array\'s x-kubernetes-list-type is map'));
       for (const k of keys) {
         const keySchema = item?.properties?.[k];
         if (!keySchema) {
-          ctx.out.push(required(`${path}.items.properties[${k}]`, 'entries for all x-kubernetes-list-map-keys must be specified'));
+          ctx.api.push(required(`${path}.items.properties[${k}]`, 'entries for all x-kubernetes-list-map-keys must be specified'));
         } else if (!(item?.required ?? []).includes(k) && keySchema.default === undefined) {
-          ctx.out.push(required(`${path}.items.required`, `all map keys must be required or have a default value, but ${goQuote(k)} is neither`));
+          ctx.api.push(required(`${path}.items.required`, `all map keys must be required or have a default value, but ${goQuote(k)} is neither`));
         }
       }
     }
   } else if (keys?.length) {
-    ctx.out.push(forbidden(`${path}.x-kubernetes-list-map-keys`, 'must not be set if x-kubernetes-list-type is not map'));
+    ctx.api.push(forbidden(`${path}.x-kubernetes-list-map-keys`, 'must not be set if x-kubernetes-list-type is not map'));
   }
   if (listType === 'set' && s.items && s.items.type === 'object') {
-    ctx.out.push(invalid(`${path}.items.type`, 'object', 'must be a scalar or atomic list if x-kubernetes-list-type is set'));
+    ctx.api.push(invalid(`${path}.items.type`, 'object', 'must be a scalar or atomic list if x-kubernetes-list-type is set'));
   }
 }
 
@@ -161,33 +219,33 @@ function checkDefault(s: JSONSchemaProps, path: string, ctx: Ctx): void {
   const pruned: string[] = [];
   pruneValue(copy, s, '', !!s['x-kubernetes-embedded-resource'], pruned);
   if (pruned.length) {
-    ctx.out.push(invalid(field, s.default, `must not have unknown fields, got: ${pruned.join(', ')}`));
+    ctx.late.push(invalid(field, s.default, `must not have unknown fields, got: ${pruned.join(', ')}`));
     return;
   }
   const causes: StatusCause[] = [];
   validateOpenAPI(s, s.default, '', causes);
-  for (const c of causes) ctx.out.push({ ...c, field: c.field === '<nil>' || c.field === '' ? field : `${field}.${c.field}` });
+  for (const c of causes) ctx.late.push({ ...c, field: c.field === '<nil>' || c.field === '' ? field : `${field}.${c.field}` });
 }
 
 function checkRules(s: JSONSchemaProps, path: string, ctx: Ctx, isRoot: boolean): void {
   (s['x-kubernetes-validations'] ?? []).forEach((rule, i) => {
     const at = `${path}.x-kubernetes-validations[${i}]`;
     if (!rule.rule?.trim()) {
-      ctx.out.push(required(`${at}.rule`));
+      ctx.late.push(required(`${at}.rule`));
       return;
     }
-    if (rule.reason !== undefined && !ruleReasons.includes(rule.reason)) ctx.out.push(notSupported(`${at}.reason`, rule.reason, ruleReasons));
+    if (rule.reason !== undefined && !ruleReasons.includes(rule.reason)) ctx.late.push(notSupported(`${at}.reason`, rule.reason, ruleReasons));
     if (rule.message !== undefined) {
-      if (!rule.message.trim()) ctx.out.push(required(`${at}.message`, 'message must be non-empty if specified'));
-      else if (/[\r\n]/.test(rule.message)) ctx.out.push(invalid(`${at}.message`, rule.message, 'message must not contain line breaks'));
+      if (!rule.message.trim()) ctx.late.push(required(`${at}.message`, 'message must be non-empty if specified'));
+      else if (/[\r\n]/.test(rule.message)) ctx.late.push(invalid(`${at}.message`, rule.message, 'message must not contain line breaks'));
     }
     if (rule.fieldPath !== undefined && !applyFieldPath('', rule.fieldPath, s)) {
-      ctx.out.push(invalid(`${at}.fieldPath`, rule.fieldPath, 'fieldPath must be a valid path'));
+      ctx.late.push(invalid(`${at}.fieldPath`, rule.fieldPath, 'fieldPath must be a valid path'));
     }
     const { errors } = compileRule(rule, s, isRoot);
     for (const e of errors) {
-      if (e.property === 'rule') ctx.out.push(invalidRaw(`${at}.rule`, ruleValue(rule), e.detail));
-      else ctx.out.push(invalid(`${at}.messageExpression`, rule.messageExpression, e.detail));
+      if (e.property === 'rule') ctx.late.push(invalidRaw(`${at}.rule`, ruleValue(rule), e.detail));
+      else ctx.late.push(invalid(`${at}.messageExpression`, rule.messageExpression, e.detail));
     }
   });
 }
