@@ -2,6 +2,7 @@
 export const FlashErrorCode = {
   INVALID_PLAN: 'INVALID_PLAN',
   PORT_BUSY: 'PORT_BUSY',
+  PORT_UNAVAILABLE: 'PORT_UNAVAILABLE',
   NO_RESPONSE: 'NO_RESPONSE',
   WRONG_CHIP: 'WRONG_CHIP',
   FLASH_TOO_SMALL: 'FLASH_TOO_SMALL',
@@ -47,6 +48,20 @@ export class PortBusyError extends FlashError {
       FlashErrorCode.PORT_BUSY,
       'The serial port could not be opened: it is in use.',
       'Close any other program using this port (serial monitor, idf.py monitor, another browser tab or window), then try again.',
+      { cause },
+    );
+  }
+}
+
+/** The serial port does not exist or may not be opened by this user. */
+export class PortUnavailableError extends FlashError {
+  constructor(reason: 'missing' | 'permission', detail: string, cause?: unknown) {
+    super(
+      FlashErrorCode.PORT_UNAVAILABLE,
+      reason === 'missing' ? `The serial port does not exist (${detail}).` : `No permission to open the serial port (${detail}).`,
+      reason === 'missing'
+        ? 'Check that the board is plugged in with a data cable and pick its port again (Linux: /dev/ttyUSB0 or /dev/ttyACM0).'
+        : 'On Linux add your user to the "dialout" group (sudo usermod -aG dialout $USER) and log in again; on macOS/Windows close other programs using the port.',
       { cause },
     );
   }

@@ -7,6 +7,7 @@ import {
   FlashTooSmallError,
   NoResponseError,
   PortBusyError,
+  PortUnavailableError,
   VerifyMismatchError,
   WriteFailedError,
   WrongChipError,
@@ -304,12 +305,8 @@ class FlashRun {
 
 function openFailure(err: unknown): FlashError {
   const text = errorText(err);
-  if (/permission|access denied|EACCES/i.test(text)) {
-    return new DeviceError('opening the serial port', `no permission to open it (${text}). On Linux, add your user to the "dialout" group and log in again.`, err);
-  }
-  if (/no such file|not found|ENOENT|lost/i.test(text)) {
-    return new DeviceError('opening the serial port', `the port does not exist (${text}). Check the cable and the port name.`, err);
-  }
+  if (/permission|access denied|EACCES/i.test(text)) return new PortUnavailableError('permission', text, err);
+  if (/no such file|not found|ENOENT/i.test(text)) return new PortUnavailableError('missing', text, err);
   return new PortBusyError(err);
 }
 

@@ -6,6 +6,7 @@ export {
   FlashErrorCode,
   InvalidPlanError,
   PortBusyError,
+  PortUnavailableError,
   NoResponseError,
   WrongChipError,
   FlashTooSmallError,

@@ -1,0 +1,1 @@
+export { NodeWebSerialPort, type NodeSerialPortLike, type NodeSerialInfo } from './serial-adapter';
