@@ -1,6 +1,6 @@
 import KubeflashModel from '../plugins/kubeflash-class';
 import { KUBEFLASH, CORE } from '../types/kubeflash';
-import { DEVICE_CONDITIONS } from '../utils/status';
+import { DEVICE_CONDITIONS, isOnline } from '../utils/status';
 import { base64ToBytes, findPartitionByLabel } from '../utils/artifact-server';
 import { flashScript } from '../utils/firmware-files';
 
@@ -46,6 +46,13 @@ export default class Device extends KubeflashModel {
     );
 
     return out;
+  }
+
+  /** Sort key of the online column: online, offline, never seen. */
+  get onlineSort() {
+    const online = isOnline(this);
+
+    return online === undefined ? 0 : online ? 2 : 1;
   }
 
   /** Name of the Secret the operator writes config.bin into. */

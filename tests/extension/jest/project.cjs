@@ -20,6 +20,7 @@ module.exports = {
     '^@pkg/kubeflash/(.*)$':                                                                 `${ root }/pkg/kubeflash/$1`,
     '^@pkg/(.*)$':                                                                           `${ root }/pkg/kubeflash/$1`,
     '^~/(.*)$':                                                                              `${ root }/$1`,
+    '^color$':                                                                               `${ root }/tests/extension/jest/color-stub.cjs`,
     '^clipboard-polyfill$':                                                                  `${ root }/node_modules/clipboard-polyfill/dist/es6/clipboard-polyfill.es6.js`,
   },
   transform: {

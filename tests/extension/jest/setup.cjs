@@ -22,6 +22,10 @@ config.global.mocks = {
       'cluster/byId':     () => undefined,
       'cluster/schemaFor': () => undefined,
       'cluster/canList':  () => true,
+      'type-map/isSpoofed': () => false,
+      'type-map/labelFor': () => 'Device',
+      'type-map/optionsFor': () => ({}),
+      currentStore:       () => 'cluster',
     },
     dispatch: jest.fn(() => Promise.resolve()),
     commit:   jest.fn(),
@@ -43,6 +47,11 @@ config.global.directives = {
 
 // The shell's global <t k="..."> component renders a translated string.
 const { h } = require('vue');
+
+// The shell registers vue-select globally (LabeledSelect renders <v-select>).
+const vSelect = require('vue-select');
+
+config.global.components = { 'v-select': vSelect.default || vSelect };
 
 config.global.stubs = {
   t: {
