@@ -88,7 +88,7 @@ const cases: Case[] = [
     'a missing field is an evaluation error naming the key',
     [{ rule: "self.name == 'x'" }],
     {},
-    [{ reason: 'FieldValueInvalid', field: 'spec', message: "Invalid value: \"object\": self.name == 'x': no such key: name" }],
+    [{ reason: 'FieldValueInvalid', field: 'spec', message: "Invalid value: \"object\": no such key: name evaluating rule: self.name == 'x'" }],
   ],
 ];
 
@@ -209,5 +209,43 @@ describe('CEL optionals', () => {
     expect(compiled.validate(cr({ name: 'esp1' }))).toEqual([]);
     expect(compiled.validate(cr({ name: 'x' })).map((c) => c.message)).toEqual(['Invalid value: "string": bad name']);
     expect(compiled.validate(cr({ name: 'esp2' }), cr({ name: 'esp1' })).map((c) => c.message)).toEqual(['Invalid value: "string": bad name']);
+  });
+});
+
+describe('CEL details', () => {
+  test('a type mismatch at runtime is reported as an overload error', () => {
+    const schema = crSchema({ port: { 'x-kubernetes-int-or-string': true, 'x-kubernetes-validations': [{ rule: 'self > 0' }] } });
+    expect(compileSchema(schema).validate(cr({ port: 'http' }))).toEqual([
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.port',
+        message: "Invalid value: \"\": 'no such overload': call arguments did not match a supported operator, function or macro signature for rule: self > 0",
+      },
+    ]);
+  });
+
+  test('rules inside allOf are evaluated against the node', () => {
+    const schema = crSchema({ min: { type: 'integer' } }, [], { allOf: [{ 'x-kubernetes-validations': [{ rule: 'self.min > 0', message: 'min must be positive' }] }] });
+    expect(compileSchema(schema).validate(cr({ min: 0 })).map((c) => c.message)).toEqual(['Invalid value: "object": min must be positive']);
+  });
+
+  test('failures of unchanged values are ratcheted, transition rules are not', () => {
+    const schema = crSchema({
+      name: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.size() < 3', message: 'short' }, { rule: 'self == oldSelf', message: 'immutable' }] },
+      other: { type: 'string' },
+    });
+    const compiled = compileSchema(schema);
+    expect(compiled.validate(cr({ name: 'long', other: 'b' }), cr({ name: 'long', other: 'a' }))).toEqual([]);
+    expect(compiled.validate(cr({ name: 'longer' }), cr({ name: 'long' })).map((c) => c.message)).toEqual([
+      'Invalid value: "string": short',
+      'Invalid value: "string": immutable',
+    ]);
+  });
+
+  test('items of atomic lists are ratcheted with their unchanged list', () => {
+    const schema = crSchema({ tags: { type: 'array', items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.size() < 3' }] } }, other: { type: 'string' } });
+    const compiled = compileSchema(schema);
+    expect(compiled.validate(cr({ tags: ['long'], other: 'b' }), cr({ tags: ['long'], other: 'a' }))).toEqual([]);
+    expect(compiled.validate(cr({ tags: ['long', 'x'] }), cr({ tags: ['long'] })).map((c) => c.field)).toEqual(['spec.tags[0]']);
   });
 });

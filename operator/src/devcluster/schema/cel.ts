@@ -169,10 +169,6 @@ function failureMessage(c: CompiledRule, bindings: Record<string, unknown>): str
   return m.trim();
 }
 
-function evalErrorText(message: string): string {
-  return message.replace(/^field not found: /, 'no such key: ');
-}
-
 /** The cause for a failed rule, shaped by the rule's reason. */
 function causeFor(reason: string | undefined, field: string, schemaType: string, detail: string): StatusCause {
   switch (reason) {
@@ -187,41 +183,49 @@ function causeFor(reason: string | undefined, field: string, schemaType: string,
   }
 }
 
-/** Appends a rule's `fieldPath` (`.a.b`, `['a.b']`, `[0]`) to a field path, following the schema. */
+/**
+ * Appends a rule's `fieldPath` (`.a.b`, `.m['key']`) to a field path, following the schema like
+ * kube-apiserver's ValidFieldPath; undefined when it does not name a field of the schema.
+ */
 export function applyFieldPath(path: string, fieldPath: string, schema: JSONSchemaProps): string | undefined {
-  const re = /\.([A-Za-z0-9_-]+)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]/y;
+  const re = /\.([^.[\]']+)|\['((?:[^'\\]|\\.)*)'\]/y;
   let node: JSONSchemaProps | undefined = schema;
   let out = path;
   let pos = 0;
+  if (!fieldPath) return undefined;
   while (pos < fieldPath.length) {
     re.lastIndex = pos;
     const m = re.exec(fieldPath);
-    if (!m) return undefined;
+    if (!m || !node) return undefined;
     pos = re.lastIndex;
-    if (m[3] !== undefined) {
-      out = pathIndex(out, Number(m[3]));
-      node = node?.items;
-      continue;
-    }
-    const name = m[1] ?? m[2].replace(/\\(.)/g, '$1');
-    if (node?.properties && Object.prototype.hasOwnProperty.call(node.properties, name)) {
+    const name: string = m[1] ?? m[2].replace(/\\(.)/g, '$1');
+    if (node.properties) {
+      if (!Object.prototype.hasOwnProperty.call(node.properties, name)) return undefined;
       out = pathChild(out, name);
       node = node.properties[name];
-    } else if (node && isObject(node.additionalProperties)) {
+    } else if (isObject(node.additionalProperties)) {
       out = pathKey(out, name);
       node = node.additionalProperties as JSONSchemaProps;
     } else {
-      out = pathChild(out, name);
-      node = undefined;
+      return undefined;
     }
   }
   return out;
 }
 
-/** Looks up (and caches) the compiled rules of a schema node. */
-export type RulesOf = (schema: JSONSchemaProps, isResource: boolean) => CompiledRule[];
+/** Looks up (and caches) the compiled rules of `source` (a node or one of its allOf), typed by `node`. */
+export type RulesOf = (source: JSONSchemaProps, node: JSONSchemaProps, isResource: boolean) => CompiledRule[];
 
 type Old = { value: unknown } | undefined;
+
+/** Where a node stands for ratcheting: its correlated old value, or the state of the nearest correlatable ancestor. */
+interface Correlation {
+  /** The node can be correlated with an old value (properties, map values, list-type=map items). */
+  correlatable: boolean;
+  old: Old;
+  /** Whether the nearest correlatable ancestor is unchanged (for uncorrelatable nodes). */
+  parentUnchanged: boolean;
+}
 
 function correlateItem(schema: JSONSchemaProps, item: unknown, old: Old): Old {
   if (!old || !Array.isArray(old.value) || schema['x-kubernetes-list-type'] !== 'map' || !isObject(item)) return undefined;
@@ -230,36 +234,67 @@ function correlateItem(schema: JSONSchemaProps, item: unknown, old: Old): Old {
   return match === undefined ? undefined : { value: match };
 }
 
-/**
- * Runs every rule in the schema tree against `value`. On update (`old` given) values equal to
- * their correlated old value are skipped (ratcheting) and transition rules see `oldSelf`.
- */
-export function validateCEL(schema: JSONSchemaProps, value: unknown, path: string, out: StatusCause[], rulesOf: RulesOf, old?: Old, isResource = false): void {
-  if (value === null || value === undefined) return;
-  if (old && deepEqual(value, old.value)) return;
-  const rules = rulesOf(schema, isResource);
-  if (rules.length) {
-    const self = toCel(value, schema, isResource);
-    const oldSelf = old && old.value !== null && old.value !== undefined ? toCel(old.value, schema, isResource) : undefined;
-    for (const c of rules) {
-      if (c.transition && oldSelf === undefined && !c.rule.optionalOldSelf) continue;
-      const bindings: Record<string, unknown> = { self, oldSelf: oldSelf ?? (c.rule.optionalOldSelf ? OPTIONAL_NONE : null) };
-      const result = c.program(bindings);
-      const field = (c.rule.fieldPath && applyFieldPath(path, c.rule.fieldPath, schema)) || path || '<nil>';
-      const schemaType = schema.type ?? '';
-      if (isCelError(result)) {
-        out.push(invalid(field, schemaType, `${ruleErrorString(c.rule)}: ${evalErrorText(result.message)}`));
-      } else if (typeof result !== 'boolean') {
-        out.push(fieldError('InternalError', field, '', `rule did not evaluate to a bool: ${c.rule.rule.trim()}`));
-      } else if (!result) {
-        out.push(causeFor(c.rule.reason, field, schemaType, failureMessage(c, bindings)));
-      }
+/** cel-go's wording of runtime errors, as kube-apiserver embeds them. */
+function evalErrorDetail(message: string, rule: ValidationRule): string {
+  if (/^found no matching overload|^no such overload/.test(message)) {
+    return `'no such overload': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(rule)}`;
+  }
+  return `${message.replace(/^field not found: /, 'no such key: ')} evaluating rule: ${ruleErrorString(rule)}`;
+}
+
+function runRules(rules: CompiledRule[], node: JSONSchemaProps, value: unknown, old: Old, unchanged: boolean, path: string, out: StatusCause[], isResource: boolean): void {
+  if (!rules.length) return;
+  const self = toCel(value, node, isResource);
+  const oldSelf = old && old.value !== null && old.value !== undefined ? toCel(old.value, node, isResource) : undefined;
+  const schemaType = node.type ?? '';
+  for (const c of rules) {
+    if (c.transition && oldSelf === undefined && !c.rule.optionalOldSelf) continue;
+    const bindings: Record<string, unknown> = { self, oldSelf: oldSelf ?? (c.rule.optionalOldSelf ? OPTIONAL_NONE : null) };
+    const result = c.program(bindings);
+    if (isCelError(result)) {
+      out.push(invalid(path || '<nil>', schemaType, evalErrorDetail(result.message, c.rule)));
+      continue;
     }
+    if (result === true) continue;
+    // Errors of unchanged values are ratcheted (kube-apiserver turns them into warnings), except for transition rules.
+    if (!c.transition && unchanged) continue;
+    const field = (c.rule.fieldPath && applyFieldPath(path, c.rule.fieldPath, node)) || path || '<nil>';
+    if (typeof result !== 'boolean') out.push(fieldError('InternalError', field, '', `rule did not evaluate to a bool: ${c.rule.rule.trim()}`));
+    else out.push(causeFor(c.rule.reason, field, schemaType, failureMessage(c, bindings)));
+  }
+}
+
+/**
+ * Runs every rule in the schema tree against `value`. On update (`old` given at the root)
+ * transition rules see `oldSelf`, and failures on values equal to their correlated old value
+ * are ratcheted (dropped), as kube-apiserver does.
+ */
+export function validateCEL(
+  schema: JSONSchemaProps,
+  value: unknown,
+  path: string,
+  out: StatusCause[],
+  rulesOf: RulesOf,
+  old?: Old,
+  isResource = false,
+  correlation: Correlation = { correlatable: old !== undefined, old, parentUnchanged: false },
+): void {
+  if (value === null || value === undefined) return;
+  const unchanged = correlation.correlatable ? !!old && deepEqual(value, old.value) : correlation.parentUnchanged;
+  runRules(rulesOf(schema, schema, isResource), schema, value, old, unchanged, path, out, isResource);
+  for (const sub of schema.allOf ?? []) {
+    runRules(rulesOf(sub, schema, isResource), schema, value, old, correlation.parentUnchanged, path, out, isResource);
   }
 
+  const child = (correlatable: boolean, childOld: Old): Correlation => ({ correlatable, old: childOld, parentUnchanged: unchanged });
   if (Array.isArray(value)) {
     const items = schema.items;
-    if (items) value.forEach((item, i) => validateCEL(items, item, pathIndex(path, i), out, rulesOf, correlateItem(schema, item, old), !!items['x-kubernetes-embedded-resource']));
+    if (!items) return;
+    const mapList = schema['x-kubernetes-list-type'] === 'map';
+    value.forEach((item, i) => {
+      const itemOld = correlateItem(schema, item, old);
+      validateCEL(items, item, pathIndex(path, i), out, rulesOf, itemOld, !!items['x-kubernetes-embedded-resource'], child(mapList && !!old, itemOld));
+    });
     return;
   }
   if (!isObject(value)) return;
@@ -268,11 +303,9 @@ export function validateCEL(schema: JSONSchemaProps, value: unknown, path: strin
   const props = schema.properties ?? {};
   const additional = isObject(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined;
   for (const [k, v] of Object.entries(value)) {
-    if (Object.prototype.hasOwnProperty.call(props, k)) {
-      const sub = props[k];
-      validateCEL(sub, v, pathChild(path, k), out, rulesOf, oldAt(k), !!sub['x-kubernetes-embedded-resource']);
-    } else if (additional) {
-      validateCEL(additional, v, pathKey(path, k), out, rulesOf, oldAt(k), !!additional['x-kubernetes-embedded-resource']);
-    }
+    const sub = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : additional;
+    if (!sub) continue;
+    const p = sub === additional && !Object.prototype.hasOwnProperty.call(props, k) ? pathKey(path, k) : pathChild(path, k);
+    validateCEL(sub, v, p, out, rulesOf, oldAt(k), !!sub['x-kubernetes-embedded-resource'], child(!!old, oldAt(k)));
   }
 }

@@ -19,15 +19,15 @@ export { checkCrdSchema } from './structural';
 /** Compiles rules on first use; rules that do not compile are left out (the CRD check rejects them). */
 function ruleCache(): RulesOf {
   const cache = new WeakMap<JSONSchemaProps, CompiledRule[]>();
-  return (schema, isResource) => {
-    let rules = cache.get(schema);
+  return (source, node, isResource) => {
+    let rules = cache.get(source);
     if (!rules) {
       rules = [];
-      for (const rule of schema['x-kubernetes-validations'] ?? []) {
-        const { compiled } = compileRule(rule, schema, isResource);
+      for (const rule of source['x-kubernetes-validations'] ?? []) {
+        const { compiled } = compileRule(rule, node, isResource);
         if (compiled) rules.push(compiled);
       }
-      cache.set(schema, rules);
+      cache.set(source, rules);
     }
     return rules;
   };
@@ -78,6 +78,7 @@ export function compileSchema(schema: JSONSchemaProps): CompiledSchema {
 function hasRules(s: JSONSchemaProps | undefined): boolean {
   if (!s) return false;
   if (s['x-kubernetes-validations']?.length) return true;
+  if ((s.allOf ?? []).some(hasRules)) return true;
   if (Object.values(s.properties ?? {}).some(hasRules)) return true;
   if (typeof s.additionalProperties === 'object' && hasRules(s.additionalProperties)) return true;
   return hasRules(s.items);

@@ -177,3 +177,20 @@ describe('checkCrdSchema structural invariants', () => {
     expect(causes[0].message).toContain(messageContains);
   });
 });
+
+describe('checkCrdSchema rule fieldPath', () => {
+  const schema = (fieldPath: string) =>
+    withSpec({
+      type: 'object',
+      properties: { a: { type: 'string' }, m: { type: 'object', additionalProperties: { type: 'string' } } },
+      'x-kubernetes-validations': [{ rule: 'true', fieldPath }],
+    });
+
+  test.each([['.a'], [".m['x.y']"], ['.m.k']])('%s is a valid fieldPath', (fieldPath) => {
+    expect(checkCrdSchema(schema(fieldPath))).toEqual([]);
+  });
+
+  test.each([['.nope'], ['.a.b'], ['.m[0]'], ['a']])('%s is not a valid fieldPath', (fieldPath) => {
+    expect(checkCrdSchema(schema(fieldPath)).map((c) => c.field)).toEqual([`${base}.properties[spec].x-kubernetes-validations[0].fieldPath`]);
+  });
+});

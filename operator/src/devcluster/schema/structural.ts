@@ -177,7 +177,8 @@ function checkNested(s: JSONSchemaProps, skipAnyOf: boolean, path: string, ctx: 
 /** Defaults and CEL rules of the spine. */
 function checkLate(s: JSONSchemaProps, path: string, ctx: Ctx, isRoot: boolean): void {
   if (s.default !== undefined) checkDefault(s, path, ctx);
-  checkRules(s, path, ctx, isRoot);
+  checkRules(s, s, path, ctx, isRoot);
+  (s.allOf ?? []).forEach((sub, i) => checkRules(sub, s, `${path}.allOf[${i}]`, ctx, isRoot));
   for (const [name, sub] of Object.entries(s.properties ?? {})) checkLate(sub, `${path}.properties[${name}]`, ctx, false);
   if (isObject(s.additionalProperties)) checkLate(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, ctx, false);
   if (s.items) checkLate(s.items, `${path}.items`, ctx, false);
@@ -227,7 +228,7 @@ function checkDefault(s: JSONSchemaProps, path: string, ctx: Ctx): void {
   for (const c of causes) ctx.late.push({ ...c, field: c.field === '<nil>' || c.field === '' ? field : `${field}.${c.field}` });
 }
 
-function checkRules(s: JSONSchemaProps, path: string, ctx: Ctx, isRoot: boolean): void {
+function checkRules(s: JSONSchemaProps, node: JSONSchemaProps, path: string, ctx: Ctx, isRoot: boolean): void {
   (s['x-kubernetes-validations'] ?? []).forEach((rule, i) => {
     const at = `${path}.x-kubernetes-validations[${i}]`;
     if (!rule.rule?.trim()) {
@@ -239,10 +240,10 @@ function checkRules(s: JSONSchemaProps, path: string, ctx: Ctx, isRoot: boolean)
       if (!rule.message.trim()) ctx.late.push(required(`${at}.message`, 'message must be non-empty if specified'));
       else if (/[\r\n]/.test(rule.message)) ctx.late.push(invalid(`${at}.message`, rule.message, 'message must not contain line breaks'));
     }
-    if (rule.fieldPath !== undefined && !applyFieldPath('', rule.fieldPath, s)) {
+    if (rule.fieldPath && !applyFieldPath('', rule.fieldPath, node)) {
       ctx.late.push(invalid(`${at}.fieldPath`, rule.fieldPath, 'fieldPath must be a valid path'));
     }
-    const { errors } = compileRule(rule, s, isRoot);
+    const { errors } = compileRule(rule, node, isRoot);
     for (const e of errors) {
       if (e.property === 'rule') ctx.late.push(invalidRaw(`${at}.rule`, ruleValue(rule), e.detail));
       else ctx.late.push(invalid(`${at}.messageExpression`, rule.messageExpression, e.detail));
