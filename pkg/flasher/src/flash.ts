@@ -62,11 +62,15 @@ class GuardedPort {
     return this.sealed ? null : this.inner.writable;
   }
 
+  private opened = false;
+
   async open(options: { baudRate: number }): Promise<void> {
     try {
       await this.inner.open(options);
+      this.opened = true;
     } catch (err) {
-      this.openError = err;
+      // Only the first open tells whether the port is usable; a failed reopen (baud change) is a lost device.
+      if (!this.opened) this.openError = err;
       throw err;
     }
   }
@@ -251,11 +255,12 @@ class FlashRun {
     const stage = this.stage;
     const regionName = this.region?.name;
     if (this.cancelled) return new FlashCancelledError(stage, regionName);
+    // Checked before disconnection: Web Serial reports a busy port as a NetworkError too.
+    if (this.guarded.openError !== undefined && !this.lost) return openFailure(this.guarded.openError);
     if (this.lost || this.looksDisconnected(err)) {
       return new DisconnectedError(describeStage(stage), regionName, this.completed.map((r) => r.name), err);
     }
     if (err instanceof FlashError) return err;
-    if (this.guarded.openError !== undefined) return openFailure(this.guarded.openError);
     const text = errorText(err);
     const name = err instanceof Error ? err.name : '';
     if (name === 'UnexpectedChipMagicError' || name === 'UnexpectedChipIdError') {
