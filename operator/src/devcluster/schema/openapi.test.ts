@@ -243,3 +243,20 @@ describe('compileSchema().validate: ratcheting on update', () => {
     expect(compileSchema(schema).validate(cr({ s: 'toolong', n: 1 }), old).map((c) => c.field)).toEqual(['spec.s']);
   });
 });
+
+describe('compileSchema().validate: allOf', () => {
+  test('allOf reports the failing alternative, then the composite error', () => {
+    const spec = { n: { type: 'integer', allOf: [{ minimum: 1 }, { maximum: 3 }] } as JSONSchemaProps };
+    expect(compileSchema(crSchema(spec)).validate(cr({ n: 5 }))).toEqual([
+      { reason: 'FieldValueInvalid', field: 'spec.n', message: 'Invalid value: 5: spec.n in body should be less than or equal to 3' },
+      { reason: 'FieldValueInvalid', field: '<nil>', message: 'Invalid value: "": "spec.n" must validate all the schemas (allOf)' },
+    ]);
+  });
+
+  test('allOf with no valid alternative says None validated', () => {
+    const spec = { n: { type: 'integer', allOf: [{ minimum: 10 }, { maximum: 3 }] } as JSONSchemaProps };
+    expect(compileSchema(crSchema(spec)).validate(cr({ n: 5 })).map((c) => c.message).pop()).toBe(
+      'Invalid value: "": "spec.n" must validate all the schemas (allOf). None validated',
+    );
+  });
+});

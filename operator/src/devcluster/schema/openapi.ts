@@ -68,9 +68,8 @@ export function validateOpenAPI(schema: JSONSchemaProps, value: unknown, path: s
     if (types.length && !schema.nullable) {
       out.push(typeInvalid(fieldOf(path), 'null', `${name} in body must be of type ${types.join(',')}: "null"`));
     }
-    if (schema.enum && !schema.nullable && !schema.enum.some((e) => e === null)) {
-      out.push(notSupported(fieldOf(path), null, schema.enum));
-    }
+    // kube-openapi never matches null against an enum, whatever `nullable` says.
+    if (schema.enum) out.push(notSupported(fieldOf(path), null, schema.enum));
     return;
   }
 
@@ -92,25 +91,18 @@ export function validateOpenAPI(schema: JSONSchemaProps, value: unknown, path: s
   if (isObject(value)) validateObject(schema, value, path, out, old);
 }
 
+/** anyOf, oneOf, allOf and not, in kube-openapi's order (schemaPropsValidator). */
 function validateComposition(schema: JSONSchemaProps, value: unknown, path: string, out: StatusCause[]): void {
   const quoted = goQuote(path);
-  if (schema.allOf?.length) {
-    let failed = false;
-    for (const sub of schema.allOf) {
-      const errs: StatusCause[] = [];
-      validateOpenAPI(sub, value, path, errs);
-      if (errs.length) {
-        failed = true;
-        out.push(...errs);
-      }
-    }
-    if (failed) out.push(composite(`${quoted} must validate all the schemas (allOf)`));
-  }
+  const run = (sub: JSONSchemaProps) => {
+    const errs: StatusCause[] = [];
+    validateOpenAPI(sub, value, path, errs);
+    return errs;
+  };
   if (schema.anyOf?.length) {
     let best: StatusCause[] | undefined;
     for (const sub of schema.anyOf) {
-      const errs: StatusCause[] = [];
-      validateOpenAPI(sub, value, path, errs);
+      const errs = run(sub);
       if (!errs.length) {
         best = undefined;
         break;
@@ -123,22 +115,27 @@ function validateComposition(schema: JSONSchemaProps, value: unknown, path: stri
     let valid = 0;
     let best: StatusCause[] | undefined;
     for (const sub of schema.oneOf) {
-      const errs: StatusCause[] = [];
-      validateOpenAPI(sub, value, path, errs);
+      const errs = run(sub);
       if (!errs.length) valid++;
-      else if (!best || errs.length < best.length) best = errs;
+      else if (valid === 0 && (!best || errs.length < best.length)) best = errs;
     }
-    if (valid === 0) {
-      out.push(composite(`${quoted} must validate one and only one schema (oneOf). Found none valid`), ...(best ?? []));
-    } else if (valid > 1) {
-      out.push(composite(`${quoted} must validate one and only one schema (oneOf). Found ${valid} valid alternatives`));
+    if (valid !== 1) {
+      const detail = valid === 0 ? 'Found none valid' : `Found ${valid} valid alternatives`;
+      out.push(composite(`${quoted} must validate one and only one schema (oneOf). ${detail}`), ...(valid === 0 ? (best ?? []) : []));
     }
   }
-  if (schema.not) {
-    const errs: StatusCause[] = [];
-    validateOpenAPI(schema.not, value, path, errs);
-    if (!errs.length) out.push(composite(`${quoted} must not validate the schema (not)`));
+  if (schema.allOf?.length) {
+    let validated = 0;
+    for (const sub of schema.allOf) {
+      const errs = run(sub);
+      if (!errs.length) validated++;
+      out.push(...errs);
+    }
+    if (validated !== schema.allOf.length) {
+      out.push(composite(`${quoted} must validate all the schemas (allOf)${validated === 0 ? '. None validated' : ''}`));
+    }
   }
+  if (schema.not && !run(schema.not).length) out.push(composite(`${quoted} must not validate the schema (not)`));
 }
 
 function validateString(schema: JSONSchemaProps, value: string, path: string, out: StatusCause[]): void {
@@ -165,18 +162,18 @@ function validateNumber(schema: JSONSchemaProps, value: number, path: string, ou
       out.push(invalid(field, value, `${path} in body should be a multiple of ${goNumber(schema.multipleOf)}`));
     }
   }
-  if (schema.maximum !== undefined) {
-    const max = schema.maximum;
-    if (schema.exclusiveMaximum ? value >= max : value > max) {
-      const rel = schema.exclusiveMaximum ? 'less than' : 'less than or equal to';
-      out.push(invalid(field, value, `${path} in body should be ${rel} ${goNumber(max)}`));
-    }
-  }
   if (schema.minimum !== undefined) {
     const min = schema.minimum;
     if (schema.exclusiveMinimum ? value <= min : value < min) {
       const rel = schema.exclusiveMinimum ? 'greater than' : 'greater than or equal to';
       out.push(invalid(field, value, `${path} in body should be ${rel} ${goNumber(min)}`));
+    }
+  }
+  if (schema.maximum !== undefined) {
+    const max = schema.maximum;
+    if (schema.exclusiveMaximum ? value >= max : value > max) {
+      const rel = schema.exclusiveMaximum ? 'less than' : 'less than or equal to';
+      out.push(invalid(field, value, `${path} in body should be ${rel} ${goNumber(max)}`));
     }
   }
 }
