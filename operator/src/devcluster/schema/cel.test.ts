@@ -139,7 +139,7 @@ describe('CEL x-kubernetes-validations', () => {
       {
         reason: 'FieldValueInvalid',
         field: '<nil>',
-        message: 'Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+        message: 'Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
       },
     ]);
   });

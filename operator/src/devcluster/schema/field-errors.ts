@@ -54,7 +54,8 @@ function goSyntax(v: unknown): string {
 
 /** The bad-value part of an error body, as `field.Error.ErrorBody` prints it. */
 export function formatBadValue(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
+  // apimachinery replaces a nil bad value by the string "null", which then prints quoted.
+  if (v === null || v === undefined) return '"null"';
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'bigint') return goNumber(v);
   if (typeof v === 'boolean') return String(v);
@@ -90,6 +91,6 @@ export function tooLong(field: string, max: number): StatusCause {
 
 /** `field.TooMany`: `Too many: <actual>: must have at most <max> items`. */
 export function tooMany(field: string, actual: number, max: number): StatusCause {
-  const detail = max >= 0 ? `must have at most ${max} ${max === 1 ? 'item' : 'items'}` : 'has too many items';
+  const detail = max >= 0 ? `must have at most ${max} items` : 'has too many items';
   return fieldError('FieldValueTooMany', field, actual >= 0 ? actual : OMIT, detail);
 }

@@ -121,10 +121,10 @@ const cases: Case[] = [
     [{ reason: 'FieldValueTooMany', field: 'spec.l', message: 'Too many: 3: must have at most 2 items' }],
   ],
   [
-    'maxItems of one says item',
+    'maxItems of one still says items',
     { l: { type: 'array', maxItems: 1, items: { type: 'string' } } },
     { l: ['a', 'b'] },
-    [{ reason: 'FieldValueTooMany', field: 'spec.l', message: 'Too many: 2: must have at most 1 item' }],
+    [{ reason: 'FieldValueTooMany', field: 'spec.l', message: 'Too many: 2: must have at most 1 items' }],
   ],
   [
     'minItems is an Invalid value with the count',
@@ -148,7 +148,7 @@ const cases: Case[] = [
     'maxProperties is Too many',
     { m: { type: 'object', maxProperties: 1, additionalProperties: { type: 'string' } } },
     { m: { a: 'x', b: 'y' } },
-    [{ reason: 'FieldValueTooMany', field: 'spec.m', message: 'Too many: 2: must have at most 1 item' }],
+    [{ reason: 'FieldValueTooMany', field: 'spec.m', message: 'Too many: 2: must have at most 1 items' }],
   ],
   [
     'minProperties is an Invalid value',
