@@ -51,6 +51,26 @@ describe('fault injection: every fault ends in its own user-facing error, within
     expect(seconds).toBeLessThan(4);
   });
 
+  it('abort while writing -> CANCELLED naming the region, promptly', async () => {
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const { error } = await failure(
+      {},
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.region === 'app' && p.stage === 'writing' && p.bytesWritten > bytesBefore('app') + 20_000 && !abortedAt) {
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        },
+      },
+    );
+    expectCode(error, 'CANCELLED');
+    expect(error).toMatchObject({ region: 'app' });
+    expect(Date.now() - abortedAt).toBeLessThan(4000);
+  });
+
   it('port held by another program -> PORT_BUSY', async () => {
     const { error, seconds } = await failure({ portBusy: true });
     expectCode(error, 'PORT_BUSY');
@@ -115,25 +135,5 @@ describe('fault injection: every fault ends in its own user-facing error, within
     const sim = createSimulator({ chip: 'ESP32', faults: { rejectDataBlock: { seq: 3, times: 1, offset: 0x10000 } } });
     await expect(flashDevice(sim.port, plan())).resolves.toMatchObject({ chip: 'ESP32' });
     expect(sim.device.trace.filter((t) => t.result === 'checksum error')).toHaveLength(1);
-  });
-
-  it('abort while writing -> CANCELLED naming the region, promptly', async () => {
-    const controller = new AbortController();
-    let abortedAt = 0;
-    const { error } = await failure(
-      {},
-      {
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.region === 'app' && p.stage === 'writing' && p.bytesWritten > bytesBefore('app') + 20_000 && !abortedAt) {
-            abortedAt = Date.now();
-            controller.abort();
-          }
-        },
-      },
-    );
-    expectCode(error, 'CANCELLED');
-    expect(error).toMatchObject({ region: 'app' });
-    expect(Date.now() - abortedAt).toBeLessThan(4000);
   });
 });
