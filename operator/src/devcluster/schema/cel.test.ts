@@ -249,3 +249,25 @@ describe('CEL details', () => {
     expect(compiled.validate(cr({ tags: ['long', 'x'] }), cr({ tags: ['long'] })).map((c) => c.field)).toEqual(['spec.tags[0]']);
   });
 });
+
+describe('CEL values of formatted strings', () => {
+  const formats = crSchema({
+    at: { type: 'string', format: 'date-time' },
+    day: { type: 'string', format: 'date' },
+    every: { type: 'string', format: 'duration' },
+    blob: { type: 'string', format: 'byte' },
+  });
+  const formatCases: [string, string, Record<string, unknown>][] = [
+    ['date-time strings are timestamps', "self.at < timestamp('2030-01-01T00:00:00Z') && self.at.getFullYear() == 2024", { at: '2024-05-01T10:00:00.5Z' }],
+    ['date strings are timestamps at midnight UTC', "self.day == timestamp('2024-05-01T00:00:00Z')", { day: '2024-05-01' }],
+    ['duration strings are durations', "self.every == duration('90m') && self.every > duration('1h')", { every: '1h30m' }],
+    ['byte strings are bytes', "self.blob == b'hi'", { blob: 'aGk=' }],
+  ];
+
+  test.each(formatCases)('%s', (_sentence, rule, spec) => {
+    const schema = { ...formats, properties: { ...formats.properties, spec: { ...formats.properties?.spec, 'x-kubernetes-validations': [{ rule }] } } };
+    expect(compileSchema(schema).validate(cr(spec))).toEqual([]);
+    const failing = { ...formats, properties: { ...formats.properties, spec: { ...formats.properties?.spec, 'x-kubernetes-validations': [{ rule: `!(${rule})` }] } } };
+    expect(compileSchema(failing).validate(cr(spec))).toHaveLength(1);
+  });
+});
