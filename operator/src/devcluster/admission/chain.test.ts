@@ -281,3 +281,25 @@ describe('validating webhooks', () => {
     expect(err.message).toContain('"b.kubeflash.io"');
   });
 });
+
+describe('matchConditions', () => {
+  test('an evaluation error fails closed with 403', async () => {
+    const hook = webhook('cond.kubeflash.io', '/allow', { matchConditions: [{ name: 'bad', expression: 'object.nope == 1' }] });
+    const err = await rejection(createAdmissionChain(source([], [[hook]])).validate(attrs()));
+    expect(err.code).toBe(403);
+    expect(err.message).toMatch(/^devices\.kubeflash\.io "d1" is forbidden: failed to evaluate match condition "bad": /);
+    expect(seen).toHaveLength(0);
+  });
+
+  test('an evaluation error skips the webhook under failurePolicy Ignore', async () => {
+    const hook = webhook('cond.kubeflash.io', '/deny', { failurePolicy: 'Ignore', matchConditions: [{ name: 'bad', expression: 'object.nope == 1' }] });
+    await expect(createAdmissionChain(source([], [[hook]])).validate(attrs())).resolves.toBeUndefined();
+  });
+
+  test('true conditions call the webhook', async () => {
+    const hook = webhook('cond.kubeflash.io', '/deny', { matchConditions: [{ name: 'create', expression: "request.operation == 'CREATE' && object.kind == 'Device'" }] });
+    const err = await rejection(createAdmissionChain(source([], [[hook]])).validate(attrs()));
+    expect(err.code).toBe(403);
+    expect(seen).toHaveLength(1);
+  });
+});

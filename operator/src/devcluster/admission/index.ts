@@ -46,7 +46,10 @@ export function denialError(hookName: string, status: AdmissionResponse['status'
 
 const conditionEnv = celEnv({ funcs: celFuncs });
 
-/** Evaluates matchConditions: true = call, false = skip; throws for evaluation errors. */
+/**
+ * Evaluates matchConditions: any false skips the webhook; otherwise an evaluation error fails
+ * closed with 403 (or skips the webhook under failurePolicy Ignore).
+ */
 function conditionsMatch(hook: Webhook, attrs: AdmissionAttributes, request: Record<string, unknown>): boolean {
   if (!hook.matchConditions.length) return true;
   const bindings = {
@@ -54,6 +57,7 @@ function conditionsMatch(hook: Webhook, attrs: AdmissionAttributes, request: Rec
     oldObject: toCel(attrs.oldObject ?? null, undefined),
     request: toCel(request, undefined),
   };
+  const errors: string[] = [];
   for (const cond of hook.matchConditions) {
     let result: unknown;
     try {
@@ -65,10 +69,15 @@ function conditionsMatch(hook: Webhook, attrs: AdmissionAttributes, request: Rec
     if (result === false) return false;
     if (result !== true) {
       const detail = isCelError(result) || result instanceof Error ? (result as Error).message : 'expression did not evaluate to a bool';
-      throw new CallingWebhookError(hook.name, `failed to evaluate match condition ${JSON.stringify(cond.name)}: ${detail}`);
+      errors.push(`failed to evaluate match condition ${JSON.stringify(cond.name)}: ${detail}`);
     }
   }
-  return true;
+  if (!errors.length) return true;
+  if (hook.failurePolicy === 'Ignore') return false;
+  const { group, resource } = attrs.resource;
+  const qualified = group ? `${resource}.${group}` : resource;
+  const detail = errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`;
+  throw new StatusError(403, 'Forbidden', `${qualified} ${JSON.stringify(attrs.name)} is forbidden: ${detail}`, { name: attrs.name, group, kind: resource });
 }
 
 /** Builds the admission chain over the webhook configurations `source` currently holds. */
