@@ -1,3 +1,5 @@
+import { h, reactive } from 'vue';
+import { mount, flushPromises } from '@vue/test-utils';
 import fleet from './fixtures/fleet.json';
 
 /** A deep copy of the realistic fleet fixture. */
@@ -55,4 +57,56 @@ export function makeModel<T>(ModelClass: new (data: any, ctx: any) => T, data: u
 /** The actions a model offers, by action name. */
 export function actionsByName(model: any): Record<string, any> {
   return Object.fromEntries((model._availableActions as any[]).filter((a) => a.action).map((a) => [a.action, a]));
+}
+
+/** Renders the default slot only: for CruResource, Tabbed and Tab in page tests. */
+export function slotStub(name: string) {
+  return {
+    name,
+    render(this: any) {
+      return h('div', { class: `stub-${ name }` }, this.$slots.default?.());
+    },
+  };
+}
+
+/**
+ * Mounts a create/edit page the way the shell does: a reactive model as `value`, a store whose
+ * cluster/findAll answers from `all`, and the heavy shell frame components stubbed to their slots.
+ */
+export async function mountEditPage(page: any, ModelClass: any, data: any, all: Record<string, unknown[]>, mode = 'create') {
+  const { model: raw } = makeModel(ModelClass, data);
+  const model = reactive(raw) as any;
+  const dispatch = jest.fn(async(action: string, payload: any) => (action === 'cluster/findAll' ? all[payload.type] : undefined));
+
+  const saved: any[] = [];
+
+  model.save = jest.fn(async() => {
+    saved.push(JSON.parse(JSON.stringify({ metadata: model.metadata, spec: model.spec })));
+
+    return model;
+  });
+  const wrapper = mount(page, {
+    props:  { value: model, mode },
+    global: {
+      mocks: {
+        $store: {
+          getters: {
+            'i18n/t': (k: string) => `%${ k }%`, 'type-map/isSpoofed': () => false, 'prefs/get': () => undefined, currentStore: () => 'cluster', 'cluster/schemaFor': () => ({ linkFor: () => '/v1/collection' }),
+          },
+          dispatch,
+          commit: jest.fn(),
+        },
+      },
+      stubs: {
+        CruResource: slotStub('CruResource'), NameNsDescription: true, Tabbed: slotStub('Tabbed'), Tab: slotStub('Tab'), Labels: true,
+      },
+    },
+  });
+
+  await page.fetch.call(wrapper.vm);
+  await flushPromises();
+
+  return {
+    wrapper, model, dispatch, saved, vm: wrapper.vm as any,
+  };
 }

@@ -1,12 +1,14 @@
 import type { ConfigLayer, ConfigKey } from '../types/resources';
 
+function withoutKey(values: Record<string, string> | undefined, key: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(values || {}).filter(([k]) => k !== key));
+}
+
 /** Sets (or, for an empty value, removes) one plain value; returns a new layer. */
 export function setConfigValue(layer: ConfigLayer | undefined, key: string, value: string | undefined): ConfigLayer {
-  const values = { ...(layer?.values || {}) };
+  const values = withoutKey(layer?.values, key);
 
-  if (value === undefined || value === '') {
-    delete values[key];
-  } else {
+  if (value !== undefined && value !== '') {
     values[key] = value;
   }
 
@@ -36,11 +38,7 @@ export function setSecretForKey(layer: ConfigLayer | undefined, key: string, sec
       refs.push({ name: secretName, keys: [key] });
     }
   }
-  const values = { ...(layer?.values || {}) };
-
-  delete values[key];
-
-  return { ...(layer || {}), values, secretRefs: refs };
+  return { ...(layer || {}), values: withoutKey(layer?.values, key), secretRefs: refs };
 }
 
 /** Input kind of a typed key in forms. */

@@ -49,3 +49,16 @@ export function rolloutPercent(rollout: Rollout): number {
 
   return Math.round((((c.succeeded ?? 0) + (c.failed ?? 0)) * 100) / c.total);
 }
+
+/** Parses "2, 25, 100" into wave percentages; undefined when not strictly ascending integers in 1..100. */
+export function parseWaves(text: string): number[] | undefined {
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+
+  if (!parts.length || parts.some((p) => !/^[0-9]+$/.test(p))) {
+    return undefined;
+  }
+  const waves = parts.map(Number);
+  const ok = waves.every((w, i) => w >= 1 && w <= 100 && (i === 0 || w > waves[i - 1]));
+
+  return ok ? waves : undefined;
+}

@@ -1,8 +1,11 @@
 // Global setup of the extension's jest project: what the Rancher shell normally installs on the app
 // (i18n `t`, a Vuex store, directives) replaced by small fakes, so pages mount in isolation.
 // `t(key)` returns `%key%`, so tests assert on l10n keys rather than English text.
-/* global jest -- injected into every test module by jest */
-const { config } = require('@vue/test-utils');
+/* global jest, afterEach -- injected into every test module by jest */
+const { config, enableAutoUnmount } = require('@vue/test-utils');
+
+// Pages left mounted would re-render against objects later tests change.
+enableAutoUnmount(afterEach);
 const { TextEncoder, TextDecoder } = require('util');
 
 globalThis.TextEncoder = globalThis.TextEncoder || TextEncoder;
