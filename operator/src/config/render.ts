@@ -1,0 +1,130 @@
+import { encryptNvsImage } from '@kubeflash/esp/node';
+import type { Device, DeviceReason as DeviceReasonType } from '../api/v1alpha1/device';
+import { DeviceReason } from '../api/v1alpha1/device';
+import { ConfigEncryption, type DeviceClass } from '../api/v1alpha1/deviceclass';
+import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
+import type { DevicesCluster } from '../api/v1alpha1/devicescluster';
+import { checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem } from '../validation/index';
+import type { DeviceCredentials } from './credentials';
+import { toNvsCsv } from './csv';
+import { deviceMqtt, generatedValues, type DeviceMqtt } from './generated';
+import { configHash } from './hash';
+import { orderGroups, resolveLayers, type NamedLayer, type SecretLookup } from './layers';
+import type { ConfigFiles } from './secret';
+import { matchesLabelSelector } from './selector';
+
+/** Config partition size of a class that sets none (0x6000, ESP-IDF's default nvs size). */
+export const DEFAULT_CONFIG_PARTITION_SIZE = 0x6000;
+/** Longest condition message the operator writes (the rest is cut with a count of what was left out). */
+const MAX_MESSAGE = 2000;
+
+/** Everything a device's config is computed from. */
+export interface DeviceConfigInputs {
+  device: Device;
+  deviceClass: DeviceClass | undefined;
+  cluster: DevicesCluster | undefined;
+  /** DeviceGroups of the device's namespace; the ones whose selector matches the device's labels apply. */
+  groups: readonly DeviceGroup[];
+  /** Secrets of the device's namespace. */
+  secrets: SecretLookup;
+  /** Generated credentials (complete: NVS keys present when the class encrypts). */
+  credentials: DeviceCredentials;
+}
+
+/** A compiled config. */
+export interface RenderedConfig {
+  ok: true;
+  files: ConfigFiles;
+  hash: string;
+  bytesUsed: number;
+  partitionSize: number;
+  mqtt: DeviceMqtt;
+  /** Names of the groups applied, in layering order. */
+  groups: string[];
+}
+
+/** A config that could not be compiled: the ConfigReady reason and message, and every problem found. */
+export interface RenderFailure {
+  ok: false;
+  reason: DeviceReasonType;
+  message: string;
+  problems: ConfigProblem[];
+}
+
+/** Result of `renderDeviceConfig`. */
+export type RenderOutcome = RenderedConfig | RenderFailure;
+
+function failure(reason: DeviceReasonType, all: ConfigProblem[]): RenderFailure {
+  // A winning value is checked both in its layer and after layering: report each problem once.
+  const problems = all.filter((p, i) => all.findIndex((q) => q.message === p.message) === i);
+  let message = '';
+  let shown = 0;
+  for (const p of problems) {
+    const next = message ? `${message}; ${p.message}` : p.message;
+    if (next.length > MAX_MESSAGE) break;
+    message = next;
+    shown++;
+  }
+  if (shown < problems.length) message += `; and ${problems.length - shown} more`;
+  return { ok: false, reason, message, problems };
+}
+
+/** Groups that apply to the device, in layering order. */
+export function groupsForDevice(device: Device, groups: readonly DeviceGroup[]): DeviceGroup[] {
+  return orderGroups(groups.filter((g) => matchesLabelSelector(g.spec.selector, device.metadata.labels)));
+}
+
+/**
+ * Computes a device's config image (pure apart from the CSPRNG-free XTS encryption): layering cluster < class <
+ * groups (ascending priority, then name) < device, the class's typed schema, generated keys, size check. Same
+ * inputs, same bytes: the operator and `kubeflash render` both call this.
+ */
+export function renderDeviceConfig(inputs: DeviceConfigInputs): RenderOutcome {
+  const { device, deviceClass, cluster } = inputs;
+  const namespace = device.metadata.namespace ?? 'default';
+  const name = device.metadata.name ?? '';
+  if (!deviceClass) {
+    return { ok: false, reason: DeviceReason.DeviceClassNotFound, message: `DeviceClass ${device.spec.deviceClassRef.name} does not exist in namespace ${namespace}`, problems: [] };
+  }
+  if (!cluster) {
+    return { ok: false, reason: DeviceReason.DevicesClusterNotFound, message: `DevicesCluster ${device.spec.devicesClusterRef.name} does not exist in namespace ${namespace}`, problems: [] };
+  }
+  const schema = deviceClass.spec.configSchema;
+  const groups = groupsForDevice(device, inputs.groups);
+  const layers: NamedLayer[] = [
+    { kind: 'DevicesCluster', name: cluster.metadata.name ?? '', config: cluster.spec.config },
+    { kind: 'DeviceClass', name: deviceClass.metadata.name ?? '', config: deviceClass.spec.config },
+    ...groups.map((g): NamedLayer => ({ kind: 'DeviceGroup', name: g.metadata.name ?? '', config: g.spec.config })),
+    { kind: 'Device', name, config: device.spec.config },
+  ];
+  const layered = resolveLayers(layers, schema, inputs.secrets);
+  if (layered.missingSecrets.length > 0) return failure(DeviceReason.SecretNotFound, layered.missingSecrets);
+
+  const generated = generatedValues(namespace, name, cluster, inputs.credentials.mqttPassword);
+  const checked = checkEffectiveConfig(schema, layered.values, generated);
+  const problems = [...validateConfigSchema(schema), ...layered.problems, ...checked.problems];
+  if (problems.length > 0) return failure(DeviceReason.ConfigInvalid, problems);
+
+  const partitionSize = deviceClass.spec.partitions?.config?.size ?? DEFAULT_CONFIG_PARTITION_SIZE;
+  const fit = checkConfigFits(checked.entries, partitionSize);
+  if (!fit.ok) return failure(DeviceReason.ConfigTooLarge, [fit.problem]);
+
+  const encrypted = (deviceClass.spec.encryption ?? ConfigEncryption.None) === ConfigEncryption.Nvs;
+  const nvsKeys = encrypted ? inputs.credentials.nvsKeys : undefined;
+  if (encrypted && !nvsKeys) throw new Error(`renderDeviceConfig: class ${deviceClass.metadata.name} encrypts, but no NVS keys were given`);
+  const configBin = nvsKeys ? encryptNvsImage(fit.image, nvsKeys) : fit.image;
+  return {
+    ok: true,
+    files: { configBin, configCsv: toNvsCsv(checked.entries) },
+    hash: configHash(checked.entries, partitionSize, nvsKeys),
+    bytesUsed: fit.bytesUsed,
+    partitionSize,
+    mqtt: deviceMqtt(namespace, name, cluster),
+    groups: groups.map((g) => g.metadata.name ?? ''),
+  };
+}
+
+/** True if the class encrypts its config partition. */
+export function classEncrypts(deviceClass: DeviceClass | undefined): boolean {
+  return (deviceClass?.spec.encryption ?? ConfigEncryption.None) === ConfigEncryption.Nvs;
+}

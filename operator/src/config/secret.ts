@@ -1,0 +1,82 @@
+import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
+import { buildNvsKeyPartition, parseNvsKeyPartition } from '@kubeflash/esp';
+import type { DeviceCredentials } from './credentials';
+
+/** The one module that knows how a device's config Secret is laid out (so its storage can change later). */
+
+/** Key of the NVS image in the config Secret. */
+export const CONFIG_BIN_KEY = 'config.bin';
+/** Key of the same data in nvs_partition_gen CSV form. */
+export const CONFIG_CSV_KEY = 'config.csv';
+/** Key of the generated MQTT password. */
+export const MQTT_PASSWORD_KEY = 'mqtt_password';
+/** Key of the nvs_keys partition image (classes with `encryption: nvs`). */
+export const NVS_KEYS_KEY = 'nvs_keys.bin';
+/** Annotation holding the hash of every input of the image. */
+export const CONFIG_HASH_ANNOTATION = 'kubeflash.dev/config-hash';
+/** Label on every Secret the operator writes (informers select owned Secrets by it). */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+/** Value of MANAGED_BY_LABEL. */
+export const MANAGED_BY_VALUE = 'kubeflash-operator';
+/** Label naming the Device a config Secret belongs to. */
+export const DEVICE_LABEL = 'kubeflash.dev/device';
+
+/** Name of a device's config Secret. */
+export function configSecretName(deviceName: string): string {
+  return `${deviceName}-config`;
+}
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+const fromB64 = (text: string | undefined): Uint8Array | undefined => (text === undefined ? undefined : new Uint8Array(Buffer.from(text, 'base64')));
+
+/** Credentials stored in a config Secret's data (base64 values, as the API returns them). */
+export function credentialsFromSecretData(data: Record<string, string> | undefined): Partial<DeviceCredentials> {
+  const out: Partial<DeviceCredentials> = {};
+  const password = fromB64(data?.[MQTT_PASSWORD_KEY]);
+  if (password && password.length > 0) out.mqttPassword = Buffer.from(password).toString('utf8');
+  const keys = fromB64(data?.[NVS_KEYS_KEY]);
+  if (keys && keys.length > 0) out.nvsKeys = parseNvsKeyPartition(keys);
+  return out;
+}
+
+/** The files of a rendered config. */
+export interface ConfigFiles {
+  configBin: Uint8Array;
+  configCsv: string;
+}
+
+/** Builds a device's config Secret (owned by the Device, so it goes away with it). */
+export function buildConfigSecret(
+  device: { namespace: string; name: string; uid: string; apiVersion: string },
+  files: ConfigFiles,
+  credentials: DeviceCredentials,
+  hash: string,
+): V1Secret {
+  const owner: V1OwnerReference = {
+    apiVersion: device.apiVersion,
+    kind: 'Device',
+    name: device.name,
+    uid: device.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+  const data: Record<string, string> = {
+    [CONFIG_BIN_KEY]: b64(files.configBin),
+    [CONFIG_CSV_KEY]: b64(new TextEncoder().encode(files.configCsv)),
+    [MQTT_PASSWORD_KEY]: b64(new TextEncoder().encode(credentials.mqttPassword)),
+  };
+  if (credentials.nvsKeys) data[NVS_KEYS_KEY] = b64(buildNvsKeyPartition(credentials.nvsKeys));
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: configSecretName(device.name),
+      namespace: device.namespace,
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [DEVICE_LABEL]: device.name },
+      annotations: { [CONFIG_HASH_ANNOTATION]: hash },
+      ownerReferences: [owner],
+    },
+    data,
+  };
+}
