@@ -303,3 +303,12 @@ describe('matchConditions', () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe('mutating webhooks and objectless requests', () => {
+  test('a patch for a DELETE is an internal error', async () => {
+    const hook = webhook('label.kubeflash.io', '/add-label', { rules: [{ operations: ['DELETE'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*'] }] });
+    const err = await rejection(createAdmissionChain(source([[hook]])).mutate(attrs({ operation: 'DELETE', object: undefined, oldObject: attrs().object })));
+    expect(err.code).toBe(500);
+    expect(err.message).toBe('Internal error occurred: admission webhook "label.kubeflash.io" attempted to modify the object, which is not supported for this operation');
+  });
+});

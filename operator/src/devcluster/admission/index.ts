@@ -108,13 +108,21 @@ export function createAdmissionChain(source: AdmissionSource, options: Admission
 
   async function mutateOnce(hook: Webhook, attrs: AdmissionAttributes, object: Record<string, unknown> | undefined): Promise<Record<string, unknown> | undefined> {
     const response = await invoke(hook, { ...attrs, object }, true);
-    if (!response?.patch || object === undefined) return object;
+    if (!response?.patch) return object;
     let ops: Operation[];
     try {
       ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[];
+    } catch (e) {
+      throw internalError(e as Error);
+    }
+    if (!ops.length) return object;
+    if (object === undefined) {
+      throw internalError(new Error(`admission webhook ${JSON.stringify(hook.name)} attempted to modify the object, which is not supported for this operation`));
+    }
+    try {
       return jsonpatch.applyPatch(jsonpatch.deepClone(object), ops, true, false).newDocument as Record<string, unknown>;
     } catch (e) {
-      throw internalError(new Error(`failed calling webhook ${JSON.stringify(hook.name)}: failed to apply the patch: ${(e as Error).message}`));
+      throw internalError(e as Error);
     }
   }
 
