@@ -43,7 +43,7 @@ export function compileSchema(schema: JSONSchemaProps): CompiledSchema {
       const object = deepCopy(obj);
       const unknownFields: string[] = [];
       pruneValue(object, root, '', true, unknownFields);
-      return { object, unknownFields };
+      return { object, unknownFields: unknownFields.sort() };
     },
     applyDefaults(obj) {
       const object = deepCopy(obj);
