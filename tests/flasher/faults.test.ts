@@ -136,4 +136,10 @@ describe('fault injection: every fault ends in its own user-facing error, within
     await expect(flashDevice(sim.port, plan())).resolves.toMatchObject({ chip: 'ESP32' });
     expect(sim.device.trace.filter((t) => t.result === 'checksum error')).toHaveLength(1);
   });
+
+  it('not a fault: a native-USB board re-enumerates when it restarts, and the install still succeeds', async () => {
+    const sim = createSimulator({ chip: 'ESP32', faults: { reenumerateOnAppBoot: true } });
+    await expect(flashDevice(sim.port, plan())).resolves.toMatchObject({ chip: 'ESP32' });
+    expect(sim.device.boots.map((b) => b.mode)).toEqual(['rom', 'app']);
+  });
 });

@@ -176,7 +176,9 @@ class FlashRun {
       this.region = undefined;
     }
 
-    await this.step('resetting', () => this.resetIntoFirmware());
+    // Boards on native USB re-enumerate when they restart: from here on a lost port is expected.
+    this.port.removeEventListener?.('disconnect', this.onDisconnect);
+    await this.step('resetting', () => this.resetIntoFirmware().catch(() => {}));
     await this.disconnect();
     this.progress.report('done');
     return { chip: detected, chipDescription: description, mac, flashSize, regions: this.completed };

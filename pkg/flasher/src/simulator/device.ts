@@ -216,6 +216,10 @@ export class SimulatedEspDevice {
     this.abortSessions();
     this.memSegments = [];
     this.boots.push({ mode, simMs: this.clockMs });
+    if (mode === 'app' && this.options.faults.reenumerateOnAppBoot) {
+      this.loseLink();
+      return;
+    }
     if (this.options.faults.noResponse === 'silent') return;
     const banner =
       mode === 'rom'

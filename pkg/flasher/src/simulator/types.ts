@@ -31,6 +31,8 @@ export interface SimulatorFaults {
   dropLinkAfterHostBytes?: number;
   /** The USB link drops once this many bytes have been programmed into flash. */
   dropLinkAfterProgrammedBytes?: number;
+  /** Native-USB behaviour: the port disappears whenever the chip restarts into its application. */
+  reenumerateOnAppBoot?: boolean;
   /** A stuck bit: whenever this flash address is programmed, its lowest bit ends up inverted. */
   corruptFlashByteAt?: number;
   /** The chip answers "checksum error" to data block `seq` (of the region starting at `offset`) `times` times. */
