@@ -167,6 +167,15 @@ export class Api {
     };
   }
 
+  /** ObjectMeta fields are `omitempty`: empty lists and maps are not stored. */
+  private normalizeMeta(obj: KObject): void {
+    const m = obj.metadata;
+    for (const key of ['finalizers', 'ownerReferences', 'labels', 'annotations', 'generateName'] as const) {
+      const v = m[key];
+      if (v === '' || v === null || (Array.isArray(v) && v.length === 0) || (isMap(v) && Object.keys(v).length === 0)) delete m[key];
+    }
+  }
+
   /** prune -> (Strict/Warn unknown fields) -> defaults, for CRD-backed kinds. */
   private decode(type: ResourceType, obj: KObject, options: WriteOptions, report: boolean): KObject {
     if (!type.schema) return obj;
@@ -196,6 +205,7 @@ export class Api {
       }
     }
     if (causes.length) throw invalid(type.kind, type.group, current.metadata.name ?? '', causes);
+    this.normalizeMeta(current);
     if (this.admission && !options.internal) await this.admission.validate(this.attributes(type, operation, current, old, options, subResource));
     return current;
   }

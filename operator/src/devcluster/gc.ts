@@ -68,12 +68,12 @@ export function collectGarbage(api: Api): boolean {
   }
 
   for (const dep of entries) {
-    const refs = dep.obj.metadata.ownerReferences;
-    if (!refs?.length) continue;
+    if (!dep.obj.metadata.ownerReferences?.length) continue;
+    const current = fresh(dep);
+    const refs = current?.metadata.ownerReferences;
+    if (!current || !refs?.length) continue;
     const live = refs.filter((r) => byUid.has(r.uid) && fresh(byUid.get(r.uid) as Entry));
     if (live.length === refs.length) continue;
-    const current = fresh(dep);
-    if (!current) continue;
     if (live.length === 0) {
       if (current.metadata.deletionTimestamp) continue;
       const type = api.registry.byStorageKey(dep.storageKey);
