@@ -172,7 +172,7 @@ export class Api {
     const m = obj.metadata;
     for (const key of ['finalizers', 'ownerReferences', 'labels', 'annotations', 'generateName'] as const) {
       const v = m[key];
-      if (v === '' || v === null || (Array.isArray(v) && v.length === 0) || (isMap(v) && Object.keys(v).length === 0)) delete m[key];
+      if (v === '' || v === null || (Array.isArray(v) && v.length === 0) || (isMap(v) && Object.keys(v).length === 0)) Reflect.deleteProperty(m, key);
     }
   }
 
