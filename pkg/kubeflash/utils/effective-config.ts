@@ -1,4 +1,5 @@
 import type { ConfigLayer, ConfigSchema, DeviceGroup } from '../types/resources';
+import { matchesSelector } from './selector';
 
 /** Which layer a value came from, lowest priority first. */
 export const CONFIG_SOURCES = ['default', 'cluster', 'class', 'group', 'device', 'generated'] as const;
@@ -85,4 +86,32 @@ export function resolveEffectiveConfig(schema: ConfigSchema | undefined, layers:
     ...[...entries.values()].sort((a, b) => a.key.localeCompare(b.key)),
     ...missingRequired.map((k) => ({ key: k.name, value: undefined, secret: !!k.secret, source: 'default' as const, from: '', overrides: [], required: true })),
   ];
+}
+
+/** The layers of one device in resolution order: cluster, class, the groups matching its labels, the device. */
+export function deviceLayers(input: {
+  device: { metadata: { name: string; labels?: Record<string, string> }; spec?: { config?: ConfigLayer } };
+  cluster?: { metadata: { name: string }; spec?: { config?: ConfigLayer } };
+  deviceClass?: { metadata: { name: string }; spec?: { config?: ConfigLayer } };
+  groups?: DeviceGroup[];
+}): NamedLayer[] {
+  const layers: NamedLayer[] = [];
+
+  if (input.cluster) {
+    layers.push({ source: 'cluster', name: input.cluster.metadata.name, config: input.cluster.spec?.config });
+  }
+  if (input.deviceClass) {
+    layers.push({ source: 'class', name: input.deviceClass.metadata.name, config: input.deviceClass.spec?.config });
+  }
+  for (const g of orderGroups((input.groups || []).filter((g) => matchesSelector(input.device.metadata.labels, g.spec?.selector)))) {
+    layers.push({ source: 'group', name: g.metadata.name, config: g.spec?.config });
+  }
+  layers.push({ source: 'device', name: input.device.metadata.name, config: input.device.spec?.config });
+
+  return layers;
+}
+
+/** Secret name -> data keys, from Secret objects (values are never read). */
+export function secretKeysOf(secrets: { metadata: { name: string }; data?: Record<string, string> }[]): SecretKeys {
+  return Object.fromEntries(secrets.map((s) => [s.metadata.name, Object.keys(s.data || {})]));
 }

@@ -1,0 +1,139 @@
+import { mount, flushPromises } from '@vue/test-utils';
+import { reactive } from 'vue';
+import DeviceDetail from '../detail/kubeflash.dev.device.vue';
+import FirmwareDetail from '../detail/kubeflash.dev.firmware.vue';
+import RolloutDetail from '../detail/kubeflash.dev.rollout.vue';
+import ClassDetail from '../detail/kubeflash.dev.deviceclass.vue';
+import GroupDetail from '../detail/kubeflash.dev.devicegroup.vue';
+import ClusterDetail from '../detail/kubeflash.dev.devicescluster.vue';
+import Device from '../models/kubeflash.dev.device';
+import Firmware from '../models/kubeflash.dev.firmware';
+import Rollout from '../models/kubeflash.dev.rollout';
+import DeviceClass from '../models/kubeflash.dev.deviceclass';
+import DeviceGroup from '../models/kubeflash.dev.devicegroup';
+import DevicesCluster from '../models/kubeflash.dev.devicescluster';
+import { MASK } from '../utils/effective-config';
+import { fixture, makeModel, slotStub, type StoreFake } from './helpers';
+
+jest.mock('@shell/utils/download', () => ({ downloadFile: jest.fn(() => Promise.resolve()) }));
+
+/** Mounts a detail page with the shell's tab frame stubbed; the page's store answers find/findAll from `fake`. */
+async function mountDetail(page: any, ModelClass: any, data: any, fake: StoreFake = {}) {
+  const { model: raw, dispatch: modelDispatch } = makeModel(ModelClass, data, fake);
+  const model = reactive(raw) as any;
+  const dispatch = jest.fn(async(action: string, payload: any) => {
+    if (action === 'cluster/find') {
+      return (fake.byId || {})[`${ payload.type }:${ payload.id }`];
+    }
+
+    return action === 'cluster/findAll' ? (fake.all || {})[payload.type] || [] : undefined;
+  });
+  const wrapper = mount(page, {
+    props:  { value: model, mode: 'view' },
+    global: {
+      mocks: { $store: { getters: { 'i18n/t': (k: string) => `%${ k }%`, currentStore: () => 'cluster', 'cluster/schemaFor': () => undefined }, dispatch, commit: jest.fn() } },
+      stubs: { ResourceTabs: slotStub('ResourceTabs'), Tab: slotStub('Tab'), 'router-link': true },
+    },
+  });
+
+  if (page.fetch) {
+    await page.fetch.call(wrapper.vm);
+  }
+  await flushPromises();
+
+  return {
+    wrapper, model, dispatch, modelDispatch,
+  };
+}
+
+describe('Device detail page', () => {
+  it('shows badges, reported state and the effective config with layers and masked secrets', async() => {
+    const f = fixture();
+    const { wrapper, dispatch } = await mountDetail(DeviceDetail, Device, f.devices[0], {
+      byId: { 'kubeflash.dev.deviceclass:garage/sensor-s3': f.deviceClasses[0], 'kubeflash.dev.devicescluster:garage/home': f.devicesClusters[0] },
+      all:  { 'kubeflash.dev.devicegroup': f.deviceGroups, secret: [{ metadata: { name: 'wifi-home', namespace: 'garage' }, data: { wifi_ssid: 'aG9tZQ==', wifi_pass: 'c2VjcmV0' } }] },
+    });
+
+    expect(dispatch).toHaveBeenCalledWith('cluster/find', { type: 'kubeflash.dev.deviceclass', id: 'garage/sensor-s3' });
+    expect(wrapper.find('[data-testid="kubeflash-device-online"]').text()).toBe('%kubeflash.state.online%');
+    expect(wrapper.find('[data-testid="kubeflash-reported-firmware"]').text()).toContain('1.5.0');
+    const cells = (key: string) => wrapper.findAll(`[data-testid="kubeflash-effective-${ key }"] td`).map((td) => td.text());
+
+    expect(cells('sample_period')).toStrictEqual(['sample_period', '300', '%kubeflash.layer.group%', 'attic %kubeflash.device.overrides%']);
+    expect(cells('wifi_pass')).toStrictEqual(['wifi_pass *', MASK, '%kubeflash.layer.cluster%', 'wifi-home']);
+    expect(cells('led')[1]).toBe('false');
+    expect(cells('device_id')[1]).toBe('sensor-attic');
+    expect(wrapper.html()).not.toContain('c2VjcmV0');
+  });
+});
+
+describe('Firmware detail page', () => {
+  it('shows the phase, timings, message and an artifact table whose buttons download through the proxy', async() => {
+    const f = fixture();
+    const request = jest.fn(() => ({ data: new Uint8Array([1]).buffer }));
+    const { wrapper } = await mountDetail(FirmwareDetail, Firmware, f.firmwares[0], { request });
+
+    expect(wrapper.find('[data-testid="kubeflash-firmware-phase"]').text()).toBe('%kubeflash.phase.Succeeded%');
+    expect(wrapper.find('[data-testid="kubeflash-firmware-duration"]').text()).toContain('7m 30s');
+    expect(wrapper.find('[data-testid="kubeflash-firmware-message"]').text()).toContain('Build succeeded');
+    expect(wrapper.findAll('[data-testid="kubeflash-firmware-artifacts"] tbody tr').map((tr) => tr.findAll('td').slice(0, 3).map((td) => td.text()))).toStrictEqual([
+      ['bootloader', '0x0', '20.5 KiB'], ['partition-table', '0x8000', '3.0 KiB'], ['ota-data-initial', '0xf000', '8.0 KiB'], ['app', '0x10000', '891.0 KiB'],
+    ]);
+    await wrapper.find('[data-testid="kubeflash-artifact-download-bootloader"]').trigger('click');
+    await flushPromises();
+    expect(request).toHaveBeenCalledWith(expect.objectContaining({ url: expect.stringContaining('/proxy/firmware/garage/sensor-s3-1.5.0/bootloader.bin') }));
+    expect(wrapper.find('[data-testid="kubeflash-firmware-logs"]').exists()).toBe(true);
+  });
+
+  it('offers no downloads while building', async() => {
+    const f = fixture();
+    const { wrapper } = await mountDetail(FirmwareDetail, Firmware, f.firmwares[1]);
+
+    expect(wrapper.find('[data-testid="kubeflash-firmware-phase"]').text()).toBe('%kubeflash.phase.Building%');
+    expect(wrapper.find('[data-testid="kubeflash-firmware-manifest"]').exists()).toBe(false);
+  });
+});
+
+describe('Rollout detail page', () => {
+  it('shows progress per wave and pauses through the model', async() => {
+    const f = fixture();
+    const { wrapper, model } = await mountDetail(RolloutDetail, Rollout, f.rollouts[0]);
+
+    model.save = jest.fn(async() => model);
+    expect(wrapper.findAll('[data-testid="kubeflash-rollout-waves"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))).toStrictEqual([
+      ['1', '2%', '2', '2/2', '%kubeflash.state.done%'],
+      ['2', '50%', '48', '48/48', '%kubeflash.state.done%'],
+      ['3', '100%', '50', '0/50', '%kubeflash.state.waiting%'],
+    ]);
+    expect(wrapper.find('[data-testid="kubeflash-rollout-resume"]').attributes('disabled')).toBeDefined();
+    await wrapper.find('[data-testid="kubeflash-rollout-pause"]').trigger('click');
+    expect(model.save).toHaveBeenCalled();
+    expect(model.spec.paused).toBe(true);
+  });
+});
+
+describe('DeviceClass, DeviceGroup and DevicesCluster detail pages', () => {
+  it('list the class builds with phase badges and the schema keys', async() => {
+    const f = fixture();
+    const { wrapper } = await mountDetail(ClassDetail, DeviceClass, f.deviceClasses[0], { all: { 'kubeflash.dev.firmware': f.firmwares } });
+
+    expect(wrapper.find('[data-testid="kubeflash-class-chip"]').text()).toContain('esp32s3');
+    expect(wrapper.findAll('[data-testid="kubeflash-class-builds"] tbody tr')).toHaveLength(2);
+    expect(wrapper.find('[data-testid="kubeflash-class-builds"]').text()).toContain('%kubeflash.phase.Building%');
+    expect(wrapper.findAll('[data-testid="kubeflash-class-schema"] tbody tr')).toHaveLength(6);
+  });
+
+  it('list the devices a group matches', async() => {
+    const f = fixture();
+    const { wrapper } = await mountDetail(GroupDetail, DeviceGroup, f.deviceGroups[0], { all: { 'kubeflash.dev.device': f.devices } });
+
+    expect(wrapper.findAll('[data-testid="kubeflash-group-devices"] li').map((li) => li.text())).toStrictEqual(['sensor-attic']);
+  });
+
+  it('show the cluster MQTT settings', async() => {
+    const f = fixture();
+    const { wrapper } = await mountDetail(ClusterDetail, DevicesCluster, f.devicesClusters[0]);
+
+    expect(wrapper.find('[data-testid="kubeflash-cluster-broker"]').text()).toContain('mqtts://mqtt.home.example:8883');
+  });
+});
