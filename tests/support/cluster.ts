@@ -29,7 +29,7 @@ export interface TestCluster {
   kubeconfigPath: string;
   /** A fresh namespace made for this suite (deleted by cleanup). */
   namespace: string;
-  /** The devcluster behind it; undefined against a real cluster. */
+  /** The devcluster behind it (a test restarting it stores the new one here); undefined against a real cluster. */
   devcluster?: DevCluster;
   /** devcluster's state folder (persistence tests); undefined against a real cluster. */
   stateDir?: string;
@@ -105,7 +105,7 @@ export async function useTestCluster(options: { namespacePrefix?: string; devclu
   await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace, labels: { 'kubeflash.dev/test': 'true' } } } });
 
   const streams = new Set<ChildProcess>();
-  return {
+  const cluster: TestCluster = {
     kubeConfig,
     kubeconfigPath,
     namespace,
@@ -136,10 +136,11 @@ export async function useTestCluster(options: { namespacePrefix?: string; devclu
       } catch {
         // already gone, or the cluster is unreachable: nothing left to clean
       }
-      await devcluster?.stop();
+      await cluster.devcluster?.stop();
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+  return cluster;
 }
 
 /** Polls until `check` returns a value other than undefined (or throws on timeout with `what`). */
