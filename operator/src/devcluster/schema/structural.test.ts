@@ -53,8 +53,8 @@ const cases: Case[] = [
       type: 'object',
       properties: { l: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', properties: { name: { type: 'string' } } } } },
     }),
-    [`${base}.properties[spec].properties[l].items.required`],
-    'all map keys must be required or have a default value',
+    [`${base}.properties[spec].properties[l].items.properties[name].default`],
+    'Required value: this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property',
   ],
   [
     'defaults must match their schema',
@@ -192,5 +192,55 @@ describe('checkCrdSchema rule fieldPath', () => {
 
   test.each([['.nope'], ['.a.b'], ['.m[0]'], ['a']])('%s is not a valid fieldPath', (fieldPath) => {
     expect(checkCrdSchema(schema(fieldPath)).map((c) => c.field)).toEqual([`${base}.properties[spec].x-kubernetes-validations[0].fieldPath`]);
+  });
+});
+
+describe('checkCrdSchema API validation', () => {
+  const api: Case[] = [
+    ['nullable is not allowed at the root', { type: 'object', nullable: true }, [`${base}.nullable`], 'Forbidden: nullable cannot be true at the root'],
+    [
+      'defaults are not allowed in top-level metadata',
+      { type: 'object', properties: { metadata: { type: 'object', properties: { name: { type: 'string', default: 'x' } } } } },
+      [`${base}.properties[metadata].properties[name].default`],
+      'Forbidden: must not be set in top-level metadata',
+    ],
+    ['type null is rejected', withSpec({ type: 'object', properties: { n: { type: 'null' as 'string' } } }), [`${base}.properties[spec].properties[n].type`, `${base}.properties[spec].properties[n].type`], 'Unsupported value: "null": supported values: "array", "boolean", "integer", "number", "object", "string"'],
+    [
+      'list-map-keys need list-type map',
+      withSpec({ type: 'object', properties: { l: { type: 'array', 'x-kubernetes-list-map-keys': ['a'], items: { type: 'object', properties: { a: { type: 'string' } } } } } }),
+      [`${base}.properties[spec].properties[l].x-kubernetes-list-type`],
+      'Required value: must be map if x-kubernetes-list-map-keys is non-empty',
+    ],
+    [
+      'set items that are objects must be atomic maps',
+      withSpec({ type: 'object', properties: { l: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'object', properties: { a: { type: 'string' } } } } } }),
+      [`${base}.properties[spec].properties[l].items.x-kubernetes-map-type`],
+      'Invalid value: "null": must be atomic as item of a list with x-kubernetes-list-type=set',
+    ],
+    [
+      'list-type on a non-array wants an array',
+      withSpec({ type: 'object', properties: { l: { type: 'string', 'x-kubernetes-list-type': 'atomic' } } }),
+      [`${base}.properties[spec].properties[l].type`],
+      'Invalid value: "string": must be array if x-kubernetes-list-type is specified',
+    ],
+    ['a rule must not be empty', withSpec({ type: 'object', 'x-kubernetes-validations': [{ rule: ' ' }] }), [`${base}.properties[spec].x-kubernetes-validations[0].rule`], 'Required value: rule is not specified'],
+    [
+      'a multi-line rule needs a message',
+      withSpec({ type: 'object', 'x-kubernetes-validations': [{ rule: 'true &&\ntrue' }] }),
+      [`${base}.properties[spec].x-kubernetes-validations[0].message`],
+      'Required value: message must be specified if rule contains line breaks',
+    ],
+    [
+      'defaults are checked only once the schema is structural',
+      withSpec({ type: 'object', properties: { n: { type: 'integer', default: 'x' }, t: { description: 'no type' } } }),
+      [`${base}.properties[spec].properties[t].type`],
+      'must not be empty for specified object fields',
+    ],
+  ];
+
+  test.each(api)('%s', (_sentence, schema, fields, messageContains) => {
+    const causes = checkCrdSchema(schema);
+    expect(causes.map((c) => c.field)).toEqual(fields);
+    expect(causes[0].message).toContain(messageContains);
   });
 });

@@ -39,46 +39,77 @@ interface Ctx {
 }
 
 /**
- * Checks a CRD version's `openAPIV3Schema`; every problem is a cause whose field starts with
- * `basePath` (as kube-apiserver reports it for `spec.versions[i].schema.openAPIV3Schema`).
+ * Checks a CRD version's `openAPIV3Schema` like ValidateCustomResourceDefinitionOpenAPISchema,
+ * then the structural invariants, then (for structural schemas) the defaults. Every problem is
+ * a cause whose field starts with `basePath` (`spec.versions[i].schema.openAPIV3Schema`).
  * Empty means the schema is acceptable.
  */
 export function checkCrdSchema(schema: JSONSchemaProps, basePath = 'spec.versions[0].schema.openAPIV3Schema'): StatusCause[] {
   const ctx: Ctx = { api: [], structural: [], late: [] };
-  checkApi(schema, basePath, ctx);
+  if (schema.nullable) ctx.api.push(forbidden(`${basePath}.nullable`, 'nullable cannot be true at the root'));
+  checkApi(schema, basePath, ctx, { isRoot: true, insideMeta: false, defaultsForbidden: undefined });
   checkStructural(schema, 'root', basePath, ctx);
-  checkLate(schema, basePath, ctx, true);
   const text = (c: StatusCause) => `${c.field}: ${c.message}`;
   ctx.structural.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
+  if (!ctx.structural.length) checkDefaults(schema, basePath, ctx);
   return [...ctx.api, ...ctx.structural, ...ctx.late];
 }
 
-/** Every schema node, junctors included, with its path. */
-function eachNode(s: JSONSchemaProps, path: string, visit: (s: JSONSchemaProps, path: string) => void): void {
-  visit(s, path);
-  for (const [name, sub] of Object.entries(s.properties ?? {})) eachNode(sub, `${path}.properties[${name}]`, visit);
-  if (isObject(s.additionalProperties)) eachNode(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, visit);
-  if (s.items) eachNode(s.items, `${path}.items`, visit);
-  for (const junctor of ['allOf', 'anyOf', 'oneOf'] as const) (s[junctor] ?? []).forEach((sub, i) => eachNode(sub, `${path}.${junctor}[${i}]`, visit));
-  if (s.not) eachNode(s.not, `${path}.not`, visit);
+interface ApiWhere {
+  isRoot: boolean;
+  /** Inside the schema of apiVersion, kind or metadata of a resource. */
+  insideMeta: boolean;
+  /** Why defaults are forbidden here, when they are. */
+  defaultsForbidden: string | undefined;
 }
 
-/** Keywords the CRD API rejects wherever they appear. */
-function checkApi(schema: JSONSchemaProps, basePath: string, ctx: Ctx): void {
-  eachNode(schema, basePath, (s, path) => {
-    const out = ctx.api;
-    if ('$ref' in s) out.push(forbidden(`${path}.$ref`, '$ref is not supported'));
-    if (s.uniqueItems) out.push(forbidden(`${path}.uniqueItems`, 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic'));
-    if (s.additionalProperties === false) out.push(forbidden(`${path}.additionalProperties`, 'additionalProperties cannot be set to false'));
-    if (s.properties && s.additionalProperties !== undefined && s.additionalProperties !== false) {
+const openAPIV3Types = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
+const metaFields = new Set(['metadata', 'kind', 'apiVersion']);
+const unsupportedKeywords = ['id', 'additionalItems', 'patternProperties', 'definitions', 'dependencies', '$ref'];
+
+/** Keywords the CRD API rejects (specStandardValidatorV3 and ValidateCustomResourceDefinitionOpenAPISchema). */
+function checkApi(s: JSONSchemaProps, path: string, ctx: Ctx, where: ApiWhere): void {
+  const out = ctx.api;
+  const raw = s as JSONSchemaProps & Record<string, unknown>;
+  if (s.type && !openAPIV3Types.includes(s.type)) out.push(notSupported(`${path}.type`, s.type, openAPIV3Types));
+  if (s.default !== undefined && where.defaultsForbidden !== undefined) out.push(forbidden(`${path}.default`, `must not be set ${where.defaultsForbidden}`));
+  for (const key of unsupportedKeywords) if (raw[key] !== undefined) out.push(forbidden(`${path}.${key}`, `${key} is not supported`));
+  if ((s.type as string) === 'null') out.push(forbidden(`${path}.type`, 'type cannot be set to null, use nullable as an alternative'));
+  if (Array.isArray(s.items)) out.push(forbidden(`${path}.items`, 'items must be a schema object and not an array'));
+  if (where.insideMeta && s['x-kubernetes-embedded-resource']) out.push(forbidden(`${path}.x-kubernetes-embedded-resource`, 'must not be used inside of resource meta'));
+
+  if (s.uniqueItems) out.push(forbidden(`${path}.uniqueItems`, 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic'));
+  if (s.additionalProperties !== undefined) {
+    if (Object.keys(s.properties ?? {}).length && s.additionalProperties !== true) {
       out.push(forbidden(`${path}.additionalProperties`, 'additionalProperties and properties are mutual exclusive'));
     }
-    if (s['x-kubernetes-preserve-unknown-fields'] === false) {
-      out.push(fieldError('FieldValueInvalid', `${path}.x-kubernetes-preserve-unknown-fields`, false, 'must be true or undefined'));
+    if (isObject(s.additionalProperties)) {
+      const sub: ApiWhere = { ...where, isRoot: false };
+      if (where.insideMeta) sub.defaultsForbidden = 'inside additionalProperties applying to object metadata';
+      checkApi(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, ctx, sub);
     }
-    if (s['x-kubernetes-int-or-string'] && s.type) out.push(invalid(`${path}.type`, s.type, 'must be empty if x-kubernetes-int-or-string is true'));
-    checkListType(s, path, ctx);
-  });
+  }
+  for (const [name, sub] of Object.entries(s.properties ?? {})) {
+    const subWhere: ApiWhere = { ...where, isRoot: false };
+    if ((where.isRoot || s['x-kubernetes-embedded-resource']) && metaFields.has(name)) {
+      subWhere.insideMeta = true;
+      if (where.isRoot) subWhere.defaultsForbidden = `in top-level ${name}`;
+    }
+    checkApi(sub, `${path}.properties[${name}]`, ctx, subWhere);
+  }
+  const nested: ApiWhere = { ...where, isRoot: false };
+  if (s.not) checkApi(s.not, `${path}.not`, ctx, nested);
+  for (const junctor of ['allOf', 'oneOf', 'anyOf'] as const) (s[junctor] ?? []).forEach((sub, i) => checkApi(sub, `${path}.${junctor}[${i}]`, ctx, nested));
+  if (s.items && !Array.isArray(s.items)) checkApi(s.items, `${path}.items`, ctx, nested);
+
+  if (s['x-kubernetes-preserve-unknown-fields'] === false) {
+    out.push(fieldError('FieldValueInvalid', `${path}.x-kubernetes-preserve-unknown-fields`, false, 'must be true or undefined'));
+  }
+  if (s['x-kubernetes-int-or-string'] && s.type) out.push(invalid(`${path}.type`, s.type, 'must be empty if x-kubernetes-int-or-string is true'));
+  checkListAndMapType(s, path, ctx);
+  checkRules(s, s, path, ctx, where.isRoot);
+  (s.allOf ?? []).forEach((sub, i) => checkRules(sub, s, `${path}.allOf[${i}]`, ctx, where.isRoot));
+  checkMapListKeysMapSet(s, path, ctx);
 }
 
 type Level = 'root' | 'item' | 'field';
@@ -174,43 +205,83 @@ function checkNested(s: JSONSchemaProps, skipAnyOf: boolean, path: string, ctx: 
   if (s.properties?.metadata) forbid('properties[metadata]', 'must not be specified in a nested context');
 }
 
-/** Defaults and CEL rules of the spine. */
-function checkLate(s: JSONSchemaProps, path: string, ctx: Ctx, isRoot: boolean): void {
+/** Defaults of the spine (ValidateDefaults), not below additionalProperties. */
+function checkDefaults(s: JSONSchemaProps, path: string, ctx: Ctx): void {
   if (s.default !== undefined) checkDefault(s, path, ctx);
-  checkRules(s, s, path, ctx, isRoot);
-  (s.allOf ?? []).forEach((sub, i) => checkRules(sub, s, `${path}.allOf[${i}]`, ctx, isRoot));
-  for (const [name, sub] of Object.entries(s.properties ?? {})) checkLate(sub, `${path}.properties[${name}]`, ctx, false);
-  if (isObject(s.additionalProperties)) checkLate(s.additionalProperties as JSONSchemaProps, `${path}.additionalProperties`, ctx, false);
-  if (s.items) checkLate(s.items, `${path}.items`, ctx, false);
+  if (s.items) checkDefaults(s.items, `${path}.items`, ctx);
+  for (const [name, sub] of Object.entries(s.properties ?? {})) checkDefaults(sub, `${path}.properties[${name}]`, ctx);
 }
 
-function checkListType(s: JSONSchemaProps, path: string, ctx: Ctx): void {
+/** Required when the type is empty, Invalid otherwise, as kube-apiserver words type prerequisites. */
+function typeMustBe(s: JSONSchemaProps, path: string, detail: string): StatusCause {
+  return s.type ? invalid(`${path}.type`, s.type, detail) : required(`${path}.type`, detail);
+}
+
+/** Go `%#v` of a []string. */
+const goStrings = (list: string[]) => `[]string{${list.map(goQuote).join(', ')}}`;
+
+function checkListAndMapType(s: JSONSchemaProps, path: string, ctx: Ctx): void {
+  const out = ctx.api;
+  const mapType = s['x-kubernetes-map-type'];
   const listType = s['x-kubernetes-list-type'];
-  const keys = s['x-kubernetes-list-map-keys'];
-  if (listType !== undefined && !['atomic', 'set', 'map'].includes(listType)) {
-    ctx.api.push(notSupported(`${path}.x-kubernetes-list-type`, listType, ['atomic', 'set', 'map']));
-  }
-  if (listType && s.type !== 'array') ctx.api.push(invalid(`${path}.type`, s.type ?? '', 'must be array if x-kubernetes-list-type is specified'));
-  if (listType === 'map') {
-    if (!keys?.length) {
-      ctx.api.push(required(`${path}.x-kubernetes-list-map-keys`, 'must not be empty if x-kubernetes-list-type is map'));
-    } else {
-      const item = s.items;
-      if (item?.type !== 'object') ctx.api.push(invalid(`${path}.items.type`, item?.type ?? '', 'must be object if parent array\'s x-kubernetes-list-type is map'));
-      for (const k of keys) {
-        const keySchema = item?.properties?.[k];
-        if (!keySchema) {
-          ctx.api.push(required(`${path}.items.properties[${k}]`, 'entries for all x-kubernetes-list-map-keys must be specified'));
-        } else if (!(item?.required ?? []).includes(k) && keySchema.default === undefined) {
-          ctx.api.push(required(`${path}.items.required`, `all map keys must be required or have a default value, but ${goQuote(k)} is neither`));
-        }
-      }
+  const keys = s['x-kubernetes-list-map-keys'] ?? [];
+  if (mapType !== undefined && s.type !== 'object') out.push(typeMustBe(s, path, 'must be object if x-kubernetes-map-type is specified'));
+  if (mapType !== undefined && mapType !== 'atomic' && mapType !== 'granular') out.push(notSupported(`${path}.x-kubernetes-map-type`, mapType, ['atomic', 'granular']));
+  if (listType !== undefined && s.type !== 'array') {
+    out.push(typeMustBe(s, path, 'must be array if x-kubernetes-list-type is specified'));
+  } else if (listType === 'set' && s.items) {
+    const items = s.items;
+    if (items.type === 'array' && items['x-kubernetes-list-type'] !== undefined && items['x-kubernetes-list-type'] !== 'atomic') {
+      out.push(invalid(`${path}.items.x-kubernetes-list-type`, items['x-kubernetes-list-type'], 'must be atomic as item of a list with x-kubernetes-list-type=set'));
     }
-  } else if (keys?.length) {
-    ctx.api.push(forbidden(`${path}.x-kubernetes-list-map-keys`, 'must not be set if x-kubernetes-list-type is not map'));
+    if (items.type === 'object' && items['x-kubernetes-map-type'] !== 'atomic') {
+      // kube-apiserver prints the items' list type as the bad value here, which objects do not have.
+      out.push(invalid(`${path}.items.x-kubernetes-map-type`, items['x-kubernetes-list-type'] ?? null, 'must be atomic as item of a list with x-kubernetes-list-type=set'));
+    }
   }
-  if (listType === 'set' && s.items && s.items.type === 'object') {
-    ctx.api.push(invalid(`${path}.items.type`, 'object', 'must be a scalar or atomic list if x-kubernetes-list-type is set'));
+  if (listType !== undefined && !['atomic', 'set', 'map'].includes(listType)) out.push(notSupported(`${path}.x-kubernetes-list-type`, listType, ['atomic', 'set', 'map']));
+  if (keys.length) {
+    if (listType === undefined) out.push(required(`${path}.x-kubernetes-list-type`, 'must be map if x-kubernetes-list-map-keys is non-empty'));
+    else if (listType !== 'map') out.push(invalid(`${path}.x-kubernetes-list-type`, listType, 'must be map if x-kubernetes-list-map-keys is non-empty'));
+  }
+  if (listType !== 'map') return;
+  if (!keys.length) out.push(required(`${path}.x-kubernetes-list-map-keys`, 'must not be empty if x-kubernetes-list-type is map'));
+  const items = s.items;
+  if (!items) {
+    out.push(required(`${path}.items`, 'must have a schema if x-kubernetes-list-type is map'));
+    return;
+  }
+  if (items.type !== 'object') {
+    out.push(invalid(`${path}.items.type`, items.type ?? '', "must be object if parent array's x-kubernetes-list-type is map"));
+    return;
+  }
+  const seen = new Set<string>();
+  for (const k of keys) {
+    const keySchema = items.properties?.[k];
+    if (!keySchema) {
+      out.push(invalidRaw(`${path}.x-kubernetes-list-map-keys`, goStrings(keys), 'entries must all be names of item properties'));
+    } else if (keySchema.type === 'array' || keySchema.type === 'object') {
+      out.push(invalid(`${path}.items.properties[${k}].type`, items.type, "must be a scalar type if parent array's x-kubernetes-list-type is map"));
+    }
+    if (seen.has(k)) out.push(invalidRaw(`${path}.x-kubernetes-list-map-keys`, goStrings(keys), 'must not contain duplicate entries'));
+    seen.add(k);
+  }
+}
+
+/** Items of set/map lists must not be nullable, map keys must be required or defaulted (validateMapListKeysMapSet). */
+function checkMapListKeysMapSet(s: JSONSchemaProps, path: string, ctx: Ctx): void {
+  const listType = s['x-kubernetes-list-type'];
+  const items = s.items;
+  if (!items || (listType !== 'set' && listType !== 'map')) return;
+  if (items.nullable) ctx.api.push(forbidden(`${path}.items.nullable`, `cannot be nullable when x-kubernetes-list-type is ${listType}`));
+  if (listType !== 'map') return;
+  for (const k of s['x-kubernetes-list-map-keys'] ?? []) {
+    const prop = items.properties?.[k];
+    if (!prop) continue;
+    if (!(items.required ?? []).includes(k) && prop.default === undefined) {
+      ctx.api.push(required(`${path}.items.properties[${k}].default`, 'this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property'));
+    }
+    if (prop.nullable) ctx.api.push(forbidden(`${path}.items.properties[${k}].nullable`, 'this property is in x-kubernetes-list-map-keys, so it cannot be nullable'));
   }
 }
 
@@ -219,34 +290,34 @@ function checkDefault(s: JSONSchemaProps, path: string, ctx: Ctx): void {
   const copy = JSON.parse(JSON.stringify(s.default)) as unknown;
   const pruned: string[] = [];
   pruneValue(copy, s, '', !!s['x-kubernetes-embedded-resource'], pruned);
-  if (pruned.length) {
-    ctx.late.push(invalid(field, s.default, `must not have unknown fields, got: ${pruned.join(', ')}`));
-    return;
-  }
+  if (pruned.length) ctx.late.push(invalid(field, s.default, 'must not have unknown fields'));
   const causes: StatusCause[] = [];
   validateOpenAPI(s, s.default, '', causes);
   for (const c of causes) ctx.late.push({ ...c, field: c.field === '<nil>' || c.field === '' ? field : `${field}.${c.field}` });
 }
 
+/** Rule texts and messages, then compilation (in ValidateCustomResourceDefinitionOpenAPISchema). */
 function checkRules(s: JSONSchemaProps, node: JSONSchemaProps, path: string, ctx: Ctx, isRoot: boolean): void {
-  (s['x-kubernetes-validations'] ?? []).forEach((rule, i) => {
+  const out = ctx.api;
+  const rules = s['x-kubernetes-validations'] ?? [];
+  rules.forEach((rule, i) => {
     const at = `${path}.x-kubernetes-validations[${i}]`;
-    if (!rule.rule?.trim()) {
-      ctx.late.push(required(`${at}.rule`));
-      return;
-    }
-    if (rule.reason !== undefined && !ruleReasons.includes(rule.reason)) ctx.late.push(notSupported(`${at}.reason`, rule.reason, ruleReasons));
-    if (rule.message !== undefined) {
-      if (!rule.message.trim()) ctx.late.push(required(`${at}.message`, 'message must be non-empty if specified'));
-      else if (/[\r\n]/.test(rule.message)) ctx.late.push(invalid(`${at}.message`, rule.message, 'message must not contain line breaks'));
-    }
-    if (rule.fieldPath && !applyFieldPath('', rule.fieldPath, node)) {
-      ctx.late.push(invalid(`${at}.fieldPath`, rule.fieldPath, 'fieldPath must be a valid path'));
-    }
+    const trimmedRule = (rule.rule ?? '').trim();
+    const trimmedMsg = (rule.message ?? '').trim();
+    if (!trimmedRule) out.push(required(`${at}.rule`, 'rule is not specified'));
+    else if (rule.message && !trimmedMsg) out.push(invalid(`${at}.message`, rule.message, 'message must be non-empty if specified'));
+    else if (/[\n\r]/.test(trimmedMsg)) out.push(invalid(`${at}.message`, rule.message, 'message must not contain line breaks'));
+    else if (/[\n\r]/.test(trimmedRule) && !trimmedMsg) out.push(required(`${at}.message`, 'message must be specified if rule contains line breaks'));
+  });
+  rules.forEach((rule, i) => {
+    const at = `${path}.x-kubernetes-validations[${i}]`;
+    if (!(rule.rule ?? '').trim()) return;
     const { errors } = compileRule(rule, node, isRoot);
     for (const e of errors) {
-      if (e.property === 'rule') ctx.late.push(invalidRaw(`${at}.rule`, ruleValue(rule), e.detail));
-      else ctx.late.push(invalid(`${at}.messageExpression`, rule.messageExpression, e.detail));
+      if (e.property === 'rule') out.push(invalidRaw(`${at}.rule`, ruleValue(rule), e.detail));
+      else out.push(invalidRaw(`${at}.messageExpression`, ruleValue(rule), e.detail));
     }
+    if (rule.fieldPath && !applyFieldPath('', rule.fieldPath, node)) out.push(invalid(`${at}.fieldPath`, rule.fieldPath, 'fieldPath must be a valid path'));
+    if (rule.reason !== undefined && !ruleReasons.includes(rule.reason)) out.push(notSupported(`${at}.reason`, rule.reason, ruleReasons));
   });
 }
