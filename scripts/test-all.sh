@@ -9,6 +9,8 @@ stage() { printf '\n=== %s ===\n' "$1"; }
 
 stage "lint"
 npx eslint --max-warnings 0 .
+command -v shellcheck >/dev/null || { echo "SHELLCHECK IS MISSING: run scripts/install.sh --test" >&2; exit 1; }
+shellcheck scripts/*.sh scripts/yarn .ci/run
 stage "typecheck"
 npm run -s typecheck
 stage "generated files are current"
