@@ -169,6 +169,13 @@ const cases: Case[] = [
     { u: 'nope' },
     [{ reason: 'FieldValueTypeInvalid', field: 'spec.u', message: 'Invalid value: "nope": spec.u in body must be of type uuid: "nope"' }],
   ],
+  [
+    'int32 values must fit 32 bits',
+    { n: { type: 'integer', format: 'int32' } },
+    { n: 2147483648 },
+    [{ reason: 'FieldValueInvalid', field: '<nil>', message: 'Invalid value: "": Checked value must be of type integer with format int32 in spec.n' }],
+  ],
+  ['int64 values are not range-checked', { n: { type: 'integer', format: 'int64' } }, { n: 2147483648 }, []],
   ['unknown formats are not checked', { u: { type: 'string', format: 'wifi-ssid' } }, { u: '' }, []],
   [
     'anyOf failure lands on the nil field with the best alternative errors',

@@ -154,8 +154,19 @@ function validateString(schema: JSONSchemaProps, value: string, path: string, ou
   }
 }
 
+/** Whether a number fits the range of an int32/uint32/float32 format (kube-openapi IsValueValidAgainstRange). */
+function fitsFormat(value: number, type: string | undefined, format: string | undefined): boolean {
+  if (type === 'integer' && format === 'int32') return value >= -2147483648 && value <= 2147483647;
+  if (type === 'integer' && format === 'uint32') return value >= 0 && value <= 4294967295;
+  if (type === 'number' && (format === 'float' || format === 'float32')) return Math.abs(value) <= 3.4028234663852886e38;
+  return true;
+}
+
 function validateNumber(schema: JSONSchemaProps, value: number, path: string, out: StatusCause[]): void {
   const field = fieldOf(path);
+  if (!fitsFormat(value, schema.type, schema.format)) {
+    out.push(invalid(NIL_FIELD, '', `Checked value must be of type ${schema.type} with format ${schema.format} in ${path}`));
+  }
   if (schema.multipleOf !== undefined && schema.multipleOf !== 0) {
     const q = value / schema.multipleOf;
     if (Math.abs(q - Math.round(q)) > 1e-9) {
