@@ -246,7 +246,7 @@ class FlashRun {
   private async step<T>(stage: FlashStage, work: () => Promise<T>): Promise<T> {
     if (this.cancelled) throw new Interrupted('cancelled');
     if (this.lost) throw new Interrupted('device lost');
-    if (stage !== 'writing' || this.stage !== 'verifying') this.stage = stage;
+    this.stage = stage;
     if (stage !== 'writing') this.progress.report(stage);
     const running = work();
     running.catch(() => {});
