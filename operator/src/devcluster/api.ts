@@ -163,6 +163,7 @@ export class Api {
       object: obj,
       oldObject: old,
       dryRun: !!options.dryRun,
+      warnings: options.warnings,
       userInfo: { username: 'devcluster-admin', groups: ['system:masters', 'system:authenticated'] },
     };
   }
