@@ -6,8 +6,9 @@
 import { celEnv, isCelError, parse, plan, type CelResult } from '@bufbuild/cel';
 import type { StatusCause } from '../errors';
 import { celFuncs } from './cel-library';
+import { checkExpr, walk, type ExprLike } from './cel-check';
 import { OPTIONAL_NONE, rewriteOptionalSyntax } from './cel-optional';
-import { escapeProperty, toCel } from './cel-values';
+import { toCel } from './cel-values';
 import { duplicate, fieldError, forbidden, invalid, required } from './field-errors';
 import { deepEqual, isObject } from './json';
 import { pathChild, pathIndex, pathKey } from './listtype';
@@ -37,83 +38,6 @@ export interface RuleCompileError {
 const env = celEnv({ funcs: celFuncs });
 
 type Expr = ReturnType<typeof parse>['expr'];
-interface ExprLike {
-  id: bigint;
-  exprKind: { case: string | undefined; value?: unknown };
-}
-
-/** Line:column (1-based) of a character offset, as cel-go prints positions. */
-function position(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `${line}:${column}`;
-}
-
-/** Visits every sub-expression. */
-function walk(e: ExprLike | undefined, visit: (e: ExprLike) => void): void {
-  if (!e) return;
-  visit(e);
-  const v = e.exprKind.value as Record<string, unknown> | undefined;
-  if (!v) return;
-  for (const key of ['operand', 'target', 'iterRange', 'accuInit', 'loopCondition', 'loopStep', 'result']) {
-    walk(v[key] as ExprLike | undefined, visit);
-  }
-  for (const arg of (v.args as ExprLike[] | undefined) ?? []) walk(arg, visit);
-  for (const el of (v.elements as ExprLike[] | undefined) ?? []) walk(el, visit);
-  for (const entry of (v.entries as { mapKey?: ExprLike; value?: ExprLike }[] | undefined) ?? []) {
-    walk(entry.mapKey, visit);
-    walk(entry.value, visit);
-  }
-}
-
-/** `self.a.b` -> ['self', 'a', 'b'] for a plain select chain, else undefined. */
-function selectChain(e: ExprLike): { root: string; fields: string[] } | undefined {
-  const fields: string[] = [];
-  let cur: ExprLike = e;
-  while (cur.exprKind.case === 'selectExpr') {
-    const sel = cur.exprKind.value as { operand: ExprLike; field: string };
-    fields.unshift(sel.field);
-    cur = sel.operand;
-  }
-  if (cur.exprKind.case !== 'identExpr' || !fields.length) return undefined;
-  return { root: (cur.exprKind.value as { name: string }).name, fields };
-}
-
-/** The schema a field selection on a node leads to; null when the field cannot exist. */
-function selectField(schema: JSONSchemaProps, field: string, isResource: boolean): JSONSchemaProps | undefined | null {
-  const embedded = isResource || schema['x-kubernetes-embedded-resource'];
-  if (embedded && (field === 'apiVersion' || field === 'kind')) return { type: 'string' };
-  if (embedded && field === 'metadata') return { type: 'object', properties: { name: { type: 'string' }, generateName: { type: 'string' } } };
-  const props = schema.properties ?? {};
-  for (const [k, sub] of Object.entries(props)) if (escapeProperty(k) === field) return sub;
-  if (isObject(schema.additionalProperties)) return schema.additionalProperties as JSONSchemaProps;
-  if (schema['x-kubernetes-preserve-unknown-fields'] || schema.additionalProperties === true) return undefined;
-  return null;
-}
-
-/** Finds a selection of a field the schema does not declare (cel-go's checker rejects those). */
-function undefinedField(expr: Expr, text: string, positions: Record<string, number>, schema: JSONSchemaProps, isResource: boolean): string | undefined {
-  let found: string | undefined;
-  walk(expr as unknown as ExprLike, (e) => {
-    if (found || e.exprKind.case !== 'selectExpr') return;
-    const chain = selectChain(e);
-    if (!chain || (chain.root !== 'self' && chain.root !== 'oldSelf')) return;
-    let node: JSONSchemaProps | undefined = schema;
-    let resource = isResource;
-    for (const f of chain.fields) {
-      if (!node) return;
-      const next: JSONSchemaProps | undefined | null = selectField(node, f, resource);
-      if (next === null) {
-        found = `ERROR: <input>:${position(text, positions[String(e.id)] ?? 0)}: undefined field '${f}'`;
-        return;
-      }
-      node = next;
-      resource = false;
-    }
-  });
-  return found;
-}
 
 function usesOldSelf(expr: Expr): boolean {
   let uses = false;
@@ -132,7 +56,7 @@ function compileExpr(text: string, schema: JSONSchemaProps, isResource: boolean)
     return { error: `ERROR: ${(e as Error).message}` };
   }
   const positions = Object.fromEntries(Object.entries(parsed.sourceInfo?.positions ?? {}).map(([k, v]) => [k, Number(v)]));
-  const bad = undefinedField(parsed.expr, source, positions, schema, isResource);
+  const bad = checkExpr(parsed.expr, source, positions, schema, isResource);
   if (bad) return { error: bad };
   try {
     return { program: plan(env, parsed) as Program, expr: parsed.expr };

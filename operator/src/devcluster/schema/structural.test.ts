@@ -244,3 +244,38 @@ describe('checkCrdSchema API validation', () => {
     expect(causes[0].message).toContain(messageContains);
   });
 });
+
+describe('checkCrdSchema CEL type checks', () => {
+  const typed = (rule: string) =>
+    withSpec({
+      type: 'object',
+      properties: { replicas: { type: 'integer' }, name: { type: 'string' }, ratio: { type: 'number' }, on: { type: 'boolean' }, port: { 'x-kubernetes-int-or-string': true } },
+      'x-kubernetes-validations': [{ rule }],
+    });
+
+  test.each([
+    ["self.replicas > 'a'", "found no matching overload for '_>_' applied to '(int, string)'", '1:15'],
+    ["self.name == 1", "found no matching overload for '_==_' applied to '(string, int)'", '1:11'],
+    ['self.on && self.replicas', "found no matching overload for '_&&_' applied to '(bool, int)'", '1:9'],
+    ["self.name + 1 == 'x'", "found no matching overload for '_+_' applied to '(string, int)'", '1:11'],
+  ])('%s is rejected', (rule, message, where) => {
+    const [cause] = checkCrdSchema(typed(rule));
+    expect(cause.field).toBe(`${base}.properties[spec].x-kubernetes-validations[0].rule`);
+    expect(cause.message).toContain(`compilation failed: ERROR: <input>:${where}: ${message}\n | ${rule}\n | `);
+  });
+
+  test.each([
+    ['self.replicas > 1.5'],
+    ["self.name.size() > 2 && self.name != 'x'"],
+    ['self.port == 80 || self.port == "80%"'],
+    ['self.ratio * 2.0 < 10.0'],
+    ["!has(self.name) || self.name.startsWith('a')"],
+  ])('%s is accepted', (rule) => {
+    expect(checkCrdSchema(typed(rule))).toEqual([]);
+  });
+
+  test('the caret points at the undeclared field', () => {
+    const [cause] = checkCrdSchema(typed('self.nope == 1'));
+    expect(cause.message).toContain("ERROR: <input>:1:5: undefined field 'nope'\n | self.nope == 1\n | ....^");
+  });
+});
