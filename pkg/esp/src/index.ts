@@ -1,3 +1,5 @@
 export {};
 export { crc32Esp } from './crc32';
 export * from './nvs/index';
+export * from './partition/index';
+export * from './image/index';
