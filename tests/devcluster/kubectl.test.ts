@@ -105,6 +105,11 @@ describe('devcluster through kubectl', () => {
   it('creates from kubectl generators and patches with merge, json and strategic patches; label and annotate', async () => {
     ok(await k(['create', 'secret', 'generic', 'creds', '-n', ns, '--from-literal=user=alice', '--from-literal=pass=s3cret']));
     ok(await k(['create', 'configmap', 'settings', '-n', ns, '--from-literal=mode=fast']));
+    ok(await k(['create', 'job', 'once', '-n', ns, '--image=busybox', '--', 'echo', 'hi']));
+    const job = JSON.parse(ok(await k(['get', 'job', 'once', '-n', ns, '-o', 'json']))) as Obj & { spec: { template: { spec: { containers: { image: string; command: string[] }[] } } } };
+    expect(job.spec.template.spec.containers[0]).toMatchObject({ image: 'busybox', command: ['echo', 'hi'] });
+    ok(await k(['create', 'deployment', 'web', '-n', ns, '--image=nginx', '--replicas=2']));
+    expect(rows(ok(await k(['get', 'deploy', 'web', '-n', ns])))[1].slice(0, 2)).toEqual(['web', '0/2']);
     ok(await k(['patch', 'secret', 'creds', '-n', ns, '--type', 'merge', '-p', '{"stringData":{"token":"abc"}}']));
     ok(await k(['patch', 'configmap', 'settings', '-n', ns, '--type', 'json', '-p', '[{"op":"add","path":"/data/level","value":"3"},{"op":"remove","path":"/data/mode"}]']));
     ok(await k(['patch', 'configmap', 'settings', '-n', ns, '--type', 'strategic', '-p', '{"metadata":{"finalizers":["kubeflash.dev/test"]},"data":{"extra":"1"}}']));

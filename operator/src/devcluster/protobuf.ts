@@ -3,7 +3,7 @@ import { StatusError } from './errors';
 /**
  * Decoding of the Kubernetes protobuf wire form (`application/vnd.kubernetes.protobuf`) for the few
  * kinds kubectl's imperative commands send that way (`kubectl create configmap|secret|namespace|
- * serviceaccount`). Everything else is answered 415 so clients use JSON.
+ * serviceaccount|job|deployment`, the fields those generators set). Other kinds are answered 415.
  */
 
 type FieldKind = 'string' | 'bytes' | 'bool' | 'int64' | 'time' | 'map-string' | 'map-bytes' | 'message';
@@ -51,7 +51,76 @@ const OBJECT_REFERENCE: MessageSpec = {
   5: { name: 'apiVersion', kind: 'string' },
 };
 
+const LABEL_SELECTOR: MessageSpec = {
+  1: { name: 'matchLabels', kind: 'map-string' },
+  2: {
+    name: 'matchExpressions',
+    kind: 'message',
+    repeated: true,
+    message: { 1: { name: 'key', kind: 'string' }, 2: { name: 'operator', kind: 'string' }, 3: { name: 'values', kind: 'string', repeated: true } },
+  },
+};
+
+const CONTAINER: MessageSpec = {
+  1: { name: 'name', kind: 'string' },
+  2: { name: 'image', kind: 'string' },
+  3: { name: 'command', kind: 'string', repeated: true },
+  4: { name: 'args', kind: 'string', repeated: true },
+  5: { name: 'workingDir', kind: 'string' },
+  6: {
+    name: 'ports',
+    kind: 'message',
+    repeated: true,
+    message: { 1: { name: 'name', kind: 'string' }, 2: { name: 'hostPort', kind: 'int64' }, 3: { name: 'containerPort', kind: 'int64' }, 4: { name: 'protocol', kind: 'string' } },
+  },
+  7: { name: 'env', kind: 'message', repeated: true, message: { 1: { name: 'name', kind: 'string' }, 2: { name: 'value', kind: 'string' } } },
+  8: { name: 'resources', kind: 'message', message: {} },
+  14: { name: 'imagePullPolicy', kind: 'string' },
+};
+
+const POD_TEMPLATE: MessageSpec = {
+  1: { name: 'metadata', kind: 'message', message: OBJECT_META },
+  2: {
+    name: 'spec',
+    kind: 'message',
+    message: {
+      2: { name: 'containers', kind: 'message', repeated: true, message: CONTAINER },
+      3: { name: 'restartPolicy', kind: 'string' },
+      8: { name: 'serviceAccountName', kind: 'string' },
+    },
+  },
+};
+
 const KINDS: Record<string, MessageSpec> = {
+  'batch/v1/Job': {
+    1: { name: 'metadata', kind: 'message', message: OBJECT_META },
+    2: {
+      name: 'spec',
+      kind: 'message',
+      message: {
+        1: { name: 'parallelism', kind: 'int64' },
+        2: { name: 'completions', kind: 'int64' },
+        3: { name: 'activeDeadlineSeconds', kind: 'int64' },
+        4: { name: 'selector', kind: 'message', message: LABEL_SELECTOR },
+        6: { name: 'template', kind: 'message', message: POD_TEMPLATE },
+        7: { name: 'backoffLimit', kind: 'int64' },
+        8: { name: 'ttlSecondsAfterFinished', kind: 'int64' },
+        10: { name: 'suspend', kind: 'bool' },
+      },
+    },
+  },
+  'apps/v1/Deployment': {
+    1: { name: 'metadata', kind: 'message', message: OBJECT_META },
+    2: {
+      name: 'spec',
+      kind: 'message',
+      message: {
+        1: { name: 'replicas', kind: 'int64' },
+        2: { name: 'selector', kind: 'message', message: LABEL_SELECTOR },
+        3: { name: 'template', kind: 'message', message: POD_TEMPLATE },
+      },
+    },
+  },
   'v1/ConfigMap': {
     1: { name: 'metadata', kind: 'message', message: OBJECT_META },
     2: { name: 'data', kind: 'map-string' },
@@ -143,7 +212,10 @@ function decodeMessage(buf: Buffer, spec: MessageSpec, raw = false): Record<stri
         break;
       case 'time': {
         const t = decodeMessage(r.bytes(), { 1: { name: 's', kind: 'int64' } });
-        value = new Date(Number(t.s ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const seconds = Number(t.s ?? 0);
+        // Go's zero time (what generators leave in pod templates) is null in JSON: leave it out.
+        if (seconds <= 0) continue;
+        value = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
         break;
       }
       case 'message':

@@ -309,7 +309,6 @@ export class HttpHandler {
     started = true;
     for (const e of pending.splice(0)) write(e);
     this.openWatches.add(close);
-    req.on('close', close);
     res.on('close', close);
   }
 
