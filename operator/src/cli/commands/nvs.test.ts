@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32Esp, parseNvsKeyPartition } from '@kubeflash/esp';
 import { decryptNvsImage } from '@kubeflash/esp/node';
-import { parseNvsSize, writeFileAtomic } from './nvs';
+import { parseNvsSize } from './nvs';
+import { writeFileAtomic } from '../files';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');

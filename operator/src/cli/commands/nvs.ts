@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   NvsFormatError,
@@ -19,6 +19,7 @@ import {
 } from '@kubeflash/esp';
 import { buildNvsImageFromCsvFiles, createNvsXtsCipher, decryptNvsImage } from '@kubeflash/esp/node';
 import { UsageError } from '../errors';
+import { writeFileAtomic } from '../files';
 
 interface OutdirOptions {
   outdir?: string;
@@ -159,21 +160,6 @@ function outputPath(path: string, outdir?: string): string {
   return isAbsolute(path) ? path : resolve(outdir ?? '.', path);
 }
 
-/**
- * Writes a file atomically: a temporary file in the same folder, renamed over the target, so a failure never
- * leaves a partial or empty output behind.
- */
-export function writeFileAtomic(path: string, data: Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temp, data, { flag: 'wx', mode: 0o644 });
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw new UsageError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 function readOnlyNote(size: number): void {
   if (nvsPartitionLayout(size).readOnly) {
