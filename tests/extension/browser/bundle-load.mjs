@@ -1,0 +1,249 @@
+// Headless Chromium test of the built extension (dist-pkg/, from `npm run build-pkg kubeflash`):
+// loads the UMD bundle the way Rancher's extension manager does, checks what it registers (product,
+// types, pages, formatters, l10n) and that nothing logs an error, then renders the device list, edit
+// and detail pages and the flash dialog with the shell's styles and saves PNGs under
+// test-output/extension/ for people to look at.
+/* global window, fetch, setTimeout -- the page.evaluate callbacks run in the browser */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { URL, fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'pkg/kubeflash/package.json'), 'utf8'));
+const id = `${ pkg.name }-${ pkg.version }`;
+const dist = path.join(root, 'dist-pkg', id);
+const outDir = path.join(root, 'test-output', 'extension');
+const shellDir = path.join(root, 'node_modules/@rancher/shell');
+const TYPES = ['kubeflash.dev.devicescluster', 'kubeflash.dev.deviceclass', 'kubeflash.dev.devicegroup', 'kubeflash.dev.device', 'kubeflash.dev.firmware', 'kubeflash.dev.rollout'];
+
+/** The shell's global stylesheet compiled with sass (as the dashboard build does), asset URLs made servable. */
+function shellCss() {
+  const sass = require('sass');
+  const importer = {
+    findFileUrl(url) {
+      if (/^~?@?shell\//.test(url)) {
+        return pathToFileURL(path.join(shellDir, url.replace(/^~?@?shell\//, '')));
+      }
+
+      return url.startsWith('~') ? pathToFileURL(path.join(root, 'node_modules', url.slice(1))) : null;
+    },
+  };
+  const { css } = sass.compile(path.join(shellDir, 'assets/styles/app.scss'), {
+    importers: [importer], loadPaths: [path.join(root, 'node_modules')], quietDeps: true, logger: sass.Logger.silent,
+  });
+
+  return css.replace(/url\("~@shell\//g, 'url("/node_modules/@rancher/shell/').replace(/url\("~@rancher\//g, 'url("/node_modules/@rancher/');
+}
+
+const HTML = `<!doctype html><html class="theme-light"><head><meta charset="utf-8">
+<link rel="stylesheet" href="/shell.css">
+<style>body{padding:20px;background:var(--body-bg);} #app{max-width:1400px}</style>
+<script src="/node_modules/vue/dist/vue.global.prod.js"></script>
+<script src="/node_modules/js-yaml/dist/js-yaml.min.js"></script>
+<script>window.__jsyaml = window.jsyaml; window.__jszip = {};</script>
+<script src="/node_modules/vue-select/dist/vue-select.umd.js"></script>
+<link rel="stylesheet" href="/node_modules/vue-select/dist/vue-select.css">
+<script src="/host.js"></script>
+</head><body class="theme-light"><div id="app" class="dashboard-root"></div></body></html>`;
+
+const SERVED_NODE_MODULES = ['vue/dist/', 'js-yaml/dist/', 'vue-select/dist/', '@rancher/icons/fonts/', '@rancher/shell/assets/fonts/', '@rancher/shell/assets/translations/en-us.yaml'];
+const TYPES_BY_EXT = {
+  '.yaml': 'text/yaml', '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.svg': 'image/svg+xml', '.json': 'application/json', '.map': 'application/json',
+};
+
+function startServer(css) {
+  const server = http.createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file;
+
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(HTML);
+
+      return;
+    }
+    if (url === '/favicon.ico') {
+      res.writeHead(204).end();
+
+      return;
+    }
+    if (url === '/shell.css') {
+      res.writeHead(200, { 'content-type': 'text/css' }).end(css);
+
+      return;
+    }
+    if (url === '/host.js') {
+      file = path.join(root, 'tests/extension/browser/host.js');
+    } else if (url.startsWith('/dist/')) {
+      file = path.join(dist, url.slice('/dist/'.length));
+    } else if (url.startsWith('/node_modules/') && SERVED_NODE_MODULES.some((p) => url.slice('/node_modules/'.length).startsWith(p))) {
+      file = path.join(root, url);
+    }
+    if (!file || file.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end();
+
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES_BY_EXT[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function fixturesByType() {
+  const f = JSON.parse(fs.readFileSync(path.join(root, 'pkg/kubeflash/__tests__/fixtures/fleet.json'), 'utf8'));
+
+  return {
+    'kubeflash.dev.devicescluster': f.devicesClusters,
+    'kubeflash.dev.deviceclass':    f.deviceClasses,
+    'kubeflash.dev.devicegroup':    f.deviceGroups,
+    'kubeflash.dev.device':         f.devices,
+    'kubeflash.dev.firmware':       f.firmwares,
+    'kubeflash.dev.rollout':        f.rollouts,
+    secret:                         [{ metadata: { name: 'wifi-home', namespace: 'garage' }, data: { wifi_ssid: 'aG9tZQ==', wifi_pass: 'c2VjcmV0' } }],
+  };
+}
+
+async function main() {
+  assert.ok(fs.existsSync(path.join(dist, `${ id }.umd.min.js`)), `build the extension first: npm run build-pkg kubeflash (missing ${ dist })`);
+  fs.mkdirSync(outDir, { recursive: true });
+  const server = await startServer(shellCss());
+  const base = `http://127.0.0.1:${ server.address().port }`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args:           ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const problems = [];
+  const failedRequests = [];
+
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') {
+        problems.push(`console: ${ msg.text() }`);
+      }
+    });
+    page.on('pageerror', (err) => problems.push(`pageerror: ${ err.message }`));
+    page.on('requestfailed', (r) => failedRequests.push(r.url()));
+    page.on('response', (r) => {
+      if (r.status() >= 400) {
+        failedRequests.push(`${ r.status() } ${ r.url() }`);
+      }
+    });
+    await page.goto(base);
+
+    // 1. Load and inspect, exactly as the extension manager would.
+    const report = await page.evaluate(async([extId, url]) => {
+      const plugin = await window.kubeflashHost.loadExtension(extId, url);
+
+      window.__plugin = plugin;
+
+      return window.kubeflashHost.inspect(plugin);
+    }, [id, `/dist/${ id }.umd.min.js`]);
+
+    assert.equal(report.metadata.name, 'kubeflash');
+    assert.equal(report.metadata.version, pkg.version);
+    for (const kind of ['models', 'list', 'edit', 'detail']) {
+      assert.deepEqual(Object.keys(report.loaded[kind] || {}).sort(), [...TYPES].sort(), `${ kind } registered for every type`);
+    }
+    assert.ok(Object.values(report.loaded.models).every((v) => v === 'function'), 'models are classes');
+    assert.ok(['list', 'edit', 'detail'].every((k) => Object.values(report.loaded[k]).every((v) => v === 'object')), 'pages are components');
+    assert.deepEqual(Object.keys(report.loaded.formatters || {}).sort(), ['KubeflashConfigState', 'KubeflashOnline', 'KubeflashPhase']);
+    assert.ok(report.loaded.dialog && report.loaded.dialog.KubeflashFlashDialog === 'object', 'flash dialog registered');
+    assert.equal(report.productLabel, 'Devices');
+    assert.deepEqual(report.typeLabels, TYPES.map(() => true));
+    const productCall = report.dsl.find((c) => c.fn === 'product');
+
+    assert.equal(productCall.product, 'kubeflash');
+    assert.equal(productCall.first.inStore, 'cluster');
+    assert.deepEqual(report.dsl.filter((c) => c.fn === 'headers').map((c) => c.first).sort(), [...TYPES].sort());
+    assert.deepEqual(report.dsl.find((c) => c.fn === 'basicType').first.length, 6);
+    assert.deepEqual(failedRequests, [], 'every chunk and asset loaded');
+    assert.deepEqual(problems, [], 'no errors while loading the extension');
+    console.log(`bundle: ${ id } registers ${ Object.entries(report.loaded).map(([k, v]) => `${ Object.keys(v).length } ${ k }`).join(', ') }; l10n ok`);
+
+    // 2. Render pages with the shell's styles and save screenshots.
+    await page.evaluate(async(fixtures) => {
+      const host = window.kubeflashHost;
+      const en = (await window.__plugin.l10n['en-us'][0]());
+      const shellEn = window.jsyaml.load(await (await fetch('/node_modules/@rancher/shell/assets/translations/en-us.yaml')).text());
+
+      host.setL10n(shellEn, en.default || en);
+      host.setFixtures(await host.makeModels(window.__plugin, fixtures));
+    }, fixturesByType());
+    const scenes = [
+      { name: 'device-list', kind: 'list', type: 'kubeflash.dev.device', props: { resource: 'kubeflash.dev.device' } },
+      { name: 'device-edit', kind: 'edit', type: 'kubeflash.dev.device', value: 0, props: { mode: 'edit' } },
+      { name: 'device-detail', kind: 'detail', type: 'kubeflash.dev.device', value: 0, props: { mode: 'view' } },
+      { name: 'firmware-detail', kind: 'detail', type: 'kubeflash.dev.firmware', value: 0, props: { mode: 'view' } },
+      { name: 'rollout-detail', kind: 'detail', type: 'kubeflash.dev.rollout', value: 0, props: { mode: 'view' } },
+      { name: 'flash-dialog', kind: 'dialog', type: 'KubeflashFlashDialog', value: 0, valueType: 'kubeflash.dev.device', props: { mode: 'full' } },
+    ];
+
+    for (const scene of scenes) {
+      const errors = await page.evaluate(async(s) => {
+        const host = window.kubeflashHost;
+
+        host.unmountPage();
+        window.__kubeflashErrors = [];
+        const mod = await window.__plugin.types[s.kind][s.type]();
+        const Comp = mod.default || mod;
+        const props = { ...s.props };
+
+        if (s.kind === 'list') {
+          props.schema = { id: s.type, attributes: { namespaced: true } };
+        }
+        if (s.value !== undefined) {
+          props.value = window.Vue.reactive((await host.modelsOf(s.valueType || s.type))[s.value]);
+          if (s.kind === 'dialog') {
+            props.resources = [props.value];
+            delete props.value;
+          }
+        }
+        host.mountPage(Comp, props);
+        await new Promise((r) => setTimeout(r, 600));
+
+        return window.__kubeflashErrors;
+      }, scene);
+
+      await page.screenshot({ path: path.join(outDir, `${ scene.name }.png`), fullPage: true });
+      assert.deepEqual(errors, [], `${ scene.name } renders without errors`);
+      console.log(`screenshot: test-output/extension/${ scene.name }.png`);
+      if (scene.name === 'device-detail') {
+        await page.getByText('Effective config', { exact: true }).click();
+        await page.waitForSelector('[data-testid="kubeflash-effective-config"]');
+        assert.equal(await page.locator('[data-testid="kubeflash-effective-wifi_pass"] td').nth(1).textContent(), '••••••••', 'secret values are masked');
+        await page.screenshot({ path: path.join(outDir, 'device-effective-config.png'), fullPage: true });
+        console.log('screenshot: test-output/extension/device-effective-config.png');
+      }
+      if (scene.name === 'flash-dialog') {
+        await page.waitForSelector('[data-testid="kubeflash-flash-plan"]');
+        const plan = await page.locator('[data-testid="kubeflash-flash-plan"] tbody tr').allTextContents();
+
+        assert.equal(plan.length, 5, 'plan: 4 firmware parts + config');
+        assert.match(plan[4], /config\s*0x3a0000/);
+        await page.screenshot({ path: path.join(outDir, 'flash-dialog.png'), fullPage: true });
+      }
+    }
+    assert.deepEqual(problems, [], 'no console errors while rendering');
+    const missing = await page.evaluate(() => window.kubeflashHost.missingGetters());
+
+    if (missing.length) {
+      console.log(`store getters the fake host does not provide (pages did not need them): ${ missing.join(', ') }`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main().then(() => console.log('extension browser test: OK'), (err) => {
+  console.error(`extension browser test: FAILED\n${ err.stack || err }`);
+  process.exitCode = 1;
+});
