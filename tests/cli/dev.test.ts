@@ -59,6 +59,10 @@ describe('kubeflash dev', () => {
     expect(devices.stderr).toBe('');
     expect(devices.stdout.trim().split('\n')).toHaveLength(5);
 
+    // The operator's controllers run inside `kubeflash dev`: every example device gets its config Secret within seconds.
+    const configSecrets = () => kubectl(kubeconfig, ['-n', 'kubeflash-demo', 'get', 'secrets', '-o', 'name']).stdout.split('\n').filter((n) => n.endsWith('-config'));
+    await waitFor(() => configSecrets().length === 5, 'the five <device>-config Secrets', first, 10_000);
+
     const label = kubectl(kubeconfig, ['-n', 'kubeflash-demo', 'label', 'devicesclusters', '--all', 'kubeflash.dev/test-marker=kept']);
     expect(label.stderr).toBe('');
     expect(await stop(first)).toBe(0);

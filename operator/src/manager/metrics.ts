@@ -22,6 +22,12 @@ export class OperatorMetrics {
     labelNames: ['controller'] as const,
     registers: [this.registry],
   });
+  readonly apiWrites = new Counter({
+    name: 'kubeflash_api_writes_total',
+    help: 'Write requests the controllers sent to the API server, by resource and verb.',
+    labelNames: ['resource', 'verb'] as const,
+    registers: [this.registry],
+  });
   readonly isLeader = new Gauge({
     name: 'kubeflash_leader',
     help: '1 while this replica holds the leader lease.',

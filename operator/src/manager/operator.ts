@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ApiextensionsV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { startConfigControllers, type ConfigControllers } from '../controllers/config-controllers';
 import { startHealthServer, type HealthServer } from './health';
+import { LeaderElector } from './leader';
 import { OperatorMetrics } from './metrics';
 
 export const API_GROUP = 'kubeflash.dev';
@@ -10,10 +14,29 @@ export interface OperatorOptions {
   healthHost?: string;
   healthPort?: number;
   log?: (line: string) => void;
+  /**
+   * Lease-based leader election so that of several replicas only one writes (default on: Lease
+   * `kubeflash-operator` in $KUBEFLASH_NAMESPACE or "default"); false runs the controllers at once.
+   */
+  leaderElection?: false | { namespace?: string; leaseName?: string; identity?: string; leaseDurationSeconds?: number; retryPeriodMs?: number };
+  /** Run the config controllers (default true). */
+  controllers?: boolean;
+  /** Full resync period of the controllers (default 10 minutes; 0 disables). */
+  resyncPeriodMs?: number;
+  /** Concurrent Device reconciles (default 8). */
+  deviceConcurrency?: number;
 }
 
 export interface RunningOperator {
   readonly healthPort: number;
+  readonly metrics: OperatorMetrics;
+  /** True while this process runs the controllers (it holds the lease, or election is off). */
+  readonly isLeader: boolean;
+  /** The running controllers, once leading and synced. */
+  controllers(): ConfigControllers | undefined;
+  /** Resolves when the controllers are running (after winning the lease and syncing the caches). */
+  whenControllersRunning(): Promise<ConfigControllers>;
+  /** Graceful shutdown: stops taking work, finishes running reconciles, releases the lease, closes health. */
   stop(): Promise<void>;
 }
 
@@ -40,9 +63,85 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   );
   const server = options.kubeConfig.getCurrentCluster()?.server ?? '(unknown)';
   log(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz, /readyz and /metrics; API server ${server}`);
+
+  let running: ConfigControllers | undefined;
+  let starting: Promise<void> | undefined;
+  let leading = false;
+  let waiters: ((c: ConfigControllers) => void)[] = [];
+  const startControllers = (): void => {
+    leading = true;
+    metrics.isLeader.set(1);
+    if (options.controllers === false || starting) return;
+    starting = (async () => {
+      for (let attempt = 0; leading; attempt++) {
+        try {
+          const controllers = await startConfigControllers({
+            kubeConfig: options.kubeConfig,
+            metrics,
+            log,
+            resyncPeriodMs: options.resyncPeriodMs,
+            deviceConcurrency: options.deviceConcurrency,
+          });
+          if (!leading) {
+            await controllers.stop();
+            return;
+          }
+          running = controllers;
+          log('operator: config controllers running (device, devicegroup, deviceclass, devicescluster)');
+          for (const w of waiters) w(controllers);
+          waiters = [];
+          return;
+        } catch (err) {
+          log(`operator: cannot start controllers: ${err instanceof Error ? err.message : String(err)}; retrying`);
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+        }
+      }
+    })().finally(() => {
+      starting = undefined;
+    });
+  };
+  const stopControllers = async (): Promise<void> => {
+    leading = false;
+    metrics.isLeader.set(0);
+    await starting;
+    const controllers = running;
+    running = undefined;
+    await controllers?.stop();
+  };
+
+  const election = options.leaderElection === undefined ? {} : options.leaderElection;
+  let elector: LeaderElector | undefined;
+  if (election === false) {
+    startControllers();
+  } else {
+    elector = new LeaderElector({
+      kubeConfig: options.kubeConfig,
+      namespace: election.namespace ?? process.env.KUBEFLASH_NAMESPACE ?? 'default',
+      leaseName: election.leaseName ?? 'kubeflash-operator',
+      identity: election.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`,
+      leaseDurationSeconds: election.leaseDurationSeconds,
+      retryPeriodMs: election.retryPeriodMs,
+      onStartedLeading: startControllers,
+      onStoppedLeading: () => {
+        log('operator: lost the lease; stopping the controllers');
+        void stopControllers();
+      },
+      log,
+    });
+    elector.start();
+  }
+
   return {
     healthPort: health.port,
+    metrics,
+    get isLeader() {
+      return leading;
+    },
+    controllers: () => running,
+    whenControllersRunning: () => (running ? Promise.resolve(running) : new Promise((resolve) => waiters.push(resolve))),
     stop: async () => {
+      await stopControllers();
+      await elector?.stop();
       await health.stop();
       log('operator: stopped');
     },

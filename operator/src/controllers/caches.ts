@@ -1,0 +1,100 @@
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
+import { GROUP, VERSION } from '../api/v1alpha1/common';
+import type { Device } from '../api/v1alpha1/device';
+import type { DeviceClass } from '../api/v1alpha1/deviceclass';
+import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
+import type { DevicesCluster } from '../api/v1alpha1/devicescluster';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY } from '../config/secret';
+import { Informer, type ListPage } from '../manager/informer';
+
+/** What the operator keeps of a config Secret it wrote: metadata and the generated credentials, not the image. */
+export type ConfigSecretInfo = V1Secret;
+
+/** The read side of a cache, as syncs use it (fakes in tests implement just this). */
+export interface CacheReader<T> {
+  get(namespace: string | undefined, name: string): T | undefined;
+  list(namespace?: string): T[];
+}
+
+/** Shared informer caches of every object the config controllers read. */
+export interface FleetCaches {
+  devices: Informer<Device>;
+  classes: Informer<DeviceClass>;
+  clusters: Informer<DevicesCluster>;
+  groups: Informer<DeviceGroup>;
+  /** Secrets that config layers may reference (every Secret not written by the operator). */
+  secrets: Informer<V1Secret>;
+  /** The operator's own config Secrets, without config.bin and config.csv. */
+  configSecrets: Informer<ConfigSecretInfo>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const OWNED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+const NOT_OWNED_SELECTOR = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
+
+/** Keeps a config Secret's metadata and credential keys only. */
+export function shrinkConfigSecret(obj: KubernetesObject): ConfigSecretInfo {
+  const secret = obj as V1Secret;
+  const data: Record<string, string> = {};
+  for (const k of [MQTT_PASSWORD_KEY, NVS_KEYS_KEY]) if (secret.data?.[k] !== undefined) data[k] = secret.data[k];
+  const m = secret.metadata ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      labels: m.labels,
+      annotations: m.annotations,
+      ownerReferences: m.ownerReferences,
+      deletionTimestamp: m.deletionTimestamp,
+    },
+    type: secret.type,
+    data,
+  };
+}
+
+/** Creates (does not start) the caches. */
+export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) => void): FleetCaches {
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const kind = <T extends KubernetesObject>(plural: string): Informer<T> =>
+    new Informer<T>({
+      kubeConfig,
+      path: `/apis/${GROUP}/${VERSION}/${plural}`,
+      list: (token, limit) => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token }) as Promise<ListPage>,
+      log,
+    });
+  const secrets = (labelSelector: string, transform?: (o: KubernetesObject) => V1Secret): Informer<V1Secret> =>
+    new Informer<V1Secret>({
+      kubeConfig,
+      path: '/api/v1/secrets',
+      labelSelector,
+      list: (token, limit) => core.listSecretForAllNamespaces({ labelSelector, limit, _continue: token }) as Promise<ListPage>,
+      transform,
+      log,
+    });
+  const caches = {
+    devices: kind<Device>('devices'),
+    classes: kind<DeviceClass>('deviceclasses'),
+    clusters: kind<DevicesCluster>('devicesclusters'),
+    groups: kind<DeviceGroup>('devicegroups'),
+    secrets: secrets(NOT_OWNED_SELECTOR),
+    configSecrets: secrets(OWNED_SELECTOR, shrinkConfigSecret),
+  };
+  const all = Object.values(caches);
+  return {
+    ...caches,
+    // Groups first, so device memberships are computed against known groups when devices arrive.
+    start: async () => {
+      await Promise.all([caches.groups.start(), caches.classes.start(), caches.clusters.start(), caches.secrets.start(), caches.configSecrets.start()]);
+      await caches.devices.start();
+    },
+    stop: async () => {
+      await Promise.all(all.map((i) => i.stop()));
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import { parseNvsImage } from '@kubeflash/esp';
+import type { Device } from '../../api/v1alpha1/device';
+import type { DeviceClass } from '../../api/v1alpha1/deviceclass';
+import type { DeviceGroup } from '../../api/v1alpha1/devicegroup';
+import type { DevicesCluster } from '../../api/v1alpha1/devicescluster';
+import { readManifestDir } from '../../kube/manifests';
+import { examplesDir } from '../../paths';
+import { fakeCaches, recordingWriter, type FakeCaches, type RecordedCall } from '../testing';
+import { syncDevice } from './sync';
+
+const NS = 'kubeflash-demo';
+let fleet: KubernetesObject[];
+beforeAll(async () => {
+  fleet = JSON.parse(JSON.stringify((await readManifestDir(examplesDir)).map((m) => m.object)));
+});
+
+function load(): FakeCaches {
+  const caches = fakeCaches();
+  let uid = 0;
+  for (const o of JSON.parse(JSON.stringify(fleet)) as KubernetesObject[]) {
+    o.metadata = { ...o.metadata, uid: `uid-${++uid}`, generation: 1, resourceVersion: '1' };
+    if (o.kind === 'Device') caches.devices.set(o as Device);
+    if (o.kind === 'DeviceClass') caches.classes.set(o as DeviceClass);
+    if (o.kind === 'DevicesCluster') caches.clusters.set(o as DevicesCluster);
+    if (o.kind === 'DeviceGroup') caches.groups.set(o as DeviceGroup);
+    if (o.kind === 'Secret') caches.secrets.set(o as V1Secret);
+  }
+  return caches;
+}
+
+const NOW = new Date('2026-01-02T03:04:05Z');
+const summary = (calls: RecordedCall[]): string[] =>
+  calls.map((c) => {
+    if ('event' in c) return `event ${c.event.type} ${c.event.reason}`;
+    if (c.verb === 'apply') {
+      const ready = (c.status.conditions as { status: string; reason: string }[])[0];
+      return `apply ${c.resource} ${c.name} ConfigReady=${ready.status}/${ready.reason} (${c.fieldManager})`;
+    }
+    return `${c.verb} secret ${c.name}`;
+  });
+
+const device = (caches: FakeCaches, name = 'garage-temp-1'): Device => caches.devices.get(NS, name) as Device;
+const setValues = (caches: FakeCaches, values: Record<string, string>, name = 'garage-temp-1') => {
+  const d = device(caches, name);
+  caches.devices.set({ ...d, metadata: { ...d.metadata, generation: (d.metadata.generation ?? 1) + 1 }, spec: { ...d.spec, config: { values } } });
+};
+
+interface Case {
+  sentence: string;
+  /** Changes made after the device converged once (none: first reconcile of a new device). */
+  change?: (caches: FakeCaches) => void;
+  newPassword?: boolean;
+  expected: string[];
+}
+
+const cases: Case[] = [
+  {
+    sentence: 'a new device gets its config Secret created, its status applied and one ConfigRendered event',
+    expected: ['create secret garage-temp-1-config', 'apply devices/status garage-temp-1 ConfigReady=True/ConfigRendered (kubeflash-device)', 'event Normal ConfigRendered'],
+  },
+  { sentence: 'a converged device with unchanged inputs causes no writes at all', change: () => undefined, expected: [] },
+  {
+    sentence: 'a changed group Secret replaces the Secret and updates the status hash',
+    change: (c) => c.secrets.set({ ...(c.secrets.get(NS, 'site-garage-wifi') as V1Secret), stringData: { wifi_ssid: 'new-net', wifi_pass: 'new-pass-1234' } }),
+    expected: ['replace secret garage-temp-1-config', 'apply devices/status garage-temp-1 ConfigReady=True/ConfigRendered (kubeflash-device)', 'event Normal ConfigRendered'],
+  },
+  {
+    sentence: 'an out-of-range device value writes no Secret, turns ConfigReady False and emits a Warning',
+    change: (c) => setValues(c, { sample_period: '1' }),
+    expected: ['apply devices/status garage-temp-1 ConfigReady=False/ConfigInvalid (kubeflash-device)', 'event Warning ConfigInvalid'],
+  },
+  {
+    sentence: 'a deleted class is reported as DeviceClassNotFound without touching the Secret',
+    change: (c) => c.classes.delete(NS, 'c3-sensor'),
+    expected: ['apply devices/status garage-temp-1 ConfigReady=False/DeviceClassNotFound (kubeflash-device)', 'event Warning DeviceClassNotFound'],
+  },
+  {
+    sentence: 'a config Secret deleted by someone is created again, with a new password since it was the only copy',
+    change: (c) => c.configSecrets.delete(NS, 'garage-temp-1-config'),
+    newPassword: true,
+    expected: ['create secret garage-temp-1-config', 'apply devices/status garage-temp-1 ConfigReady=True/ConfigRendered (kubeflash-device)', 'event Normal ConfigRendered'],
+  },
+  {
+    sentence: 'a new device generation that gives the same config only updates observedGeneration, without an event',
+    change: (c) => setValues(c, { sample_period: '30' }),
+    expected: ['apply devices/status garage-temp-1 ConfigReady=True/ConfigRendered (kubeflash-device)'],
+  },
+];
+
+describe('syncDevice', () => {
+  it.each(cases.map((c) => [c.sentence, c] as const))('%s', async (_s, c) => {
+    const caches = load();
+    const writer = recordingWriter(caches);
+    const deps = { caches, writer, now: () => NOW };
+    await syncDevice(deps, `${NS}/garage-temp-1`);
+    if (c.change) {
+      const password = (writer.calls[0] as { object: V1Secret }).object.data?.mqtt_password;
+      writer.calls.length = 0;
+      c.change(caches);
+      await syncDevice(deps, `${NS}/garage-temp-1`);
+      for (const call of writer.calls) {
+        if ('object' in call && !c.newPassword) expect(call.object.data?.mqtt_password).toBe(password);
+      }
+    }
+    expect(summary(writer.calls)).toEqual(c.expected);
+  });
+
+  it('keeps lastTransitionTime when ConfigReady stays True, writes the hash annotation and an owner reference', async () => {
+    const caches = load();
+    const writer = recordingWriter(caches);
+    await syncDevice({ caches, writer, now: () => NOW }, `${NS}/garage-temp-1`);
+    caches.secrets.set({ ...(caches.secrets.get(NS, 'site-garage-wifi') as V1Secret), stringData: { wifi_ssid: 'n', wifi_pass: 'p' } });
+    await syncDevice({ caches, writer, now: () => new Date('2026-02-02T00:00:00Z') }, `${NS}/garage-temp-1`);
+    const status = device(caches).status;
+    expect(status?.conditions?.[0].lastTransitionTime).toBe('2026-01-02T03:04:05Z');
+    const secret = (writer.calls.filter((c) => c.resource === 'secrets').at(-1) as { object: V1Secret }).object;
+    expect(secret.metadata?.annotations?.['kubeflash.dev/config-hash']).toBe(status?.config?.hash);
+    expect(secret.metadata?.ownerReferences).toEqual([
+      { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'Device', name: 'garage-temp-1', uid: device(caches).metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
+    const values = parseNvsImage(new Uint8Array(Buffer.from(secret.data?.['config.bin'] ?? '', 'base64'))).values;
+    expect(values.find((v) => v.key === 'wifi_ssid')?.value).toBe('n');
+  });
+
+  it('never puts Secret values into status, events or messages', async () => {
+    const caches = load();
+    const writer = recordingWriter(caches);
+    await syncDevice({ caches, writer, now: () => NOW }, `${NS}/garage-temp-1`);
+    setValues(caches, { wifi_ssid: 'x'.repeat(40) });
+    await syncDevice({ caches, writer, now: () => NOW }, `${NS}/garage-temp-1`);
+    const password = Buffer.from((writer.calls[0] as { object: V1Secret }).object.data?.mqtt_password ?? '', 'base64').toString();
+    const visible = JSON.stringify(writer.calls.filter((c) => c.resource !== 'secrets'));
+    for (const secret of [password, 'example-only-not-a-real-passphrase', 'garage-iot-example']) expect(visible).not.toContain(secret);
+  });
+});

@@ -1,0 +1,129 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { V1Secret } from '@kubernetes/client-node';
+import { API_VERSION, ConditionStatus, type Condition } from '../../api/v1alpha1/common';
+import { DeviceConditionType, DeviceReason, type Device, type DeviceStatus } from '../../api/v1alpha1/device';
+import type { DeviceClass } from '../../api/v1alpha1/deviceclass';
+import type { DeviceGroup } from '../../api/v1alpha1/devicegroup';
+import type { DevicesCluster } from '../../api/v1alpha1/devicescluster';
+import type { DeviceCredentials } from '../../config/credentials';
+import { deviceMqtt } from '../../config/generated';
+import type { SecretLookup } from '../../config/layers';
+import { renderDeviceConfig } from '../../config/render';
+import { CONFIG_HASH_ANNOTATION, buildConfigSecret, configSecretName } from '../../config/secret';
+import { findCondition, setCondition } from '../conditions';
+import type { EventIntent } from '../events';
+
+/** Field manager of the device config controller's status writes. */
+export const DEVICE_FIELD_MANAGER = 'kubeflash-device';
+
+/** Everything the device controller reads for one Device (from caches; no API calls). */
+export interface DeviceInputs {
+  device: Device;
+  deviceClass: DeviceClass | undefined;
+  cluster: DevicesCluster | undefined;
+  /** DeviceGroups of the device's namespace. */
+  groups: readonly DeviceGroup[];
+  secrets: SecretLookup;
+  /** The existing config Secret (metadata and credentials only), if any. */
+  configSecret: V1Secret | undefined;
+  /** Credentials to use: the stored ones, completed with freshly generated ones where missing. */
+  credentials: DeviceCredentials;
+}
+
+/** The part of Device status this controller owns. */
+export type DeviceOwnedStatus = Pick<DeviceStatus, 'observedGeneration' | 'conditions' | 'config' | 'mqtt'>;
+
+/** What to write for one Device. */
+export interface DeviceDecision {
+  /** Config Secret to create or replace; undefined when the stored one is current (or nothing can be rendered). */
+  secret?: { action: 'create' | 'replace'; object: V1Secret };
+  /** Status to apply; undefined when it equals what is stored. */
+  status?: DeviceOwnedStatus;
+  events: EventIntent[];
+}
+
+/** The owned part of a stored status, for comparison. */
+export function ownedStatusOf(status: DeviceStatus | undefined): DeviceOwnedStatus {
+  const ready = findCondition(status?.conditions, DeviceConditionType.ConfigReady);
+  const out: DeviceOwnedStatus = {};
+  if (status?.observedGeneration !== undefined) out.observedGeneration = status.observedGeneration;
+  if (ready) out.conditions = [ready];
+  if (status?.config !== undefined) out.config = status.config;
+  if (status?.mqtt !== undefined) out.mqtt = status.mqtt;
+  return out;
+}
+
+const short = (hash: string): string => hash.slice(0, 'sha256:'.length + 12);
+
+/**
+ * Decides a Device's config Secret, status and Events (pure): renders the config, writes the Secret only when
+ * its hash annotation differs (or its owner is wrong), keeps the last good Secret when the inputs are invalid,
+ * sets ConfigReady through `setCondition`, and emits an Event for every regeneration and every condition change.
+ */
+export function desiredDevice(inputs: DeviceInputs, now: Date): DeviceDecision {
+  const { device, configSecret } = inputs;
+  const namespace = device.metadata.namespace ?? 'default';
+  const name = device.metadata.name ?? '';
+  const generation = device.metadata.generation;
+  const current = ownedStatusOf(device.status);
+  const outcome = renderDeviceConfig(inputs);
+  const events: EventIntent[] = [];
+  let secret: DeviceDecision['secret'];
+  const next: DeviceOwnedStatus = {};
+  if (generation !== undefined) next.observedGeneration = generation;
+
+  let ready: Condition[];
+  if (outcome.ok) {
+    const uid = device.metadata.uid ?? '';
+    const storedHash = configSecret?.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
+    const ownerOk = configSecret?.metadata?.ownerReferences?.some((o) => o.uid === uid && o.controller) ?? false;
+    if (!configSecret || storedHash !== outcome.hash || !ownerOk) {
+      const object = buildConfigSecret({ namespace, name, uid, apiVersion: API_VERSION }, outcome.files, inputs.credentials, outcome.hash);
+      if (configSecret) {
+        object.metadata = {
+          ...object.metadata,
+          resourceVersion: configSecret.metadata?.resourceVersion,
+          labels: { ...configSecret.metadata?.labels, ...object.metadata?.labels },
+          annotations: { ...configSecret.metadata?.annotations, ...object.metadata?.annotations },
+        };
+      }
+      secret = { action: configSecret ? 'replace' : 'create', object };
+      events.push({
+        type: 'Normal',
+        reason: DeviceReason.ConfigRendered,
+        message: `config.bin regenerated in Secret ${configSecretName(name)}: ${outcome.bytesUsed} of ${outcome.partitionSize} bytes used, ${short(outcome.hash)}`,
+      });
+    }
+    ready = setCondition(current.conditions, {
+      type: DeviceConditionType.ConfigReady,
+      status: ConditionStatus.True,
+      reason: DeviceReason.ConfigRendered,
+      message: `Secret ${configSecretName(name)} holds the current config (${outcome.bytesUsed} of ${outcome.partitionSize} bytes used)`,
+      observedGeneration: generation,
+    }, now);
+    next.conditions = ready;
+    next.config = { secretName: configSecretName(name), hash: outcome.hash, bytesUsed: outcome.bytesUsed, partitionSize: outcome.partitionSize };
+    next.mqtt = outcome.mqtt;
+  } else {
+    ready = setCondition(current.conditions, {
+      type: DeviceConditionType.ConfigReady,
+      status: ConditionStatus.False,
+      reason: outcome.reason,
+      message: outcome.message,
+      observedGeneration: generation,
+    }, now);
+    next.conditions = ready;
+    // The last good Secret stays as it is, and so does what status says about it.
+    if (current.config !== undefined) next.config = current.config;
+    if (inputs.cluster) next.mqtt = deviceMqtt(namespace, name, inputs.cluster);
+    else if (current.mqtt !== undefined) next.mqtt = current.mqtt;
+  }
+
+  const before = findCondition(current.conditions, DeviceConditionType.ConfigReady);
+  const after = findCondition(next.conditions, DeviceConditionType.ConfigReady);
+  const meaningful = !before || before.status !== after?.status || before.reason !== after?.reason || before.message !== after?.message;
+  if (!secret && after && meaningful) {
+    events.push({ type: after.status === ConditionStatus.False ? 'Warning' : 'Normal', reason: after.reason, message: after.message });
+  }
+  return { secret, status: isDeepStrictEqual(next, current) ? undefined : next, events };
+}

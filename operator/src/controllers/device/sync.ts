@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { ApiException } from '@kubernetes/client-node';
+import { API_VERSION } from '../../api/v1alpha1/common';
+import { DeviceResource } from '../../api/v1alpha1/device';
+import { completeCredentials } from '../../config/credentials';
+import { secretBytes } from '../../config/fleet';
+import { classEncrypts } from '../../config/render';
+import { CONFIG_HASH_ANNOTATION, configSecretName, credentialsFromSecretData } from '../../config/secret';
+import type { CacheReader, FleetCaches } from '../caches';
+import { buildEvent } from '../events';
+import type { ApiWriter } from '../writer';
+import { DEVICE_FIELD_MANAGER, desiredDevice, type DeviceDecision, type DeviceInputs } from './desired';
+
+/** What syncDevice needs. */
+export interface DeviceSyncDeps {
+  caches: { [K in 'devices' | 'classes' | 'clusters' | 'groups' | 'secrets' | 'configSecrets']: CacheReader<ReturnType<FleetCaches[K]['list']>[number]> };
+  writer: ApiWriter;
+  now?: () => Date;
+  /** Called after a config Secret was written, with its hash. */
+  onSecretWritten?: (key: string, hash: string) => void;
+}
+
+/** Reads one Device's inputs from the caches; undefined when the Device is gone or being deleted. */
+export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string, name: string): DeviceInputs | undefined {
+  const device = caches.devices.get(namespace, name);
+  if (!device || device.metadata.deletionTimestamp) return undefined;
+  const deviceClass = caches.classes.get(namespace, device.spec.deviceClassRef.name);
+  const configSecret = caches.configSecrets.get(namespace, configSecretName(name));
+  return {
+    device,
+    deviceClass,
+    cluster: caches.clusters.get(namespace, device.spec.devicesClusterRef.name),
+    groups: caches.groups.list(namespace),
+    secrets: (secretName) => {
+      const s = caches.secrets.get(namespace, secretName);
+      return s ? secretBytes(s) : undefined;
+    },
+    configSecret,
+    credentials: completeCredentials(credentialsFromSecretData(configSecret?.data), classEncrypts(deviceClass)),
+  };
+}
+
+/** Writes a decision: the Secret first, then status, then Events. Errors propagate (the queue retries). */
+export async function applyDevice(writer: ApiWriter, inputs: DeviceInputs, decision: DeviceDecision, now: Date): Promise<void> {
+  const { device } = inputs;
+  const namespace = device.metadata.namespace ?? 'default';
+  const name = device.metadata.name ?? '';
+  if (decision.secret) {
+    if (decision.secret.action === 'create') await writer.createSecret(decision.secret.object);
+    else await writer.replaceSecret(decision.secret.object);
+  }
+  if (decision.status) {
+    await writer.applyStatus(DeviceResource.kind, DeviceResource.plural, namespace, name, decision.status, DEVICE_FIELD_MANAGER);
+  }
+  for (const intent of decision.events) {
+    const involved = { apiVersion: API_VERSION, kind: DeviceResource.kind, namespace, name, uid: device.metadata.uid, resourceVersion: device.metadata.resourceVersion };
+    await writer.createEvent(buildEvent(involved, intent, now, randomBytes(8).toString('hex')));
+  }
+}
+
+/** Reconciles one Device key (`namespace/name`): gather -> decide -> apply. */
+export async function syncDevice(deps: DeviceSyncDeps, key: string): Promise<void> {
+  const [namespace, name] = key.split('/');
+  const inputs = gatherDevice(deps.caches, namespace, name);
+  if (!inputs) return;
+  const now = (deps.now ?? (() => new Date()))();
+  const decision = desiredDevice(inputs, now);
+  try {
+    await applyDevice(deps.writer, inputs, decision, now);
+  } catch (err) {
+    // The Device went away while we wrote: nothing left to do.
+    if (err instanceof ApiException && err.code === 404 && !deps.caches.devices.get(namespace, name)) return;
+    throw err;
+  }
+  const hash = decision.secret?.object.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
+  if (hash) deps.onSecretWritten?.(key, hash);
+}

@@ -1,0 +1,41 @@
+import type { OperatorMetrics } from '../manager/metrics';
+import { WorkQueue } from '../manager/workqueue';
+
+/** A queue of `namespace/name` keys with a sync function, started once caches are synced. */
+export class KeyedController {
+  private readonly queue: WorkQueue;
+  private running = false;
+
+  constructor(
+    readonly controllerName: string,
+    sync: (key: string) => Promise<void>,
+    private readonly allKeys: () => string[],
+    options: { metrics?: OperatorMetrics; concurrency?: number } = {},
+  ) {
+    this.queue = new WorkQueue(sync, { concurrency: options.concurrency ?? 2, ...options.metrics?.queueObservers(controllerName) });
+  }
+
+  enqueue(keys: Iterable<string>): void {
+    if (!this.running) return;
+    for (const k of keys) this.queue.add(k);
+  }
+
+  /** Starts processing and queues every key. */
+  start(): void {
+    this.running = true;
+    this.resync();
+  }
+
+  resync(): void {
+    this.enqueue(this.allKeys());
+  }
+
+  whenIdle(): Promise<void> {
+    return this.queue.whenIdle();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.queue.shutdown();
+  }
+}
