@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNvsImage } from '@kubeflash/esp';
-import { flashDevice, type FlashPart, type FlashPlan, type FlashProgress } from '@kubeflash/flasher';
+import { findPartition, parseNvsImage, parsePartitionTableBinary } from '@kubeflash/esp';
+import { buildFlashPlan, flashDevice, type FlashMode, type FlashPart, type FlashPlan, type FlashProgress } from '@kubeflash/flasher';
 import { createSimulator, SECTOR_SIZE, type Simulator } from '@kubeflash/flasher/simulator';
 import { csvValues, initialOtadata, makeEspImage, sameBytes, vector, vectorsDir } from './support';
 
-// Firmware layout of the vector partition table 03c_config_nvs_keys (two OTA slots + config + nvs_keys).
+// Firmware with the vector partition table 03c_config_nvs_keys (two OTA slots + config + nvs_keys). The plan
+// builder takes the config offsets from it; the test reads them independently with the esp package's parser.
 const PARTITION_TABLE = 'partition_table/03c_config_nvs_keys/output.bin';
-const CONFIG_PARTITION = { offset: 0x390000, size: 0x6000 };
-const NVS_KEYS_PARTITION = { offset: 0x396000, size: 0x1000 };
+const table = parsePartitionTableBinary(vector(PARTITION_TABLE));
+const partition = (label: string): { offset: number; size: number } => {
+  const entry = findPartition(table, { label });
+  if (!entry) throw new Error(`vector table has no ${label} partition`);
+  return { offset: entry.offset, size: entry.size };
+};
+const CONFIG_PARTITION = partition('config');
+const NVS_KEYS_PARTITION = partition('nvs_keys');
 
 interface ChipCase {
   chip: 'ESP32' | 'ESP32-S2' | 'ESP32-S3' | 'ESP32-C3';
@@ -34,10 +41,8 @@ function firmwareParts(c: ChipCase): FlashPart[] {
   ];
 }
 
-function configParts(config: Uint8Array, nvsKeys?: Uint8Array): FlashPart[] {
-  const parts: FlashPart[] = [{ name: 'config', offset: CONFIG_PARTITION.offset, data: config }];
-  if (nvsKeys) parts.push({ name: 'nvs_keys', offset: NVS_KEYS_PARTITION.offset, data: nvsKeys });
-  return parts;
+function planFor(c: ChipCase, mode: FlashMode, config: Uint8Array, nvsKeys?: Uint8Array): FlashPlan {
+  return buildFlashPlan({ chip: c.chip, firmware: firmwareParts(c), config, nvsKeys, mode });
 }
 
 function expectPartsInFlash(sim: Simulator, parts: FlashPart[]): void {
@@ -71,9 +76,17 @@ describe('flashDevice against the ROM-loader simulator', () => {
 
     it('full install writes every part byte-for-byte, verifies by MD5 and resets into the app', async () => {
       const sim = createSimulator({ chip: c.chip });
-      const parts = [...firmwareParts(c), ...configParts(config)];
+      const plan = planFor(c, 'full', config);
+      const parts = plan.parts;
+      expect(parts.map((p) => [p.name, p.offset])).toEqual([
+        ['bootloader', c.bootloaderOffset],
+        ['partition-table', 0x8000],
+        ['otadata', 0xd000],
+        ['app', 0x10000],
+        ['config', CONFIG_PARTITION.offset],
+      ]);
       const events: FlashProgress[] = [];
-      const result = await flashDevice(sim.port, { chip: c.chip, mode: 'full', parts }, { onProgress: (p) => events.push(p) });
+      const result = await flashDevice(sim.port, plan, { onProgress: (p) => events.push(p) });
 
       expectPartsInFlash(sim, parts);
       expectResetIntoApp(sim);
@@ -97,8 +110,7 @@ describe('flashDevice against the ROM-loader simulator', () => {
 
     it('config-only rewrites just the config and nvs_keys sectors, much faster than a full install', async () => {
       const sim = createSimulator({ chip: c.chip });
-      const full = [...firmwareParts(c), ...configParts(config)];
-      await flashDevice(sim.port, { chip: c.chip, mode: 'full', parts: full });
+      await flashDevice(sim.port, planFor(c, 'full', config));
       const fullSeconds = sim.simulatedSeconds();
       const fullHostBytes = sim.device.bytesFromHost;
       const before = sim.device.flash.read(0, sim.device.flash.size);
@@ -106,7 +118,8 @@ describe('flashDevice against the ROM-loader simulator', () => {
 
       const newConfig = vector('nvs', '02a_encrypted_config', 'output.bin');
       const keys = vector('nvs', '02a_encrypted_config', 'keys.bin');
-      const plan: FlashPlan = { chip: c.chip, mode: 'config-only', parts: configParts(newConfig, keys) };
+      const plan = planFor(c, 'config-only', newConfig, keys);
+      expect(plan.parts.map((p) => [p.name, p.offset])).toEqual([['config', CONFIG_PARTITION.offset], ['nvs_keys', NVS_KEYS_PARTITION.offset]]);
       await flashDevice(sim.port, plan);
 
       expectPartsInFlash(sim, plan.parts);
@@ -126,8 +139,9 @@ describe('flashDevice against the ROM-loader simulator', () => {
 
     it('erase-all erases the whole chip first, so nothing stale survives outside the written parts', async () => {
       const sim = createSimulator({ chip: c.chip, initialFill: 0x00 });
-      const parts = [...firmwareParts(c), ...configParts(config)];
-      await flashDevice(sim.port, { chip: c.chip, mode: 'erase-all', parts });
+      const plan = planFor(c, 'erase-all', config);
+      const parts = plan.parts;
+      await flashDevice(sim.port, plan);
       expectPartsInFlash(sim, parts);
       expectResetIntoApp(sim);
       expect(sim.device.trace.filter((t) => t.name === 'ERASE_FLASH')).toHaveLength(1);

@@ -1,19 +1,5 @@
 import { CHIP_NAMES, type ChipName } from './types/chip';
 
-/** esp_image_header_t chip ids (byte 12..13 of every app and bootloader image). */
-export const IMAGE_CHIP_IDS: Readonly<Record<ChipName, number>> = {
-  ESP32: 0,
-  'ESP32-S2': 2,
-  'ESP32-C3': 5,
-  'ESP32-S3': 9,
-  'ESP32-C2': 12,
-  'ESP32-C6': 13,
-  'ESP32-H2': 16,
-  'ESP32-P4': 18,
-  'ESP32-C61': 20,
-  'ESP32-C5': 23,
-};
-
 /** Default flash offset of the second-stage bootloader (ESP-IDF v5 `BOOTLOADER_OFFSET_IN_FLASH`). */
 export function bootloaderOffset(chip: ChipName): number {
   if (chip === 'ESP32' || chip === 'ESP32-S2') return 0x1000;

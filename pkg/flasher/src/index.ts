@@ -23,4 +23,5 @@ export { FLASH_STAGES, type FlashStage, type FlashProgress } from './types/progr
 export type { FlashOptions, FlashResult, FlashedRegion } from './types/options';
 export type { SerialPortLike } from './types/serial-port';
 export { readFirmwareManifest, type FirmwareManifest, type ManifestPart } from './manifest';
-export { normalizeChipName, bootloaderOffset, IMAGE_CHIP_IDS } from './chips';
+export { normalizeChipName, bootloaderOffset } from './chips';
+export { buildFlashPlan, buildFlashPlanFromManifest, type BuildFlashPlanInput, type DeviceImages, type ManifestPlanOptions } from './plan';

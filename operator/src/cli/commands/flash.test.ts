@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { SerialPortMock } from 'serialport';
 import { NodeWebSerialPort, type NodeSerialPortLike } from '@kubeflash/flasher/node';
@@ -166,7 +167,8 @@ describe('kubeflash flash', () => {
     [{ configOnly: true, erase: true }, '', /cannot be combined/],
     [{ baud: 'fast' }, '', /--baud must be a baud rate/],
     [{}, 'broken.json', /broken.json is not valid JSON/],
-    [{}, 'missing', /plan not found/],
+    [{}, 'missing', /not found/],
+    [{ firmware: 'fw' }, '', /--firmware goes with a device folder/],
     [{}, 'empty-folder', /holds no kubeflash-plan.json/],
   ])('rejects bad input %# as a usage error', async (options, name, message) => {
     const target = name === 'empty-folder' ? mkdtempSync(join(tmpdir(), 'kubeflash-empty-')) : join(dir, name);
@@ -205,5 +207,58 @@ describe('kubeflash flash', () => {
     expect(mock?.isOpen).toBe(false);
     await expect(port.setSignals({ requestToSend: false })).rejects.toThrow('The port is closed.');
     SerialPortMock.binding.reset();
+  });
+
+  describe('a device folder (kubeflash render output) with --firmware', () => {
+    const vectors = process.env.KUBEFLASH_VECTORS ?? resolve(fileURLToPath(new URL('../../../..', import.meta.url)), '../shared/vectors');
+    const vector = (...path: string[]): Uint8Array => {
+      const file = join(vectors, ...path);
+      if (!existsSync(file)) throw new Error(`golden vector missing: ${file} (set KUBEFLASH_VECTORS)`);
+      return new Uint8Array(readFileSync(file));
+    };
+    let deviceDir: string;
+    let firmwareDir: string;
+    const deviceConfig = (): Uint8Array => vector('nvs', '02a_encrypted_config', 'output.bin');
+    const deviceKeys = (): Uint8Array => vector('nvs', '02a_encrypted_config', 'keys.bin');
+
+    beforeAll(() => {
+      deviceDir = join(dir, 'out', 'demo', 'sensor-1');
+      firmwareDir = join(dir, 'build');
+      mkdirSync(deviceDir, { recursive: true });
+      mkdirSync(firmwareDir, { recursive: true });
+      writeFileSync(join(deviceDir, 'config.bin'), deviceConfig());
+      writeFileSync(join(deviceDir, 'nvs_keys.bin'), deviceKeys());
+      writeFileSync(join(firmwareDir, 'bootloader.bin'), bootloader);
+      writeFileSync(join(firmwareDir, 'partition-table.bin'), vector('partition_table', '03c_config_nvs_keys', 'output.bin'));
+      writeFileSync(join(firmwareDir, 'sensor.bin'), app);
+      const manifest = {
+        name: 'sensor',
+        builds: [{ chipFamily: 'ESP32', parts: [{ path: 'bootloader.bin', offset: 4096 }, { path: 'partition-table.bin', offset: 32768 }, { path: 'sensor.bin', offset: 65536 }] }],
+      };
+      writeFileSync(join(firmwareDir, 'manifest.json'), JSON.stringify(manifest));
+    });
+
+    it('puts config.bin and nvs_keys.bin where the firmware partition table says', async () => {
+      const sim = createSimulator({ chip: 'ESP32' });
+      const io = capture();
+      await runFlashCommand(deviceDir, { port: 'x', firmware: firmwareDir, baud: '921600' }, { ...io.deps, openPort: async () => sim.port });
+      expect(inFlash(sim, 0x10000, app) && inFlash(sim, 0x390000, deviceConfig()) && inFlash(sim, 0x396000, deviceKeys())).toBe(true);
+      expect(io.out()).toMatch(/bootloader@0x1000, partition-table@0x8000, app@0x10000, config@0x390000, nvs_keys@0x396000/);
+    });
+
+    it('--config-only rewrites just the config and keys', async () => {
+      const sim = createSimulator({ chip: 'ESP32' });
+      const io = capture();
+      await runFlashCommand(deviceDir, { port: 'x', firmware: join(firmwareDir, 'manifest.json'), configOnly: true, baud: '921600' }, { ...io.deps, openPort: async () => sim.port });
+      expect([...sim.device.flash.touchedSectors].every((s) => s >= 0x390 && s < 0x397)).toBe(true);
+      expect(inFlash(sim, 0x390000, deviceConfig())).toBe(true);
+    });
+
+    it('needs --firmware, and a config partition label the table has', async () => {
+      const io = capture();
+      const deps = { ...io.deps, openPort: async () => createSimulator({ chip: 'ESP32' }).port };
+      await expect(runFlashCommand(deviceDir, { port: 'x', baud: '921600' }, deps)).rejects.toThrow(/is a device folder: say which firmware to flash with --firmware/);
+      await expect(runFlashCommand(deviceDir, { port: 'x', firmware: firmwareDir, configLabel: 'settings', baud: '921600' }, deps)).rejects.toThrow(UsageError);
+    });
   });
 });

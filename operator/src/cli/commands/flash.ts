@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   FlashError,
+  buildFlashPlanFromManifest,
   flashDevice,
   normalizeChipName,
   type FlashMode,
@@ -17,6 +18,10 @@ import { UsageError } from '../errors';
 /** Options of `kubeflash flash`. */
 export interface FlashCommandOptions {
   port: string;
+  /** Firmware build for a device folder: manifest.json, flasher_args.json, or a folder holding one. */
+  firmware?: string;
+  configLabel?: string;
+  chip?: string;
   configOnly?: boolean;
   erase?: boolean;
   baud: string;
@@ -30,19 +35,24 @@ export interface FlashCommandDeps {
 }
 
 const PLAN_FILE_NAMES = ['kubeflash-plan.json', 'plan.json'];
+const MANIFEST_FILE_NAMES = ['manifest.json', 'flasher_args.json'];
 const CONFIG_PART_NAMES = new Set(['config', 'nvs_keys']);
 
 /**
- * `kubeflash flash --port <path> <plan>`: flashes a board over a local serial port with the same engine as
- * the browser, showing a progress bar. `<plan>` is a plan file (JSON: chip, parts with name, offset and a
- * file relative to it) or a folder holding `kubeflash-plan.json`.
+ * `kubeflash flash --port <path> <plan or device>`: flashes a board over a local serial port with the same
+ * engine as the browser, showing a progress bar. The target is a plan file (JSON: chip, parts with name,
+ * offset and a file relative to it), a folder holding `kubeflash-plan.json`, or a device folder written by
+ * `kubeflash render` (config.bin, optional nvs_keys.bin) together with `--firmware`.
  */
 export function registerFlashCommand(program: Command, deps: FlashCommandDeps = nodeDeps()): void {
   program
     .command('flash')
     .description('flash a board over USB serial: firmware + config, or config only (verified by MD5, then reset)')
-    .argument('<plan>', 'plan file (JSON: chip, parts[{name, offset, file}]) or a folder containing kubeflash-plan.json')
+    .argument('<target>', 'plan file or folder (kubeflash-plan.json), or a device folder (config.bin from `kubeflash render`) with --firmware')
     .requiredOption('--port <path>', 'serial port of the board, e.g. /dev/ttyUSB0 or COM3')
+    .option('--firmware <path>', 'firmware build for a device folder: manifest.json, flasher_args.json or a folder holding one')
+    .option('--config-label <label>', 'label of the config partition in the firmware partition table', 'config')
+    .option('--chip <chip>', 'which build of a multi-chip manifest to use (e.g. esp32c3)')
     .option('--config-only', 'write only the config (and nvs_keys) partitions: fast re-provisioning')
     .option('--erase', 'erase the whole flash before writing')
     .option('--baud <rate>', 'baud rate once the flasher stub runs', '921600')
@@ -57,7 +67,7 @@ export async function runFlashCommand(target: string, options: FlashCommandOptio
   const baudrate = Number(options.baud);
   if (!Number.isInteger(baudrate) || baudrate < 9600 || baudrate > 3_000_000) throw new UsageError(`--baud must be a baud rate from 9600 to 3000000, got "${options.baud}"`);
   const mode: FlashMode = options.configOnly ? 'config-only' : options.erase ? 'erase-all' : 'full';
-  const plan = loadPlan(target, mode);
+  const plan = await loadTarget(target, mode, options);
   const total = plan.parts.reduce((n, p) => n + p.data.length, 0);
   deps.stdout.write(`Flashing ${plan.chip} on ${options.port}: ${plan.parts.map((p) => `${p.name}@0x${p.offset.toString(16)}`).join(', ')} (${formatKiB(total)}, ${mode})\n`);
 
@@ -86,15 +96,63 @@ export async function runFlashCommand(target: string, options: FlashCommandOptio
   }
 }
 
-/** Reads a plan file (or the plan file in a folder) and its part files. */
-export function loadPlan(target: string, mode: FlashMode): FlashPlan {
-  const file = resolvePlanFile(target);
-  let json: unknown;
+/** A plan file or folder, or a device folder plus `--firmware`, as a flash plan. */
+export async function loadTarget(target: string, mode: FlashMode, options: Pick<FlashCommandOptions, 'firmware' | 'configLabel' | 'chip'>): Promise<FlashPlan> {
+  const path = resolve(target);
+  if (!existsSync(path)) throw new UsageError(`not found: ${path}`);
+  const isDeviceFolder = statSync(path).isDirectory() && existsSync(join(path, 'config.bin')) && !findFile(path, PLAN_FILE_NAMES);
+  if (!isDeviceFolder) {
+    if (options.firmware) throw new UsageError('--firmware goes with a device folder (holding config.bin), not with a plan');
+    return loadPlan(target, mode);
+  }
+  if (!options.firmware) throw new UsageError(`${path} is a device folder: say which firmware to flash with --firmware <manifest.json|flasher_args.json|build folder>`);
+  const manifestFile = resolveManifestFile(options.firmware);
+  const chip = options.chip === undefined ? undefined : normalizeChipName(options.chip);
+  if (options.chip !== undefined && !chip) throw new UsageError(`--chip: unknown chip "${options.chip}"`);
+  const keysFile = join(path, 'nvs_keys.bin');
+  const device = {
+    config: new Uint8Array(readFileSync(join(path, 'config.bin'))),
+    ...(existsSync(keysFile) ? { nvsKeys: new Uint8Array(readFileSync(keysFile)) } : {}),
+  };
+  const base = dirname(manifestFile);
+  const readPart = (part: string): Uint8Array => {
+    const file = resolve(base, part);
+    if (!existsSync(file)) throw new UsageError(`${manifestFile}: part file not found: ${file}`);
+    return new Uint8Array(readFileSync(file));
+  };
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    return await buildFlashPlanFromManifest(parseJson(manifestFile), readPart, device, { mode, chip, configPartitionLabel: options.configLabel ?? 'config' });
+  } catch (err) {
+    if (err instanceof FlashError) throw new UsageError(`${err.message}\n  What to do: ${err.userAction}`);
+    throw err;
+  }
+}
+
+function resolveManifestFile(firmware: string): string {
+  const path = resolve(firmware);
+  if (!existsSync(path)) throw new UsageError(`--firmware: not found: ${path}`);
+  if (!statSync(path).isDirectory()) return path;
+  const found = findFile(path, MANIFEST_FILE_NAMES);
+  if (!found) throw new UsageError(`--firmware: ${path} holds no ${MANIFEST_FILE_NAMES.join(' or ')}`);
+  return found;
+}
+
+function findFile(dir: string, names: string[]): string | undefined {
+  return names.map((name) => join(dir, name)).find((candidate) => existsSync(candidate));
+}
+
+function parseJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new UsageError(`${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** Reads a plan file (or the plan file in a folder) and its part files. */
+export function loadPlan(target: string, mode: FlashMode): FlashPlan {
+  const file = resolvePlanFile(target);
+  const json = parseJson(file);
   if (!isObject(json) || typeof json.chip !== 'string' || !Array.isArray(json.parts)) {
     throw new UsageError(`${file} is not a kubeflash plan: expected {"chip": "ESP32", "parts": [{"name", "offset", "file"}]}`);
   }
@@ -122,8 +180,8 @@ function resolvePlanFile(target: string): string {
   const path = resolve(target);
   if (!existsSync(path)) throw new UsageError(`plan not found: ${path}`);
   if (!statSync(path).isDirectory()) return path;
-  const found = PLAN_FILE_NAMES.map((name) => join(path, name)).find((candidate) => existsSync(candidate));
-  if (!found) throw new UsageError(`${path} holds no ${PLAN_FILE_NAMES.join(' or ')}`);
+  const found = findFile(path, PLAN_FILE_NAMES);
+  if (!found) throw new UsageError(`${path} holds no ${PLAN_FILE_NAMES.join(' or ')} (nor config.bin of a device)`);
   return found;
 }
 
