@@ -3,7 +3,7 @@ import type { AdmissionAttributes, AdmissionChain } from './admission/types';
 import { validateCrd } from './crd';
 import { alreadyExists, badRequest, conflict, invalid, notFound, StatusError, type StatusCause } from './errors';
 import { comparable, generateNameSuffix, jsonEqual, timestamp, validateObjectMeta } from './meta';
-import { applyJsonPatch, applyMergePatch, applyServerSideApply, applyStrategicMergePatch } from './patch';
+import { appliedFieldPaths, applyJsonPatch, applyMergePatch, applyServerSideApply, applyStrategicMergePatch, removeFieldPath } from './patch';
 import { apiVersionOf, qualifiedResource, type Registry, type ResourceType } from './registry';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import type { KObject, Store } from './store';
@@ -66,6 +66,12 @@ function isMap(v: unknown): v is Record<string, unknown> {
  * generation, status split, finalizers and deletion. HTTP-free so controllers can use it too.
  */
 export class Api {
+  /**
+   * Server-side apply ownership: per object uid, per `manager|subresource`, the field paths that
+   * manager applied last. Kept in memory only (lost on restart).
+   */
+  private readonly applied = new Map<string, Map<string, Set<string>>>();
+
   /** Called after any deletion so the garbage collector and namespace controller can react. */
   onDeletion: () => void = () => undefined;
 
@@ -73,7 +79,11 @@ export class Api {
     readonly store: Store,
     readonly registry: Registry,
     private readonly admission?: AdmissionChain,
-  ) {}
+  ) {
+    store.subscribe((e) => {
+      if (e.type === 'DELETED' && e.object.metadata.uid) this.applied.delete(e.object.metadata.uid);
+    });
+  }
 
   toVersion(type: ResourceType, stored: KObject): KObject {
     return type.fromStorage ? type.fromStorage(stored) : { ...stored, apiVersion: apiVersionOf(type) };
@@ -340,14 +350,18 @@ export class Api {
       const stored = this.store.get(type.storageKey, ns, name);
       if (!stored) {
         if (patchType === PATCH_TYPES.apply && !subresource) {
+          if (!options.fieldManager) throw badRequest('PATCH /apply requires fieldManager to be set');
           const obj = this.checkBody(type, body);
           obj.metadata.name = obj.metadata.name ?? name;
-          return { object: await this.create(type, namespace, obj, options), created: true };
+          const created = await this.create(type, namespace, obj, options);
+          if (!options.dryRun) this.recordApply(created.metadata.uid, options.fieldManager, subresource, appliedFieldPaths(body));
+          return { object: created, created: true };
         }
         throw notFound(type.plural, type.group, name);
       }
       const current = this.toVersion(type, stored);
       let patched: unknown;
+      let appliedNow: Set<string> | undefined;
       switch (patchType) {
         case PATCH_TYPES.merge:
           patched = applyMergePatch(current, body);
@@ -364,6 +378,8 @@ export class Api {
         case PATCH_TYPES.apply:
           if (!options.fieldManager) throw badRequest('PATCH /apply requires fieldManager to be set');
           patched = applyServerSideApply(current, body);
+          appliedNow = appliedFieldPaths(body);
+          this.dropUnapplied(patched, current.metadata.uid, options.fieldManager, subresource, appliedNow);
           break;
         default:
           throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.values(PATCH_TYPES).join(', ')}`);
@@ -374,11 +390,33 @@ export class Api {
       if (pinned) throw conflict(type.plural, type.group, name);
       const explicitVersion = isMap(body) && isMap(body.metadata) && body.metadata.resourceVersion !== undefined;
       try {
-        return { object: await this.update(type, namespace, name, { ...patched, metadata: { ...patchedMeta, resourceVersion: current.metadata.resourceVersion } }, options, subresource), created: false };
+        const object = await this.update(type, namespace, name, { ...patched, metadata: { ...patchedMeta, resourceVersion: current.metadata.resourceVersion } }, options, subresource);
+        if (appliedNow && !options.dryRun) this.recordApply(current.metadata.uid, options.fieldManager ?? '', subresource, appliedNow);
+        return { object, created: false };
       } catch (err) {
         if (err instanceof StatusError && err.reason === 'Conflict' && !explicitVersion && attempt < 5) continue;
         throw err;
       }
+    }
+  }
+
+  private recordApply(uid: string | undefined, manager: string, subresource: string | undefined, paths: Set<string>): void {
+    if (!uid) return;
+    const owners = this.applied.get(uid) ?? new Map<string, Set<string>>();
+    owners.set(`${manager}|${subresource ?? ''}`, paths);
+    this.applied.set(uid, owners);
+  }
+
+  /** Removes fields this manager applied before, no longer applies, and no other applier claims. */
+  private dropUnapplied(patched: unknown, uid: string | undefined, manager: string | undefined, subresource: string | undefined, now: Set<string>): void {
+    const owners = uid ? this.applied.get(uid) : undefined;
+    const key = `${manager ?? ''}|${subresource ?? ''}`;
+    const before = owners?.get(key);
+    if (!owners || !before) return;
+    for (const path of before) {
+      if (now.has(path)) continue;
+      if ([...owners].some(([other, paths]) => other !== key && paths.has(path))) continue;
+      removeFieldPath(patched, path);
     }
   }
 

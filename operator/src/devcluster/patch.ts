@@ -133,8 +133,9 @@ export function applyStrategicMergePatch(target: Json, patch: Json): Json {
 
 /**
  * Server-side apply, simplified: the applied configuration is merged into the live object (maps
- * recursively, keyed lists by their merge key, other lists replaced). There is no field ownership:
- * fields left out of a later apply are kept, and conflicts between managers are never reported.
+ * recursively, keyed lists by their merge key, other lists replaced). Removing fields a manager
+ * stopped applying is done by the caller with appliedFieldPaths/removeFieldPath; conflicts
+ * between managers are never reported.
  */
 export function applyServerSideApply(target: Json, applied: Json): Json {
   if (!isMap(applied)) throw badRequest('apply patch must be an object');
@@ -158,4 +159,83 @@ export function applyServerSideApply(target: Json, applied: Json): Json {
     return patch;
   };
   return merge(target, applied, '');
+}
+
+const IDENTITY = new Set(['["apiVersion"]', '["kind"]', '["metadata","name"]', '["metadata","namespace"]']);
+
+/**
+ * The fields an applied configuration sets, as JSON-encoded path segments: leaves, items of keyed
+ * lists (`[type="Ready"]`) and values of set-like lists (`[="x"]`). Server-side apply uses them to
+ * remove what a manager applied before and no longer applies.
+ */
+export function appliedFieldPaths(applied: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (value: unknown, segs: string[], field: string) => {
+    if (isMap(value) && Object.keys(value).length > 0) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...segs, k], k);
+      return;
+    }
+    if (Array.isArray(value) && value.length > 0) {
+      const key = mergeKeyFor(field, value);
+      if (key === '') {
+        for (const v of value) out.add(JSON.stringify([...segs, `[=${JSON.stringify(v)}]`]));
+        return;
+      }
+      if (key && value.every((item) => isMap(item) && key in item)) {
+        for (const item of value as JsonMap[]) {
+          const itemSeg = `[${key}=${JSON.stringify(item[key])}]`;
+          out.add(JSON.stringify([...segs, itemSeg]));
+          for (const [k, v] of Object.entries(item)) if (k !== key) walk(v, [...segs, itemSeg, k], k);
+        }
+        return;
+      }
+    }
+    out.add(JSON.stringify(segs));
+  };
+  walk(applied, [], '');
+  for (const id of IDENTITY) out.delete(id);
+  return out;
+}
+
+/** Removes one field path (from appliedFieldPaths) from an object, dropping containers it empties. */
+export function removeFieldPath(target: unknown, path: string): void {
+  const segs = JSON.parse(path) as string[];
+  const parents: unknown[] = [];
+  let node: unknown = target;
+  for (const seg of segs.slice(0, -1)) {
+    parents.push(node);
+    node = step(node, seg);
+    if (node === undefined) return;
+  }
+  removeIn(node, segs[segs.length - 1]);
+  for (let i = segs.length - 2; i >= 0; i--) {
+    const container = i === 0 ? target : parents[i];
+    const child = step(container, segs[i]);
+    const empty = (isMap(child) && Object.keys(child).length === 0) || (Array.isArray(child) && child.length === 0);
+    if (!empty) break;
+    removeIn(container, segs[i]);
+  }
+}
+
+function itemMatcher(seg: string): ((item: unknown) => boolean) | undefined {
+  const m = seg.match(/^\[([^=]*)=(.*)\]$/s);
+  if (!m) return undefined;
+  const value = JSON.parse(m[2]) as unknown;
+  return m[1] === '' ? (item) => JSON.stringify(item) === JSON.stringify(value) : (item) => isMap(item) && item[m[1]] === value;
+}
+
+function step(node: unknown, seg: string): unknown {
+  const match = itemMatcher(seg);
+  if (match) return Array.isArray(node) ? node.find(match) : undefined;
+  return isMap(node) ? node[seg] : undefined;
+}
+
+function removeIn(node: unknown, seg: string): void {
+  const match = itemMatcher(seg);
+  if (match && Array.isArray(node)) {
+    const index = node.findIndex(match);
+    if (index >= 0) node.splice(index, 1);
+  } else if (isMap(node)) {
+    Reflect.deleteProperty(node, seg);
+  }
 }

@@ -34,9 +34,9 @@ describe('decodeKubernetesProtobuf', () => {
   });
 
   it('answers 415 for kinds it cannot decode and 400 without the k8s prefix', () => {
-    expect(() => decodeKubernetesProtobuf(envelope('apps/v1', 'Deployment', Buffer.alloc(0)))).toThrow(StatusError);
+    expect(() => decodeKubernetesProtobuf(envelope('v1', 'Pod', Buffer.alloc(0)))).toThrow(StatusError);
     try {
-      decodeKubernetesProtobuf(envelope('apps/v1', 'Deployment', Buffer.alloc(0)));
+      decodeKubernetesProtobuf(envelope('v1', 'Pod', Buffer.alloc(0)));
     } catch (err) {
       expect((err as StatusError).code).toBe(415);
     }
