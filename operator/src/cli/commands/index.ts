@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDevCommand } from './dev';
 import { registerFlashCommand } from './flash';
+import { registerFlashScriptCommand } from './flash-script';
 import { registerImageCommand } from './image';
 import { registerNvsCommand } from './nvs';
 import { registerPartitionsCommand } from './partitions';
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   registerPartitionsCommand(program);
   registerImageCommand(program);
   registerFlashCommand(program);
+  registerFlashScriptCommand(program);
   registerRenderCommand(program);
 }

@@ -1,0 +1,209 @@
+/**
+ * Generates a POSIX shell script that flashes one device with Espressif's esptool (esptool.py v4 or
+ * esptool v5): it gets each firmware part (downloaded, or from a folder), checks its size and SHA-256,
+ * gets the device's config.bin (from the cluster with kubectl, from a file, or embedded), and writes
+ * everything in one `write_flash` with flash mode, frequency and size kept as in the images.
+ */
+
+/** One firmware image and where it goes in flash. */
+export interface ScriptFirmwarePart {
+  /** e.g. bootloader, partition-table, otadata, app */
+  name: string;
+  /** File name used in the firmware folder and in download URLs. */
+  file: string;
+  offset: number;
+  size: number;
+  /** Lower-case hex. */
+  sha256: string;
+  /** Absolute URL to download it from; parts without one must come from `--firmware-dir`. */
+  url?: string;
+}
+
+/** Where the device's configuration comes from when the script runs. */
+export type ScriptConfigSource =
+  /** Read `data[config.bin]` of the device's config Secret with kubectl (the default); `--config FILE` overrides. */
+  | { kind: 'kubectl'; secretName: string }
+  /** The image is embedded in the script (the script then contains the device's secrets). */
+  | { kind: 'embedded'; configBin: Uint8Array }
+  /** Only from `--config FILE`. */
+  | { kind: 'file' };
+
+export interface FlashScriptInput {
+  device: { namespace: string; name: string };
+  /** esptool chip name: esp32, esp32s2, esp32s3, esp32c3, esp32c6, esp32h2 ... */
+  chip: string;
+  firmware: { name: string; version?: string; parts: ScriptFirmwarePart[] };
+  /** The config partition (from the firmware's own partition table); absent = firmware only, no secrets. */
+  config?: { label: string; offset: number; size: number; source: ScriptConfigSource };
+  /** Shown in the header, e.g. `kubeflash 0.1.0`. */
+  generator: string;
+  defaultPort?: string;
+  defaultBaud?: number;
+  /** Folder the script takes the parts from when run without --firmware-dir (parts without a URL need one). */
+  defaultFirmwareDir?: string;
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** Single-quotes a value for sh. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function assertSafeFileName(file: string): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(file) || file.startsWith('.')) {
+    throw new Error(`firmware part file name "${file}" must be a plain file name (letters, digits, ".", "_", "-")`);
+  }
+}
+
+function checkInput(input: FlashScriptInput): void {
+  if (!/^[a-z0-9]+$/.test(input.chip)) throw new Error(`chip "${input.chip}" is not an esptool chip name`);
+  if (input.firmware.parts.length === 0) throw new Error(`firmware ${input.firmware.name} has no parts to flash`);
+  const regions = input.firmware.parts.map((p) => ({ name: p.name, start: p.offset, end: p.offset + p.size }));
+  for (const part of input.firmware.parts) {
+    assertSafeFileName(part.file);
+    if (!/^[0-9a-f]{64}$/.test(part.sha256)) throw new Error(`firmware part ${part.name}: sha256 must be 64 lower-case hex digits`);
+    if (part.offset % 0x1000 !== 0) throw new Error(`firmware part ${part.name}: offset ${hex(part.offset)} is not a multiple of 0x1000`);
+  }
+  if (input.config) {
+    const { offset, size, label } = input.config;
+    if (offset % 0x1000 !== 0) throw new Error(`config partition "${label}": offset ${hex(offset)} is not a multiple of 0x1000`);
+    regions.push({ name: `config partition "${label}"`, start: offset, end: offset + size });
+    if (input.config.source.kind === 'embedded' && input.config.source.configBin.length > size) {
+      throw new Error(`config.bin is ${input.config.source.configBin.length} bytes; the config partition "${label}" holds ${size}`);
+    }
+  }
+  regions.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < regions.length; i++) {
+    if (regions[i].start < regions[i - 1].end) {
+      throw new Error(`${regions[i].name} at ${hex(regions[i].start)} overlaps ${regions[i - 1].name} (${hex(regions[i - 1].start)}..${hex(regions[i - 1].end)})`);
+    }
+  }
+}
+
+function base64Lines(data: Uint8Array): string {
+  const b64 = Buffer.from(data).toString('base64');
+  return (b64.match(/.{1,76}/g) ?? []).join('\n');
+}
+
+/** Returns the script text. Throws on inconsistent input (overlaps, bad names), naming the part. */
+export function generateFlashScript(input: FlashScriptInput): string {
+  checkInput(input);
+  const { device, firmware, config } = input;
+  const parts = [...firmware.parts].sort((a, b) => a.offset - b.offset);
+  const configSource = config?.source;
+  const lines: string[] = [];
+  const add = (...l: string[]): void => {
+    lines.push(...l);
+  };
+
+  add(
+    '#!/bin/sh',
+    `# Flashes ${device.namespace}/${device.name} (${input.chip}) with firmware ${firmware.name}${firmware.version ? ` ${firmware.version}` : ''}` +
+      (config ? ' and its configuration.' : ' only (no configuration, no secrets).'),
+    `# Generated by ${input.generator}. Needs: esptool (esptool.py), sha256sum or shasum${parts.some((p) => p.url) ? ', curl' : ''}` +
+      (configSource?.kind === 'kubectl' ? ', kubectl (unless --config is given)' : '') + '.',
+  );
+  if (configSource?.kind === 'embedded') add('# WARNING: this script contains the device\'s configuration, including its secrets. Keep it private.');
+  add(
+    '#',
+    `# Usage: sh flash-${device.name}.sh [--port PORT] [--baud BAUD] [--firmware-dir DIR]` +
+      (config ? ' [--config FILE]' : ''),
+    '#   PORT defaults to $ESPPORT or ' + (input.defaultPort ?? '/dev/ttyUSB0') + '; BAUD to $ESPBAUD or ' + String(input.defaultBaud ?? 460800) + '.',
+    'set -eu',
+    '',
+    `DEVICE=${shellQuote(device.name)}`,
+    `NAMESPACE=${shellQuote(device.namespace)}`,
+    `CHIP=${shellQuote(input.chip)}`,
+    `PORT="\${ESPPORT:-${input.defaultPort ?? '/dev/ttyUSB0'}}"`,
+    `BAUD="\${ESPBAUD:-${input.defaultBaud ?? 460800}}"`,
+    `FIRMWARE_DIR=${input.defaultFirmwareDir ? shellQuote(input.defaultFirmwareDir) : ''}`,
+  );
+  if (config) add('CONFIG_FILE=');
+  add(
+    '',
+    'die() { printf \'flash %s: %s\\n\' "$DEVICE" "$*" >&2; exit 1; }',
+    'usage() { sed -n \'2,/^set -eu/p\' "$0" | sed \'$d\' >&2; exit 2; }',
+    '',
+    'while [ $# -gt 0 ]; do',
+    '  case "$1" in',
+    '    --port) [ $# -ge 2 ] || usage; PORT=$2; shift 2 ;;',
+    '    --baud) [ $# -ge 2 ] || usage; BAUD=$2; shift 2 ;;',
+    '    --firmware-dir) [ $# -ge 2 ] || usage; FIRMWARE_DIR=$2; shift 2 ;;',
+  );
+  if (config) add('    --config) [ $# -ge 2 ] || usage; CONFIG_FILE=$2; shift 2 ;;');
+  add(
+    '    -h|--help) usage ;;',
+    '    *) printf \'unknown argument: %s\\n\' "$1" >&2; usage ;;',
+    '  esac',
+    'done',
+    '',
+    'if command -v esptool.py >/dev/null 2>&1; then ESPTOOL=esptool.py',
+    'elif command -v esptool >/dev/null 2>&1; then ESPTOOL=esptool',
+    'else die "esptool is not installed (pip install esptool)"; fi',
+    'if command -v sha256sum >/dev/null 2>&1; then sha256() { sha256sum "$1" | cut -d" " -f1; }',
+    'elif command -v shasum >/dev/null 2>&1; then sha256() { shasum -a 256 "$1" | cut -d" " -f1; }',
+    'else die "sha256sum or shasum is needed to check the images"; fi',
+    '',
+    'WORK=$(mktemp -d)',
+    'trap \'rm -rf "$WORK"\' EXIT',
+    'trap \'exit 130\' INT TERM',
+    '',
+    '# get_part NAME FILE SIZE SHA256 [URL]: from --firmware-dir if given, else downloaded; then checked.',
+    'get_part() {',
+    '  if [ -n "$FIRMWARE_DIR" ]; then',
+    '    [ -f "$FIRMWARE_DIR/$2" ] || die "$1: $FIRMWARE_DIR/$2 does not exist"',
+    '    cp "$FIRMWARE_DIR/$2" "$WORK/$2"',
+    '  elif [ -n "${5:-}" ]; then',
+    '    command -v curl >/dev/null 2>&1 || die "curl is needed to download $1 (or pass --firmware-dir)"',
+    '    curl -fsSL --retry 3 -o "$WORK/$2" "$5" || die "$1: download from $5 failed"',
+    '  else',
+    '    die "$1: no download address; pass --firmware-dir with $2 in it"',
+    '  fi',
+    '  size=$(wc -c < "$WORK/$2" | tr -d " ")',
+    '  [ "$size" = "$3" ] || die "$1: $2 is $size bytes, expected $3"',
+    '  [ "$(sha256 "$WORK/$2")" = "$4" ] || die "$1: $2 has the wrong SHA-256 (expected $4)"',
+    '}',
+    '',
+  );
+  for (const p of parts) {
+    add(`get_part ${shellQuote(p.name)} ${shellQuote(p.file)} ${p.size} ${p.sha256}${p.url ? ` ${shellQuote(p.url)}` : ''}`);
+  }
+  const regions = parts.map((p) => ({ offset: p.offset, file: p.file }));
+  if (config) {
+    const partitionSize = config.size;
+    add('', `# The device's configuration: NVS image for partition "${config.label}" at ${hex(config.offset)} (${partitionSize} bytes).`);
+    add('if [ -n "$CONFIG_FILE" ]; then', '  [ -f "$CONFIG_FILE" ] || die "config file $CONFIG_FILE does not exist"', '  cp "$CONFIG_FILE" "$WORK/config.bin"');
+    if (configSource?.kind === 'kubectl') {
+      add(
+        'else',
+        '  command -v kubectl >/dev/null 2>&1 || die "kubectl is needed to fetch the configuration (or pass --config FILE)"',
+        `  kubectl get secret ${shellQuote(configSource.secretName)} -n "$NAMESPACE" -o 'jsonpath={.data.config\\.bin}' > "$WORK/config.b64" \\`,
+        `    || die "cannot read Secret $NAMESPACE/${configSource.secretName} (is the device's configuration ready? kubectl get device $DEVICE -n $NAMESPACE)"`,
+        `  [ -s "$WORK/config.b64" ] || die "Secret $NAMESPACE/${configSource.secretName} has no config.bin yet"`,
+        '  base64 -d < "$WORK/config.b64" > "$WORK/config.bin" || die "config.bin in the Secret is not valid base64"',
+      );
+    } else if (configSource?.kind === 'embedded') {
+      add('else', '  base64 -d > "$WORK/config.bin" <<\'KUBEFLASH_CONFIG_BIN\'', base64Lines(configSource.configBin), 'KUBEFLASH_CONFIG_BIN');
+    } else {
+      add('else', '  die "pass --config FILE with the device\'s config.bin"');
+    }
+    add(
+      'fi',
+      'size=$(wc -c < "$WORK/config.bin" | tr -d " ")',
+      `if [ "$size" -eq 0 ] || [ "$size" -gt ${partitionSize} ]; then die "config.bin is $size bytes; partition ${config.label} holds ${partitionSize}"; fi`,
+    );
+    regions.push({ offset: config.offset, file: 'config.bin' });
+  }
+  const flashArgs = regions.sort((a, b) => a.offset - b.offset).map((r) => `${hex(r.offset)} "$WORK/${r.file}"`);
+  add(
+    '',
+    'echo "Flashing $NAMESPACE/$DEVICE ($CHIP) on $PORT at $BAUD baud..."',
+    '"$ESPTOOL" --chip "$CHIP" --port "$PORT" --baud "$BAUD" --before default_reset --after hard_reset \\',
+    '  write_flash --flash_mode keep --flash_freq keep --flash_size keep \\',
+    ...flashArgs.map((arg, i) => `  ${arg}${i < flashArgs.length - 1 ? ' \\' : ''}`),
+    'echo "Done: $NAMESPACE/$DEVICE is flashed and was reset."',
+    '',
+  );
+  return lines.join('\n');
+}
