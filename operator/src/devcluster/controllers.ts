@@ -3,7 +3,7 @@ import { FINALIZER, type Api } from './api';
 import { crdResourceTypes, establishedStatus, preferredVersion } from './crd';
 import { collectGarbage } from './gc';
 import { jsonEqual, timestamp } from './meta';
-import type { KObject } from './store';
+import type { KObject, StoreEvent } from './store';
 
 const NAMESPACE_KEY = '/namespaces';
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
@@ -175,5 +175,14 @@ export class Controllers {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Whether a change can give any controller work (plain spec/status writes cannot). */
+  static relevant(e: StoreEvent): boolean {
+    if (e.resource === NAMESPACE_KEY || e.resource === CRD_KEY || e.type === 'DELETED') return true;
+    if (e.object.metadata.deletionTimestamp) return true;
+    const refs = e.object.metadata.ownerReferences;
+    if (!refs?.length) return false;
+    return e.type === 'ADDED' || !jsonEqual(refs, e.oldObject?.metadata.ownerReferences);
   }
 }

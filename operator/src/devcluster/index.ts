@@ -84,7 +84,9 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
   // Like an etcd compaction right after start: watches must begin from a list made by this process.
   store.compact();
   api.onDeletion = () => controllers.schedule();
-  const unsubscribe = store.subscribe(() => controllers.schedule());
+  const unsubscribe = store.subscribe((e) => {
+    if (Controllers.relevant(e)) controllers.schedule();
+  });
   const persister = options.stateDir ? new Persister(store, options.stateDir, log) : undefined;
   await persister?.flush();
 
