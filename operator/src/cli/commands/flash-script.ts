@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { normalizeChipName } from '@kubeflash/flasher';
-import { DeviceClassResource, DeviceResource, GROUP, VERSION, type Device, type DeviceClass } from '../../api/v1alpha1/index';
 import { configPartition, readFirmwareFolder } from '../../flashscript/firmware-dir';
+import { readDeviceConfigImages, readDeviceFlashInfo, type DeviceFlashInfo } from '../../kube/device-flash-info';
+import { contextNamespace, loadKubeConfig } from '../../kube/kubeconfig';
 import { generateFlashScript, type ScriptConfigSource } from '../../flashscript/script';
 import { UsageError } from '../errors';
 import { writeFileAtomic } from '../files';
@@ -18,8 +17,6 @@ interface FlashScriptOptions {
   port?: string;
   baud?: string;
 }
-
-const DEFAULT_CONFIG_LABEL = 'config';
 
 export function registerFlashScriptCommand(program: Command): void {
   program
@@ -37,43 +34,19 @@ export function registerFlashScriptCommand(program: Command): void {
     .action((device: string, options: FlashScriptOptions) => runFlashScript(device, options));
 }
 
-function loadKubeConfig(path?: string): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (path) kc.loadFromFile(resolve(path));
-    else kc.loadFromDefault();
-  } catch (err) {
-    throw new UsageError(`cannot read kubeconfig${path ? ` ${path}` : ''}: ${(err as Error).message}`);
-  }
-  return kc;
-}
-
-async function readObject<T>(what: string, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof ApiException && err.code === 404) throw new UsageError(`${what} not found`);
-    throw new UsageError(`cannot read ${what}: ${err instanceof ApiException ? `HTTP ${err.code}` : (err as Error).message}`);
-  }
-}
-
 async function runFlashScript(deviceName: string, options: FlashScriptOptions): Promise<void> {
   if (options.firmwareOnly && options.embedConfig) throw new UsageError('--firmware-only and --embed-config exclude each other');
   const baud = Number(options.baud);
   if (!Number.isInteger(baud) || baud < 9600) throw new UsageError(`--baud must be a whole number of at least 9600, got "${options.baud}"`);
-  const kc = loadKubeConfig(options.kubeconfig);
-  const namespace = options.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
-  const objects = kc.makeApiClient(CustomObjectsApi);
-  const device = (await readObject(`Device ${namespace}/${deviceName}`, () =>
-    objects.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: DeviceResource.plural, name: deviceName }),
-  )) as Device;
-  const className = device.spec.deviceClassRef.name;
-  const deviceClass = (await readObject(`DeviceClass ${namespace}/${className} (class of Device ${deviceName})`, () =>
-    objects.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: DeviceClassResource.plural, name: className }),
-  )) as DeviceClass;
-
-  const chip = normalizeChipName(deviceClass.spec.chip);
-  if (!chip) throw new UsageError(`DeviceClass ${className} has chip "${deviceClass.spec.chip}", which kubeflash cannot flash`);
+  let kc;
+  let info: DeviceFlashInfo;
+  try {
+    kc = loadKubeConfig(options.kubeconfig);
+    info = await readDeviceFlashInfo(kc, options.namespace ?? contextNamespace(kc), deviceName);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { chip, namespace } = info;
   let firmware;
   try {
     firmware = readFirmwareFolder(options.firmwareDir, chip);
@@ -83,22 +56,20 @@ async function runFlashScript(deviceName: string, options: FlashScriptOptions): 
 
   let config;
   if (!options.firmwareOnly) {
-    const label = deviceClass.spec.partitions?.config?.label ?? DEFAULT_CONFIG_LABEL;
+    const label = info.configPartitionLabel;
     let partition;
     try {
       partition = configPartition(firmware.partitionTable, label, firmware.dir);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const secretName = device.status?.config?.secretName ?? `${deviceName}-config`;
-    let source: ScriptConfigSource = { kind: 'kubectl', secretName };
+    let source: ScriptConfigSource = { kind: 'kubectl', secretName: info.configSecretName };
     if (options.embedConfig) {
-      const secret = await readObject(`Secret ${namespace}/${secretName} (config of Device ${deviceName})`, () =>
-        kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name: secretName, namespace }),
-      );
-      const encoded = secret.data?.['config.bin'];
-      if (!encoded) throw new UsageError(`Secret ${namespace}/${secretName} has no config.bin yet (is the Device's ConfigReady condition True?)`);
-      source = { kind: 'embedded', configBin: Buffer.from(encoded, 'base64') };
+      try {
+        source = { kind: 'embedded', configBin: (await readDeviceConfigImages(kc, info)).config };
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
     }
     config = { label, offset: partition.offset, size: partition.size, source };
   }
@@ -107,7 +78,7 @@ async function runFlashScript(deviceName: string, options: FlashScriptOptions): 
   try {
     script = generateFlashScript({
       device: { namespace, name: deviceName },
-      chip: deviceClass.spec.chip,
+      chip: info.apiChip,
       firmware: { name: firmware.name, version: firmware.version, parts: firmware.parts },
       config,
       generator: 'kubeflash flash-script',
