@@ -77,7 +77,7 @@ describe('Firmware detail page', () => {
     expect(wrapper.find('[data-testid="kubeflash-firmware-duration"]').text()).toContain('7m 30s');
     expect(wrapper.find('[data-testid="kubeflash-firmware-message"]').text()).toContain('Build succeeded');
     expect(wrapper.findAll('[data-testid="kubeflash-firmware-artifacts"] tbody tr').map((tr) => tr.findAll('td').slice(0, 3).map((td) => td.text()))).toStrictEqual([
-      ['bootloader', '0x0', '20.5 KiB'], ['partition-table', '0x8000', '3.0 KiB'], ['ota-data-initial', '0xf000', '8.0 KiB'], ['app', '0x10000', '891.0 KiB'],
+      ['bootloader', '0x0', '20.5 KiB'], ['partition-table', '0x8000', '3.0 KiB'], ['ota-data-initial', '0xe000', '8.0 KiB'], ['app', '0x10000', '891.0 KiB'],
     ]);
     await wrapper.find('[data-testid="kubeflash-artifact-download-bootloader"]').trigger('click');
     await flushPromises();

@@ -107,7 +107,7 @@ describe('Device model', () => {
 
     expect(name).toBe('flash-sensor-attic.sh');
     expect(script).toContain('esptool.py --chip esp32s3');
-    expect(script).toContain('0x0 "$work/bootloader.bin" 0x8000 "$work/partition-table.bin" 0xf000 "$work/ota-data-initial.bin" 0x10000 "$work/app.bin" 0x3a0000 "$work/config.bin"');
+    expect(script).toContain('0x0 "$work/bootloader.bin" 0x8000 "$work/partition-table.bin" 0xe000 "$work/ota-data-initial.bin" 0x10000 "$work/app.bin" 0x3a0000 "$work/config.bin"');
     expect(script).toContain(bytesToBase64(configBin));
     expect(script).toContain('https://artifacts.home.example/firmware/garage/sensor-s3-1.5.0/app.bin');
   });

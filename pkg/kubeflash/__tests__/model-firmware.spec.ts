@@ -50,9 +50,9 @@ describe('Firmware model', () => {
     const args = JSON.parse((downloadFile as jest.Mock).mock.calls[1][1]);
 
     expect(manifest.builds[0].chipFamily).toBe('ESP32-S3');
-    expect(manifest.builds[0].parts.map((p: any) => p.offset)).toStrictEqual([0, 0x8000, 0xf000, 0x10000]);
+    expect(manifest.builds[0].parts.map((p: any) => p.offset)).toStrictEqual([0, 0x8000, 0xe000, 0x10000]);
     expect(args.flash_files).toStrictEqual({
-      '0x0': 'bootloader.bin', '0x8000': 'partition-table.bin', '0xf000': 'ota-data-initial.bin', '0x10000': 'app.bin',
+      '0x0': 'bootloader.bin', '0x8000': 'partition-table.bin', '0xe000': 'ota-data-initial.bin', '0x10000': 'app.bin',
     });
     expect(args.extra_esptool_args.chip).toBe('esp32s3');
   });

@@ -45,7 +45,7 @@ describe('firmware files', () => {
   it('lists manifest parts in flash order with esp-web-tools chip names', () => {
     expect(webToolsManifest({ name: 'sensor-s3', version: '1.5.0', chip: 'esp32c3', artifacts })).toStrictEqual({
       name: 'sensor-s3', version: '1.5.0', new_install_prompt_erase: false, builds: [{
-        chipFamily: 'ESP32-C3', parts: [{ path: 'bootloader.bin', offset: 0 }, { path: 'partition-table.bin', offset: 32768 }, { path: 'ota-data-initial.bin', offset: 61440 }, { path: 'app.bin', offset: 65536 }],
+        chipFamily: 'ESP32-C3', parts: [{ path: 'bootloader.bin', offset: 0 }, { path: 'partition-table.bin', offset: 32768 }, { path: 'ota-data-initial.bin', offset: 57344 }, { path: 'app.bin', offset: 65536 }],
       }],
     });
   });
@@ -53,7 +53,7 @@ describe('firmware files', () => {
   it('writes flasher_args.json with the IDF part names', () => {
     const args: any = flasherArgs({ chip: 'esp32', artifacts });
 
-    expect(args.otadata).toStrictEqual({ offset: '0xf000', file: 'ota-data-initial.bin', encrypted: 'false' });
+    expect(args.otadata).toStrictEqual({ offset: '0xe000', file: 'ota-data-initial.bin', encrypted: 'false' });
     expect(args['partition-table'].offset).toBe('0x8000');
   });
 

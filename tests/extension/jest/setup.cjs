@@ -11,6 +11,13 @@ const { TextEncoder, TextDecoder } = require('util');
 globalThis.TextEncoder = globalThis.TextEncoder || TextEncoder;
 globalThis.TextDecoder = globalThis.TextDecoder || TextDecoder;
 
+// jsdom has no WHATWG streams; Web Serial ports (and the flasher's simulator) are built on them.
+const streams = require('stream/web');
+
+for (const name of ['ReadableStream', 'WritableStream', 'TransformStream']) {
+  globalThis[name] = globalThis[name] || streams[name];
+}
+
 const t = (key) => `%${ key }%`;
 
 config.global.mocks = {
@@ -39,10 +46,14 @@ config.global.mocks = {
 };
 
 const noop = { mounted() {}, updated() {} };
+// Tests render only their own fixtures, so the shell's sanitising is not needed here.
+const setHtml = (el, binding) => {
+  el.innerHTML = binding.value === undefined || binding.value === null ? '' : String(binding.value);
+};
 
 config.global.directives = {
   'clean-tooltip':        noop,
-  'clean-html':           noop,
+  'clean-html':           { mounted: setHtml, updated: setHtml },
   'stripped-aria-label':  noop,
   'trim-whitespace':      noop,
   t:                      noop,
