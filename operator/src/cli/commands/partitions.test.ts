@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { partitionTableToBinary } from '@kubeflash/esp';
 import { parseSizeOption } from './partitions';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -97,6 +98,23 @@ describe('kubeflash partitions', () => {
     const out = join(work, 'dump.csv');
     expect(kubeflash(['partitions', 'to-csv', vector('03c_config_nvs_keys', 'output.bin'), out]).status).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(vector('03c_config_nvs_keys', 'dump.csv'), 'utf8'));
+  });
+
+  it('to-csv runs the table checks on a binary, unless --no-verify', () => {
+    const overlapping = partitionTableToBinary({
+      entries: [
+        { label: 'a', type: 1, subtype: 0x81, offset: 0x9000, size: 0x2000, flags: { encrypted: false, readonly: false } },
+        { label: 'b', type: 1, subtype: 0x81, offset: 0xa000, size: 0x1000, flags: { encrypted: false, readonly: false } },
+      ],
+    });
+    const input = join(work, 'overlap.bin');
+    writeFileSync(input, overlapping);
+    const checked = kubeflash(['partitions', 'to-csv', input]);
+    expect(checked).toMatchObject({ status: 2, stdout: '' });
+    expect(checked.stderr).toContain('partition "b": partitions overlap: offset 0xa000 is inside "a" (0x9000-0xafff)');
+    const unchecked = kubeflash(['partitions', 'to-csv', input, '--no-verify']);
+    expect(unchecked.status).toBe(0);
+    expect(unchecked.stdout).toContain('a,data,fat,0x9000,8K,\nb,data,fat,0xa000,4K,\n');
   });
 
   it('to-csv rejects a corrupted binary', () => {

@@ -14,12 +14,13 @@ import {
 } from '@kubeflash/esp';
 import { UsageError } from '../errors';
 
-interface ToBinOptions {
-  flashSize?: string;
-  offset: string;
-}
 interface ToCsvOptions {
   offset: string;
+  /** false with --no-verify. */
+  verify: boolean;
+}
+interface ToBinOptions extends ToCsvOptions {
+  flashSize?: string;
 }
 
 /**
@@ -33,12 +34,14 @@ export function registerPartitionsCommand(program: Command): void {
     .description('convert a partition CSV to the 0xC00-byte binary table')
     .option('--flash-size <size>', 'fail if a partition ends beyond this flash size (4MB, 16M, 0x400000, 4194304)')
     .option('--offset <offset>', 'flash offset of the partition table (hex or decimal)', '0x8000')
+    .option('--no-verify', 'skip the table checks (alignment, overlaps, otadata and NVS sizes, unique names)')
     .action((csvPath: string, outPath: string, options: ToBinOptions) => {
       const tableOffset = parseSizeOption(options.offset, '--offset');
       const flashSize = options.flashSize === undefined ? undefined : parseFlashSize(options.flashSize);
       const table = withFile(csvPath, () =>
         parsePartitionCsv(readText(csvPath), {
           tableOffset,
+          verify: options.verify,
           variables: process.env,
           onWarning: (message) => process.stderr.write(`kubeflash: warning: ${csvPath}: ${message}\n`),
         }),
@@ -51,10 +54,11 @@ export function registerPartitionsCommand(program: Command): void {
     .command('to-csv <in.bin> [out.csv]')
     .description('convert a binary partition table to CSV (printed unless out.csv is given)')
     .option('--offset <offset>', 'flash offset of the partition table (hex or decimal)', '0x8000')
+    .option('--no-verify', 'skip the table checks (alignment, overlaps, otadata and NVS sizes, unique names)')
     .action((binPath: string, outPath: string | undefined, options: ToCsvOptions) => {
       const tableOffset = parseSizeOption(options.offset, '--offset');
       const table = withFile(binPath, () => parsePartitionTableBinary(readBytes(binPath)));
-      withFile(binPath, () => verifyPartitionTable(table, { tableOffset }));
+      if (options.verify) withFile(binPath, () => verifyPartitionTable(table, { tableOffset }));
       const csv = partitionTableToCsv(table);
       if (outPath === undefined) process.stdout.write(csv);
       else writeFileAtomic(outPath, csv);
