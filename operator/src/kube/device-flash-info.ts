@@ -32,11 +32,11 @@ export class DeviceLookupError extends Error {
   }
 }
 
-async function read<T>(what: string, request: () => Promise<T>): Promise<T> {
+async function read<T>(what: string, request: () => Promise<T>, notFoundHint = ''): Promise<T> {
   try {
     return await request();
   } catch (err) {
-    if (err instanceof ApiException && err.code === 404) throw new DeviceLookupError(`${what} not found`);
+    if (err instanceof ApiException && err.code === 404) throw new DeviceLookupError(`${what} not found${notFoundHint}`);
     throw new DeviceLookupError(`cannot read ${what}: ${err instanceof ApiException ? `HTTP ${err.code}` : (err as Error).message}`);
   }
 }
@@ -67,9 +67,10 @@ export async function readDeviceFlashInfo(kubeConfig: KubeConfig, namespace: str
 /** Reads `config.bin` (and `nvs_keys.bin` when the class encrypts) from the device's config Secret. */
 export async function readDeviceConfigImages(kubeConfig: KubeConfig, info: DeviceFlashInfo): Promise<DeviceConfigImages> {
   const what = `Secret ${info.namespace}/${info.configSecretName} (config of Device ${info.name})`;
-  const secret = await read(what, () => kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ name: info.configSecretName, namespace: info.namespace }));
+  const notReady = `: the operator has not written the Device's configuration yet (see its ConfigReady condition: kubectl get device ${info.name} -n ${info.namespace} -o yaml)`;
+  const secret = await read(what, () => kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ name: info.configSecretName, namespace: info.namespace }), notReady);
   const config = secret.data?.['config.bin'];
-  if (!config) throw new DeviceLookupError(`${what} has no config.bin yet (is the Device's ConfigReady condition True?)`);
+  if (!config) throw new DeviceLookupError(`${what} has no config.bin${notReady}`);
   const keys = secret.data?.['nvs_keys.bin'];
   return { config: new Uint8Array(Buffer.from(config, 'base64')), ...(keys ? { nvsKeys: new Uint8Array(Buffer.from(keys, 'base64')) } : {}) };
 }

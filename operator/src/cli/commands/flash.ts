@@ -6,6 +6,7 @@ import {
   buildFlashPlanFromManifest,
   flashDevice,
   normalizeChipName,
+  type ChipName,
   type FlashMode,
   type FlashPart,
   type FlashPlan,
@@ -13,6 +14,8 @@ import {
   type FlashResult,
   type SerialPortLike,
 } from '@kubeflash/flasher';
+import { readDeviceConfigImages, readDeviceFlashInfo, type DeviceConfigImages } from '../../kube/device-flash-info';
+import { contextNamespace, loadKubeConfig } from '../../kube/kubeconfig';
 import { UsageError } from '../errors';
 
 /** Options of `kubeflash flash`. */
@@ -25,6 +28,9 @@ export interface FlashCommandOptions {
   configOnly?: boolean;
   erase?: boolean;
   baud: string;
+  /** For a Device in the cluster: its namespace (default: the kubeconfig context's). */
+  namespace?: string;
+  kubeconfig?: string;
 }
 
 /** What the command needs from the outside world (swapped for a simulator in tests). */
@@ -41,14 +47,15 @@ const CONFIG_PART_NAMES = new Set(['config', 'nvs_keys']);
 /**
  * `kubeflash flash --port <path> <plan or device>`: flashes a board over a local serial port with the same
  * engine as the browser, showing a progress bar. The target is a plan file (JSON: chip, parts with name,
- * offset and a file relative to it), a folder holding `kubeflash-plan.json`, or a device folder written by
- * `kubeflash render` (config.bin, optional nvs_keys.bin) together with `--firmware`.
+ * offset and a file relative to it), a folder holding `kubeflash-plan.json`, a device folder written by
+ * `kubeflash render` (config.bin, optional nvs_keys.bin) together with `--firmware`, or the name of a Device
+ * in the cluster (chip and config partition from its class, config.bin from its config Secret) with `--firmware`.
  */
 export function registerFlashCommand(program: Command, deps: FlashCommandDeps = nodeDeps()): void {
   program
     .command('flash')
     .description('flash a board over USB serial: firmware + config, or config only (verified by MD5, then reset)')
-    .argument('<target>', 'plan file or folder (kubeflash-plan.json), or a device folder (config.bin from `kubeflash render`) with --firmware')
+    .argument('<target>', 'plan file or folder (kubeflash-plan.json), a device folder (config.bin from `kubeflash render`) with --firmware, or a Device name in the cluster with --firmware')
     .requiredOption('--port <path>', 'serial port of the board, e.g. /dev/ttyUSB0 or COM3')
     .option('--firmware <path>', 'firmware build for a device folder: manifest.json, flasher_args.json or a folder holding one')
     .option('--config-label <label>', 'label of the config partition in the firmware partition table', 'config')
@@ -56,6 +63,8 @@ export function registerFlashCommand(program: Command, deps: FlashCommandDeps = 
     .option('--config-only', 'write only the config (and nvs_keys) partitions: fast re-provisioning')
     .option('--erase', 'erase the whole flash before writing')
     .option('--baud <rate>', 'baud rate once the flasher stub runs', '921600')
+    .option('-n, --namespace <namespace>', "namespace of a Device in the cluster (default: the kubeconfig context's)")
+    .option('--kubeconfig <path>', 'kubeconfig for a Device in the cluster (default: $KUBECONFIG or ~/.kube/config)')
     .action(async (target: string, options: FlashCommandOptions) => {
       await runFlashCommand(target, options, deps);
     });
@@ -96,17 +105,25 @@ export async function runFlashCommand(target: string, options: FlashCommandOptio
   }
 }
 
-/** A plan file or folder, or a device folder plus `--firmware`, as a flash plan. */
-export async function loadTarget(target: string, mode: FlashMode, options: Pick<FlashCommandOptions, 'firmware' | 'configLabel' | 'chip'>): Promise<FlashPlan> {
+const DEVICE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** A plan file or folder, a device folder plus `--firmware`, or a Device in the cluster plus `--firmware`, as a flash plan. */
+export async function loadTarget(
+  target: string,
+  mode: FlashMode,
+  options: Pick<FlashCommandOptions, 'firmware' | 'configLabel' | 'chip' | 'namespace' | 'kubeconfig'>,
+): Promise<FlashPlan> {
   const path = resolve(target);
-  if (!existsSync(path)) throw new UsageError(`not found: ${path}`);
+  if (!existsSync(path)) {
+    if (DEVICE_NAME.test(target)) return loadClusterDevice(target, mode, options);
+    throw new UsageError(`not found: ${path}`);
+  }
   const isDeviceFolder = statSync(path).isDirectory() && existsSync(join(path, 'config.bin')) && !findFile(path, PLAN_FILE_NAMES);
   if (!isDeviceFolder) {
     if (options.firmware) throw new UsageError('--firmware goes with a device folder (holding config.bin), not with a plan');
     return loadPlan(target, mode);
   }
   if (!options.firmware) throw new UsageError(`${path} is a device folder: say which firmware to flash with --firmware <manifest.json|flasher_args.json|build folder>`);
-  const manifestFile = resolveManifestFile(options.firmware);
   const chip = options.chip === undefined ? undefined : normalizeChipName(options.chip);
   if (options.chip !== undefined && !chip) throw new UsageError(`--chip: unknown chip "${options.chip}"`);
   const keysFile = join(path, 'nvs_keys.bin');
@@ -114,6 +131,31 @@ export async function loadTarget(target: string, mode: FlashMode, options: Pick<
     config: new Uint8Array(readFileSync(join(path, 'config.bin'))),
     ...(existsSync(keysFile) ? { nvsKeys: new Uint8Array(readFileSync(keysFile)) } : {}),
   };
+  return planFromFirmware(options.firmware, device, { mode, chip, configPartitionLabel: options.configLabel ?? 'config' });
+}
+
+/** A Device in the cluster: chip and config partition label from its class, images from its config Secret. */
+async function loadClusterDevice(name: string, mode: FlashMode, options: Pick<FlashCommandOptions, 'firmware' | 'chip' | 'namespace' | 'kubeconfig'>): Promise<FlashPlan> {
+  if (!options.firmware) {
+    throw new UsageError(`to flash Device ${name}, say which firmware build to use with --firmware <manifest.json|flasher_args.json|build folder> (${name} is not a file or folder here)`);
+  }
+  let info;
+  let images: DeviceConfigImages;
+  try {
+    const kc = loadKubeConfig(options.kubeconfig);
+    info = await readDeviceFlashInfo(kc, options.namespace ?? contextNamespace(kc), name);
+    images = await readDeviceConfigImages(kc, info);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (options.chip !== undefined && normalizeChipName(options.chip) !== info.chip) {
+    throw new UsageError(`--chip ${options.chip} does not match Device ${info.namespace}/${name}, whose class ${info.className} is ${info.apiChip}`);
+  }
+  return planFromFirmware(options.firmware, images, { mode, chip: info.chip, configPartitionLabel: info.configPartitionLabel });
+}
+
+async function planFromFirmware(firmware: string, device: DeviceConfigImages, planOptions: { mode: FlashMode; chip?: ChipName; configPartitionLabel: string }): Promise<FlashPlan> {
+  const manifestFile = resolveManifestFile(firmware);
   const base = dirname(manifestFile);
   const readPart = (part: string): Uint8Array => {
     const file = resolve(base, part);
@@ -121,7 +163,7 @@ export async function loadTarget(target: string, mode: FlashMode, options: Pick<
     return new Uint8Array(readFileSync(file));
   };
   try {
-    return await buildFlashPlanFromManifest(parseJson(manifestFile), readPart, device, { mode, chip, configPartitionLabel: options.configLabel ?? 'config' });
+    return await buildFlashPlanFromManifest(parseJson(manifestFile), readPart, device, planOptions);
   } catch (err) {
     if (err instanceof FlashError) throw new UsageError(`${err.message}\n  What to do: ${err.userAction}`);
     throw err;
