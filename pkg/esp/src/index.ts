@@ -1,4 +1,3 @@
-export {};
 export { crc32Esp } from './crc32';
 export * from './nvs/index';
 export * from './partition/index';
