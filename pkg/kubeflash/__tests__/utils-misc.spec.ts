@@ -1,7 +1,7 @@
 import { matchesSelector, selectorToString } from '../utils/selector';
 import { durationSeconds, formatBytes, formatDuration, hex } from '../utils/format';
 import { flashScript, flasherArgs, webToolsManifest } from '../utils/firmware-files';
-import { base64ToBytes, bytesToBase64, findPartitionByLabel } from '../utils/artifact-server';
+import { base64ToBytes, bytesToBase64 } from '../utils/artifact-server';
 import { rolloutPercent, waveRows } from '../utils/rollout';
 import { configBadge, onlineBadge, otaText, phaseBadge } from '../utils/status';
 import type { Device, Firmware, Rollout } from '../types/resources';
@@ -74,19 +74,6 @@ describe('artifact helpers', () => {
     const bytes = new Uint8Array(70000).map((_, i) => i % 251);
 
     expect(Array.from(base64ToBytes(bytesToBase64(bytes)))).toStrictEqual(Array.from(bytes));
-  });
-
-  it('finds a partition by label and stops at the end marker', () => {
-    const t = new Uint8Array(96).fill(0xff);
-    const v = new DataView(t.buffer);
-
-    v.setUint16(0, 0x50aa, true);
-    v.setUint32(4, 0x9000, true);
-    v.setUint32(8, 0x6000, true);
-    t.fill(0, 12, 32);
-    t.set(new TextEncoder().encode('config'), 12);
-    expect(findPartitionByLabel(t, 'config')).toStrictEqual({ offset: 0x9000, size: 0x6000 });
-    expect(findPartitionByLabel(t, 'nvs')).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import KubeflashModel from '../plugins/kubeflash-class';
 import { KUBEFLASH, CORE } from '../types/kubeflash';
 import { DEVICE_CONDITIONS, isOnline } from '../utils/status';
-import { base64ToBytes, findPartitionByLabel } from '../utils/artifact-server';
+import { base64ToBytes } from '../utils/artifact-server';
 import { flashScript } from '../utils/firmware-files';
 
 /** A new Device as the create form starts it. */
@@ -83,8 +83,11 @@ export default class Device extends KubeflashModel {
       throw new Error(this.t('kubeflash.errors.noFirmware', { name: this.spec.deviceClassRef?.name }));
     }
     const label = deviceClass.spec?.partitions?.config?.label || 'config';
-    const table = await this.kfFetchArtifact(firmware.metadata.name, 'partition-table.bin');
-    const partition = findPartitionByLabel(table, label);
+    const [table, esp] = await Promise.all([
+      this.kfFetchArtifact(firmware.metadata.name, 'partition-table.bin'),
+      import(/* webpackChunkName: "esp" */ '@kubeflash/esp'),
+    ]);
+    const partition = esp.findPartition(esp.parsePartitionTableBinary(table), { label });
 
     if (!partition) {
       throw new Error(this.t('kubeflash.errors.noConfigPartition', { firmware: firmware.metadata.name, label }));

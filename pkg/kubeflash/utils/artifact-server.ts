@@ -33,33 +33,3 @@ export function bytesToBase64(bytes: Uint8Array): string {
 
   return btoa(bin);
 }
-
-/** Partition table entries are 32 bytes starting with this little-endian magic. */
-const ENTRY_MAGIC = 0x50aa;
-const MD5_MAGIC = 0xebeb;
-
-/**
- * Offset and size of the partition with `label` in a binary ESP partition table, or undefined.
- * (Only the lookup the flash script needs; @kubeflash/esp has the full, checked parser.)
- */
-export function findPartitionByLabel(table: Uint8Array, label: string): { offset: number; size: number } | undefined {
-  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-
-  for (let pos = 0; pos + 32 <= table.length; pos += 32) {
-    const magic = view.getUint16(pos, true);
-
-    if (magic === MD5_MAGIC) {
-      continue;
-    }
-    if (magic !== ENTRY_MAGIC) {
-      break;
-    }
-    const name = new TextDecoder().decode(table.subarray(pos + 12, pos + 28)).replace(/\0.*$/s, '');
-
-    if (name === label) {
-      return { offset: view.getUint32(pos + 4, true), size: view.getUint32(pos + 8, true) };
-    }
-  }
-
-  return undefined;
-}

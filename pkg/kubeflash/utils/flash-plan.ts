@@ -1,16 +1,6 @@
-import type { FlashPlan, FlashPart, ChipName } from '@kubeflash/flasher';
-import type { Chip, FirmwareArtifact } from '../types/resources';
+import type { FlashPart } from '@kubeflash/flasher';
+import type { FirmwareArtifact } from '../types/resources';
 import { artifactFileName, sortedArtifacts } from './firmware-files';
-
-/** Flasher chip names of the class chips. */
-const CHIP_NAME: Record<Chip, ChipName> = {
-  esp32:   'ESP32',
-  esp32s2: 'ESP32-S2',
-  esp32s3: 'ESP32-S3',
-  esp32c3: 'ESP32-C3',
-  esp32c6: 'ESP32-C6',
-  esp32h2: 'ESP32-H2',
-};
 
 /** What the dialog flashes: everything, or only the config partition. */
 export type FlashDialogMode = 'full' | 'config';
@@ -29,33 +19,17 @@ export function planRows(input: { mode: FlashDialogMode; artifacts: FirmwareArti
   return [...firmware, { name: 'config', offset: input.configOffset, size: input.configSize }];
 }
 
-/**
- * Builds the flasher's plan from downloaded images: firmware parts in flash order (full mode) plus
- * config.bin at the config partition's offset.
- */
-export function buildFlashPlan(input: {
-  mode: FlashDialogMode;
-  chip: Chip;
-  artifacts: FirmwareArtifact[];
-  images: Record<string, Uint8Array>;
-  configBin: Uint8Array;
-  configOffset: number;
-}): FlashPlan {
-  const parts: FlashPart[] = [];
+/** The firmware images to hand to the flasher's plan builder: all (full) or only the partition table it reads the config offset from. */
+export function firmwareParts(mode: FlashDialogMode, artifacts: FirmwareArtifact[], images: Record<string, Uint8Array>): FlashPart[] {
+  return sortedArtifacts(artifacts)
+    .filter((a) => mode === 'full' || a.name === 'partition-table')
+    .map((a) => ({ name: a.name, offset: a.offset, data: images[artifactFileName(a)] }))
+    .filter((p) => !!p.data);
+}
 
-  if (input.mode === 'full') {
-    for (const a of sortedArtifacts(input.artifacts)) {
-      const data = input.images[artifactFileName(a)];
-
-      if (!data) {
-        throw new Error(`missing image ${ artifactFileName(a) }`);
-      }
-      parts.push({ name: a.name === 'ota-data-initial' ? 'otadata' : a.name, offset: a.offset, data });
-    }
-  }
-  parts.push({ name: 'config', offset: input.configOffset, data: input.configBin });
-
-  return { chip: CHIP_NAME[input.chip], mode: input.mode === 'full' ? 'full' : 'config-only', parts };
+/** Artifacts whose images a run needs: all (full) or only the partition table. */
+export function neededArtifacts(mode: FlashDialogMode, artifacts: FirmwareArtifact[]): FirmwareArtifact[] {
+  return (artifacts || []).filter((a) => mode === 'full' || a.name === 'partition-table');
 }
 
 /** Why Web Serial cannot be used here, or undefined when it can. */

@@ -1,6 +1,6 @@
-// The extension's jest project runs CommonJS (vue3-jest), but @kubeflash/flasher and its dependencies
-// (@kubeflash/esp, @noble/hashes, esptool-js) are ESM-only. So the tests get the real engine and the
-// real ROM-loader simulator bundled to CommonJS by esbuild once per run (jest globalSetup, cached by
+// The extension's jest project runs CommonJS (vue3-jest), but @kubeflash/flasher and @kubeflash/esp and
+// their dependencies (@noble/hashes, esptool-js) are ESM-only. So the tests get the real engine, the real
+// ROM-loader simulator and the real ESP formats library bundled to CommonJS by esbuild once per run (jest globalSetup, cached by
 // source mtime); nothing is mocked. esbuild runs outside the jsdom test environment (it checks that
 // TextEncoder output is a Uint8Array of its own realm).
 const fs = require('fs');
@@ -21,21 +21,28 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Path of the CommonJS bundle of `@kubeflash/flasher` (entry '') or `@kubeflash/flasher/<entry>`. */
-function bundlePath(entry) {
-  return path.join(cacheDir, entry ? `flasher-${ entry }.cjs` : 'flasher.cjs');
+/** The bundled packages by bundle name. */
+const ENTRIES = {
+  flasher:             '@kubeflash/flasher',
+  'flasher-simulator': '@kubeflash/flasher/simulator',
+  esp:                 '@kubeflash/esp',
+};
+
+/** Path of the CommonJS bundle `name` (a key of ENTRIES). */
+function bundlePath(name) {
+  return path.join(cacheDir, `${ name }.cjs`);
 }
 
-/** Builds (or keeps, when newer than the sources) the bundle of one entry. */
-function build(entry) {
+/** Builds (or keeps, when newer than the sources) one bundle. */
+function build(name) {
   const esbuild = require('esbuild');
-  const out = bundlePath(entry);
+  const out = bundlePath(name);
   const sources = Math.max(newestMtime(path.join(root, 'pkg/flasher/src')), newestMtime(path.join(root, 'pkg/esp/src')));
 
   if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < sources) {
     fs.mkdirSync(cacheDir, { recursive: true });
     esbuild.buildSync({
-      stdin:    { contents: `module.exports = require('@kubeflash/flasher${ entry ? `/${ entry }` : '' }');`, resolveDir: root },
+      stdin:    { contents: `module.exports = require('${ ENTRIES[name] }');`, resolveDir: root },
       bundle:   true,
       format:   'cjs',
       platform: 'node',
@@ -48,9 +55,8 @@ function build(entry) {
   return out;
 }
 
-/** jest globalSetup: build both bundles. */
+/** jest globalSetup: build the bundles. */
 module.exports = async function globalSetup() {
-  build('');
-  build('simulator');
+  Object.keys(ENTRIES).forEach(build);
 };
 module.exports.bundlePath = bundlePath;

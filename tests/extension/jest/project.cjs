@@ -23,6 +23,7 @@ module.exports = {
     '^~/(.*)$':                                                                              `${ root }/$1`,
     '^@kubeflash/flasher$':                                                                  `${ root }/tests/extension/jest/flasher.cjs`,
     '^@kubeflash/flasher/simulator$':                                                        `${ root }/tests/extension/jest/flasher-simulator.cjs`,
+    '^@kubeflash/esp$':                                                                      `${ root }/tests/extension/jest/esp.cjs`,
     '^color$':                                                                               `${ root }/tests/extension/jest/color-stub.cjs`,
     '^clipboard-polyfill$':                                                                  `${ root }/node_modules/clipboard-polyfill/dist/es6/clipboard-polyfill.es6.js`,
   },
