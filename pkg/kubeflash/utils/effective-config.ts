@@ -39,7 +39,7 @@ export type SecretKeys = Record<string, string[] | undefined>;
 
 /** Orders the groups that apply to a device the way the operator layers them: ascending priority, then name. */
 export function orderGroups(groups: DeviceGroup[]): DeviceGroup[] {
-  return [...groups].sort((a, b) => (a.spec?.priority ?? 0) - (b.spec?.priority ?? 0) || a.metadata.name.localeCompare(b.metadata.name));
+  return [...groups].sort((a, b) => (a.spec?.priority ?? 0) - (b.spec?.priority ?? 0) || (a.metadata.name || '').localeCompare(b.metadata.name || ''));
 }
 
 /**
@@ -104,7 +104,7 @@ export function deviceLayers(input: {
     layers.push({ source: 'class', name: input.deviceClass.metadata.name, config: input.deviceClass.spec?.config });
   }
   for (const g of orderGroups((input.groups || []).filter((g) => matchesSelector(input.device.metadata.labels, g.spec?.selector)))) {
-    layers.push({ source: 'group', name: g.metadata.name, config: g.spec?.config });
+    layers.push({ source: 'group', name: g.metadata.name || '', config: g.spec?.config });
   }
   layers.push({ source: 'device', name: input.device.metadata.name, config: input.device.spec?.config });
 
