@@ -75,7 +75,7 @@ describe('Device edit page', () => {
     model.spec.deviceClassRef.name = 'sensor-s3';
     model.spec.devicesClusterRef.name = 'bare';
     await flushPromises();
-    expect(vm.configProblems.map((p: any) => `${ p.key }:${ p.args.name }`)).toStrictEqual(['requiredMissing:wifi_ssid', 'requiredMissing:wifi_pass']);
+    expect(vm.configProblems.map((p: any) => `${ p.code }:${ p.key }`)).toStrictEqual(['MissingRequired:wifi_ssid', 'MissingRequired:wifi_pass']);
     expect(vm.fvFormIsValid).toBe(false);
 
     model.spec.devicesClusterRef.name = 'home';
@@ -86,7 +86,7 @@ describe('Device edit page', () => {
     await wrapper.find('[data-testid="kubeflash-config-key-sample_period"] input').setValue('2');
     expect(model.spec.config.values.sample_period).toBe('2');
     expect(vm.fvFormIsValid).toBe(false);
-    expect(wrapper.find('[data-testid="kubeflash-config-error-sample_period"]').text()).toBe('%kubeflash.validation.outOfRange%');
+    expect(wrapper.find('[data-testid="kubeflash-config-error-sample_period"]').text()).toBe('%kubeflash.validation.OutOfRange%');
   });
 
   it('takes a secret key from the chosen Secret and saves a compact object', async() => {

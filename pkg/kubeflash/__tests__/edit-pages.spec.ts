@@ -52,7 +52,7 @@ describe('DeviceClass edit page', () => {
 
     model.spec.configSchema.keys = [{ name: 'sample_period', type: 'u8', default: '999' }];
     await flushPromises();
-    expect(vm.errorsByKey.sample_period).toBe('%kubeflash.validation.outOfRange%');
+    expect(vm.errorsByKey.sample_period).toBe('%kubeflash.validation.SchemaInvalid%');
     expect(vm.fvFormIsValid).toBe(false);
   });
 

@@ -1,76 +1,57 @@
-import { validateConfigLayer, validateConfigSchema, validateConfigValue } from '../utils/config-validation';
+import { problemL10nKey, validateConfigLayer, validateConfigSchema } from '../utils/config-validation';
 import { MASK, orderGroups, resolveEffectiveConfig } from '../utils/effective-config';
 import type { ConfigSchema, DeviceGroup } from '../types/resources';
 import { fixture } from './helpers';
 
 const schema = fixture().deviceClasses[0].spec.configSchema as ConfigSchema;
+const codes = (problems: { code: string; key?: string }[]) => problems.map((p) => `${ p.code }:${ p.key }`);
 
-describe('validateConfigValue', () => {
+describe('config validation (shared rules of @kubeflash/operator/validation)', () => {
   it.each([
-    ['u8', '255', undefined],
-    ['u8', '256', 'outOfRange'],
-    ['i8', '-129', 'outOfRange'],
-    ['u64', '18446744073709551615', undefined],
-    ['i64', '-9223372036854775809', 'outOfRange'],
-    ['u16', '1.5', 'notInteger'],
-    ['bool', 'yes', 'notBool'],
-    ['bool', 'false', undefined],
-    ['blob', 'AAE=', undefined],
-    ['blob', 'not base64!', 'notBase64'],
-    ['string', 'x'.repeat(3999), undefined],
-    ['string', 'x'.repeat(4000), 'tooLong'],
-  ])('%s %j -> %s', (type, value, problem) => {
-    expect(validateConfigValue({ name: 'k', type: type as any }, value)?.key).toBe(problem);
+    ['sample_period', '2', 'OutOfRange'],
+    ['sample_period', '60', undefined],
+    ['sample_period', 'soon', 'InvalidValue'],
+    ['led', 'yes', 'InvalidValue'],
+    ['led', 'false', undefined],
+    ['calib', 'not base64!', 'InvalidValue'],
+    ['calib', 'AAECAwQFBgcICQoLDA0ODxAR', 'TooLong'],
+    ['site', 'x'.repeat(4000), 'TooLong'],
+  ])('%s = %j -> %s', (key, value, code) => {
+    expect(validateConfigLayer(schema, { values: { [key]: value } }).map((p) => p.code)[0]).toBe(code);
   });
 
-  it('applies the key min/max inside the type range and names them', () => {
-    expect(validateConfigValue({ name: 'sample_period', type: 'u16', min: 5, max: 3600 }, '4')).toStrictEqual({ key: 'outOfRange', args: { name: 'sample_period', min: '5', max: '3600' } });
-  });
-
-  it('counts UTF-8 bytes for string limits', () => {
-    expect(validateConfigValue({ name: 's', type: 'string', maxLength: 2 }, 'äb')?.key).toBe('tooLong');
-  });
-});
-
-describe('validateConfigLayer', () => {
-  it('reports unknown keys, secret keys typed as values, bad names and bad values', () => {
+  it('reports secret keys typed as values, generated keys, bad names and (for devices) undeclared keys', () => {
     const problems = validateConfigLayer(schema, {
       values: {
-        wifi_pass: 'hunter2', sample_period: '2', colour: 'red', 'bad-name': 'x', led: 'true',
+        wifi_pass: 'hunter2', device_id: 'x', colour: 'red', 'bad-name': 'x', led: 'true',
       },
-    });
+    }, { requireAll: true, providedElsewhere: ['wifi_ssid'] });
 
-    expect(problems.map((p) => `${ p.key }:${ p.args.name }`).sort()).toStrictEqual([
-      'badKeyName:bad-name', 'outOfRange:sample_period', 'secretAsValue:wifi_pass', 'unknownKey:colour',
-    ]);
+    expect(codes(problems).sort()).toStrictEqual(['GeneratedKeyOverride:device_id', 'InvalidKeyName:bad-name', 'SecretInPlainValues:wifi_pass', 'UnknownKey:colour']);
+    expect(JSON.stringify(problems)).not.toContain('hunter2');
   });
 
-  it('accepts unknown keys when the class passes them as strings', () => {
-    expect(validateConfigLayer({ ...schema, unknownKeys: 'PassAsString' }, { values: { colour: 'red' } })).toStrictEqual([]);
+  it('accepts undeclared keys when the class passes them as strings', () => {
+    expect(validateConfigLayer({ ...schema, unknownKeys: 'PassAsString' }, { values: { colour: 'red' } }, { requireAll: true, providedElsewhere: ['wifi_ssid', 'wifi_pass'] })).toStrictEqual([]);
   });
 
   it('requires required keys without default unless a Secret or another layer provides them', () => {
-    expect(validateConfigLayer(schema, {}, { requireAll: true }).map((p) => p.args.name)).toStrictEqual(['wifi_ssid', 'wifi_pass']);
+    expect(codes(validateConfigLayer(schema, {}, { requireAll: true }))).toStrictEqual(['MissingRequired:wifi_ssid', 'MissingRequired:wifi_pass']);
     expect(validateConfigLayer(schema, { secretRefs: [{ name: 'wifi', keys: ['wifi_pass'] }] }, { requireAll: true, providedElsewhere: ['wifi_ssid'] })).toStrictEqual([]);
   });
-});
 
-describe('validateConfigSchema', () => {
-  it('finds duplicate keys, misplaced limits, secret defaults and defaults of the wrong type', () => {
+  it('checks the class schema itself and maps every problem to an l10n key', () => {
     const problems = validateConfigSchema({
       keys: [
         { name: 'a', type: 'u8', default: '300' },
         { name: 'a', type: 'u8' },
-        { name: 's', type: 'string', min: 1 },
-        { name: 'n', type: 'u16', maxLength: 4 },
-        { name: 'p', type: 'string', secret: true, default: 'x' },
         { name: 'r', type: 'i32', min: 5, max: 1 },
+        { name: 'mqtt_uri', type: 'string' },
       ],
-    });
+    } as ConfigSchema);
 
-    expect(problems.map((p) => `${ p.key }:${ p.args.name }`)).toStrictEqual([
-      'outOfRange:a', 'duplicateKey:a', 'minMaxNotInteger:s', 'maxLengthNotString:n', 'secretDefault:p', 'minAboveMax:r',
-    ]);
+    expect(codes(problems)).toStrictEqual(['SchemaInvalid:a', 'SchemaInvalid:a', 'SchemaInvalid:r', 'GeneratedKeyOverride:mqtt_uri']);
+    expect(problemL10nKey(problems[0])).toBe('kubeflash.validation.SchemaInvalid');
     expect(validateConfigSchema(schema)).toStrictEqual([]);
   });
 });
@@ -93,7 +74,6 @@ describe('resolveEffectiveConfig', () => {
     expect(by.site).toMatchObject({ value: 'home', source: 'cluster' });
     expect(by.device_id).toMatchObject({ value: 'sensor-attic', source: 'generated' });
     expect(by.mqtt_pass).toMatchObject({ value: MASK, secret: true, source: 'generated' });
-    expect(JSON.stringify(entries)).not.toContain('hunter2');
   });
 
   it('takes every key of a Secret referenced without a key list, and lists missing required keys', () => {

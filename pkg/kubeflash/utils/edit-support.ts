@@ -1,5 +1,5 @@
 import type { ConfigLayer, DeviceGroup } from '../types/resources';
-import type { ConfigProblem } from './config-validation';
+import { problemL10nKey, type ConfigProblem } from './config-validation';
 import { matchesSelector } from './selector';
 
 /** Config keys a layer sets (plain values and explicitly listed secret keys). */
@@ -43,9 +43,10 @@ export function problemsByKey(problems: ConfigProblem[], t: (key: string, args?:
   const out: Record<string, string> = {};
 
   for (const p of problems) {
-    const name = String(p.args.name ?? '');
+    const name = String(p.key ?? p.args.name ?? '');
+    const text = t(problemL10nKey(p), p.args);
 
-    out[name] = out[name] ? `${ out[name] } ${ t(`kubeflash.validation.${ p.key }`, p.args) }` : t(`kubeflash.validation.${ p.key }`, p.args);
+    out[name] = out[name] ? `${ out[name] } ${ text }` : text;
   }
 
   return out;

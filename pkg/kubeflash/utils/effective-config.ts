@@ -1,4 +1,5 @@
 import type { ConfigLayer, ConfigSchema, DeviceGroup } from '../types/resources';
+import { GENERATED_KEYS } from '@kubeflash/operator/validation';
 import { matchesSelector } from './selector';
 
 /** Which layer a value came from, lowest priority first. */
@@ -6,8 +7,6 @@ export const CONFIG_SOURCES = ['default', 'cluster', 'class', 'group', 'device',
 /** One config source. */
 export type ConfigSource = (typeof CONFIG_SOURCES)[number];
 
-/** Keys the operator adds to every device's config (it rejects layers that set them). */
-export const GENERATED_KEYS = ['device_id', 'mqtt_uri', 'mqtt_user', 'mqtt_pass', 'mqtt_prefix', 'ota_pubkey'] as const;
 const SECRET_GENERATED_KEYS = new Set<string>(['mqtt_pass']);
 
 /** Shown instead of every value that comes from a Secret. */
