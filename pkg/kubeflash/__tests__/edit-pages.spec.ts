@@ -151,6 +151,13 @@ describe('Firmware edit page', () => {
 });
 
 describe('Rollout edit page', () => {
+  it('preselects the Firmware given by "Roll out"', async() => {
+    const { all } = storeData();
+    const { model } = await mountEditPage(EditRollout, Rollout, fresh('kubeflash.dev.rollout', 'r'), all, 'create', { firmware: 'sensor-s3-1.5.0' });
+
+    expect(model.spec.firmwareRef.name).toBe('sensor-s3-1.5.0');
+  });
+
   it('offers only successful builds, counts matching devices and parses waves', async() => {
     const { all } = storeData();
     const { wrapper, vm, model } = await mountEditPage(EditRollout, Rollout, fresh('kubeflash.dev.rollout', 'r'), all);

@@ -73,7 +73,7 @@ export function slotStub(name: string) {
  * Mounts a create/edit page the way the shell does: a reactive model as `value`, a store whose
  * cluster/findAll answers from `all`, and the heavy shell frame components stubbed to their slots.
  */
-export async function mountEditPage(page: any, ModelClass: any, data: any, all: Record<string, unknown[]>, mode = 'create') {
+export async function mountEditPage(page: any, ModelClass: any, data: any, all: Record<string, unknown[]>, mode = 'create', query: Record<string, string> = {}) {
   const { model: raw } = makeModel(ModelClass, data);
   const model = reactive(raw) as any;
   const dispatch = jest.fn(async(action: string, payload: any) => (action === 'cluster/findAll' ? all[payload.type] : undefined));
@@ -89,6 +89,7 @@ export async function mountEditPage(page: any, ModelClass: any, data: any, all: 
     props:  { value: model, mode },
     global: {
       mocks: {
+        $route: { query, params: {}, hash: '' },
         $store: {
           getters: {
             'i18n/t': (k: string) => `%${ k }%`, 'type-map/isSpoofed': () => false, 'prefs/get': () => undefined, currentStore: () => 'cluster', 'cluster/schemaFor': () => ({ linkFor: () => '/v1/collection' }),

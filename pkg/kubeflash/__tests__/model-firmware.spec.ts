@@ -57,6 +57,20 @@ describe('Firmware model', () => {
     expect(args.extra_esptool_args.chip).toBe('esp32s3');
   });
 
+  it('rolls a successful build out through the Rollout create page', () => {
+    const f = fixture();
+    const push = jest.fn();
+    const { model } = makeModel(Firmware, f.firmwares[0]);
+
+    (window as any).$globalApp.$router.push = push;
+    expect(actionsByName(model).createRollout.enabled).toBe(true);
+    expect(actionsByName(makeModel(Firmware, f.firmwares[1]).model).createRollout.enabled).toBe(false);
+    model.createRollout();
+    expect(push).toHaveBeenCalledWith({
+      name: 'c-cluster-product-resource-create', params: expect.objectContaining({ resource: 'kubeflash.dev.rollout', cluster: 'c-m-abc123' }), query: { firmware: 'sensor-s3-1.5.0' },
+    });
+  });
+
   it('opens the logs of the newest pod of the build job', async() => {
     const f = fixture();
     const older = { metadata: { creationTimestamp: '2026-11-21T10:00:00Z' }, openLogs: jest.fn() };

@@ -2,6 +2,9 @@ import KubeflashModel from '../plugins/kubeflash-class';
 import { KUBEFLASH } from '../types/kubeflash';
 import { artifactFileName, flasherArgs, webToolsManifest } from '../utils/firmware-files';
 
+/** Query parameter of the Rollout create page that preselects the Firmware. */
+export const ROLLOUT_FIRMWARE_QUERY = 'firmware';
+
 /** A new Firmware as the create form starts it. */
 export const DEFAULT_FIRMWARE = { deviceClassRef: { name: '' }, version: '', source: { upload: {} } };
 
@@ -38,6 +41,9 @@ export default class Firmware extends KubeflashModel {
       },
       {
         action: 'downloadFlasherArgs', label: this.t('kubeflash.actions.downloadFlasherArgs'), icon: 'icon icon-download', enabled: this.succeeded,
+      },
+      {
+        action: 'createRollout', label: this.t('kubeflash.actions.createRollout'), icon: 'icon icon-upgrade-alt', enabled: this.succeeded,
       },
       {
         action: 'viewBuildLogs', label: this.t('kubeflash.actions.viewBuildLogs'), icon: 'icon icon-file', enabled: !!this.status?.jobName,
@@ -99,6 +105,20 @@ export default class Firmware extends KubeflashModel {
     const args = flasherArgs({ chip: await this.chip(), artifacts: this.status?.artifacts || [] });
 
     await this.kfSave('flasher_args.json', `${ JSON.stringify(args, null, 2) }\n`, 'application/json');
+  }
+
+  /** Where "Roll out" goes: the Rollout create page with this build preselected. */
+  get createRolloutLocation() {
+    return {
+      name:   'c-cluster-product-resource-create',
+      params: { product: this.$rootGetters['productId'], cluster: this.$rootGetters['clusterId'], resource: KUBEFLASH.ROLLOUT },
+      query:  { [ROLLOUT_FIRMWARE_QUERY]: this.metadata.name },
+    };
+  }
+
+  /** Opens the Rollout create page for this build. */
+  createRollout() {
+    this.currentRouter().push(this.createRolloutLocation);
   }
 
   /** The build Job's pod (the newest one). */
