@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { withConnectionReuse } from '../manager/connections';
 import type { OperatorMetrics } from '../manager/metrics';
 import { createFleetCaches, type FleetCaches } from './caches';
 import { DeviceController } from './device/controller';
@@ -44,8 +45,9 @@ export interface ConfigControllers {
  */
 export async function startConfigControllers(options: ConfigControllersOptions): Promise<ConfigControllers> {
   const metrics = options.metrics;
-  const writer = options.writer ?? kubeApiWriter(options.kubeConfig, (resource, verb) => metrics?.apiWrites.inc({ resource, verb }));
-  const caches = createFleetCaches(options.kubeConfig, options.log);
+  const kubeConfig = withConnectionReuse(options.kubeConfig);
+  const writer = options.writer ?? kubeApiWriter(kubeConfig, (resource, verb) => metrics?.apiWrites.inc({ resource, verb }));
+  const caches = createFleetCaches(kubeConfig, options.log);
   const index = new FleetIndex();
   const device = new DeviceController({ caches, writer, metrics, concurrency: options.deviceConcurrency, log: options.log });
   const group = new DeviceGroupController({ caches, index, writer, metrics });
