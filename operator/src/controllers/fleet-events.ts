@@ -98,7 +98,11 @@ export function wireFleetIndex(caches: FleetCaches, index: FleetIndex, listeners
 
   const onSecret = (s: V1Secret, old?: V1Secret) => {
     if (old && !dataChanged(s, old)) return;
-    affected(index.devicesForSecret(s.metadata?.namespace, s.metadata?.name));
+    const users = index.devicesForSecret(s.metadata?.namespace, s.metadata?.name);
+    // A foreign Secret named like a device's config Secret blocks that device.
+    const owner = /^(.*)-config$/.exec(s.metadata?.name ?? '')?.[1];
+    if (owner && caches.devices.get(s.metadata?.namespace, owner)) users.add(objectKey(s.metadata?.namespace, owner));
+    affected(users);
     // Groups report missing Secrets in their status.
     membership(
       [...index.referrersOfSecret(s.metadata?.namespace, s.metadata?.name)].filter((r) => r.startsWith('DeviceGroup:')).map((r) => r.slice('DeviceGroup:'.length)),

@@ -56,6 +56,14 @@ interface Case {
 
 const cases: Case[] = [
   {
+    sentence: 'a Secret named like the config Secret but not written by kubeflash is reported, never overwritten',
+    change: (c) => {
+      c.configSecrets.delete(NS, 'garage-temp-1-config');
+      c.secrets.set({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'garage-temp-1-config', namespace: NS }, data: {} });
+    },
+    expected: ['apply devices/status garage-temp-1 ConfigReady=False/ConfigInvalid (kubeflash-device)', 'event Warning ConfigInvalid'],
+  },
+  {
     sentence: 'a new device gets its config Secret created, its status applied and one ConfigRendered event',
     expected: ['create secret garage-temp-1-config', 'apply devices/status garage-temp-1 ConfigReady=True/ConfigRendered (kubeflash-device)', 'event Normal ConfigRendered'],
   },

@@ -8,8 +8,8 @@ import type { DevicesCluster } from '../../api/v1alpha1/devicescluster';
 import type { DeviceCredentials } from '../../config/credentials';
 import { deviceMqtt } from '../../config/generated';
 import type { SecretLookup } from '../../config/layers';
-import { renderDeviceConfig } from '../../config/render';
-import { CONFIG_HASH_ANNOTATION, buildConfigSecret, configSecretName } from '../../config/secret';
+import { renderDeviceConfig, type RenderOutcome } from '../../config/render';
+import { CONFIG_HASH_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, buildConfigSecret, configSecretName } from '../../config/secret';
 import { findCondition, setCondition } from '../conditions';
 import type { EventIntent } from '../events';
 
@@ -26,6 +26,8 @@ export interface DeviceInputs {
   secrets: SecretLookup;
   /** The existing config Secret (metadata and credentials only), if any. */
   configSecret: V1Secret | undefined;
+  /** True when a Secret named like the config Secret exists but was not written by the operator. */
+  foreignConfigSecret?: boolean;
   /** Credentials to use: the stored ones, completed with freshly generated ones where missing. */
   credentials: DeviceCredentials;
 }
@@ -66,7 +68,14 @@ export function desiredDevice(inputs: DeviceInputs, now: Date): DeviceDecision {
   const name = device.metadata.name ?? '';
   const generation = device.metadata.generation;
   const current = ownedStatusOf(device.status);
-  const outcome = renderDeviceConfig(inputs);
+  const outcome: RenderOutcome = inputs.foreignConfigSecret
+    ? {
+      ok: false,
+      reason: DeviceReason.ConfigInvalid,
+      message: `Secret ${configSecretName(name)} exists but was not written by kubeflash (no label ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}); rename or delete it`,
+      problems: [],
+    }
+    : renderDeviceConfig(inputs);
   const events: EventIntent[] = [];
   let secret: DeviceDecision['secret'];
   const next: DeviceOwnedStatus = {};

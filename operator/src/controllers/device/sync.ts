@@ -36,6 +36,7 @@ export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string
       return s ? secretBytes(s) : undefined;
     },
     configSecret,
+    foreignConfigSecret: !configSecret && caches.secrets.get(namespace, configSecretName(name)) !== undefined,
     credentials: completeCredentials(credentialsFromSecretData(configSecret?.data), classEncrypts(deviceClass)),
   };
 }
