@@ -37,6 +37,8 @@ async function start(): Promise<RunningOperator> {
     kubeConfig: cluster.kubeConfig,
     healthPort: 0,
     resyncPeriodMs: 0,
+    // Suites may share one real cluster (KUBEFLASH_TEST_KUBECONFIG): each operator watches only its namespace.
+    namespace: ns,
     leaderElection: { namespace: ns, leaseName: 'kubeflash-operator-test', retryPeriodMs: 500 },
   });
   await op.whenControllersRunning();

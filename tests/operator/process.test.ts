@@ -20,6 +20,8 @@ const replica = async (identity: string): Promise<RunningOperator> => {
     kubeConfig: cluster.kubeConfig,
     healthPort: 0,
     resyncPeriodMs: 0,
+    // Suites may share one real cluster (KUBEFLASH_TEST_KUBECONFIG): each operator watches only its namespace.
+    namespace: ns,
     leaderElection: { namespace: ns, leaseName: 'kubeflash-operator-le', identity, retryPeriodMs: 200, leaseDurationSeconds: 2 },
   });
   running.push(op);

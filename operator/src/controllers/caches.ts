@@ -57,23 +57,30 @@ export function shrinkConfigSecret(obj: KubernetesObject): ConfigSecretInfo {
   };
 }
 
-/** Creates (does not start) the caches. */
-export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) => void): FleetCaches {
+/** Creates (does not start) the caches: cluster-wide, or of one namespace when `namespace` is given. */
+export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) => void, namespace?: string): FleetCaches {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const scope = namespace ? `/namespaces/${namespace}` : '';
   const kind = <T extends KubernetesObject>(plural: string): Informer<T> =>
     new Informer<T>({
       kubeConfig,
-      path: `/apis/${GROUP}/${VERSION}/${plural}`,
-      list: (token, limit) => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token }) as Promise<ListPage>,
+      path: `/apis/${GROUP}/${VERSION}${scope}/${plural}`,
+      list: (token, limit) =>
+        (namespace
+          ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, limit, _continue: token })
+          : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token })) as Promise<ListPage>,
       log,
     });
   const secrets = (labelSelector: string, transform?: (o: KubernetesObject) => V1Secret): Informer<V1Secret> =>
     new Informer<V1Secret>({
       kubeConfig,
-      path: '/api/v1/secrets',
+      path: `/api/v1${scope}/secrets`,
       labelSelector,
-      list: (token, limit) => core.listSecretForAllNamespaces({ labelSelector, limit, _continue: token }) as Promise<ListPage>,
+      list: (token, limit) =>
+        (namespace
+          ? core.listNamespacedSecret({ namespace, labelSelector, limit, _continue: token })
+          : core.listSecretForAllNamespaces({ labelSelector, limit, _continue: token })) as Promise<ListPage>,
       transform,
       log,
     });

@@ -18,6 +18,8 @@ export interface ConfigControllersOptions {
   writer?: ApiWriter;
   /** Concurrent Device reconciles (default 8). */
   deviceConcurrency?: number;
+  /** Watch only this namespace (default: all namespaces). */
+  namespace?: string;
   /** Full resync period; 0 disables it (default 10 minutes). */
   resyncPeriodMs?: number;
   log?: (line: string) => void;
@@ -47,7 +49,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const metrics = options.metrics;
   const kubeConfig = withConnectionReuse(options.kubeConfig);
   const writer = options.writer ?? kubeApiWriter(kubeConfig, (resource, verb) => metrics?.apiWrites.inc({ resource, verb }));
-  const caches = createFleetCaches(kubeConfig, options.log);
+  const caches = createFleetCaches(kubeConfig, options.log, options.namespace);
   const index = new FleetIndex();
   const device = new DeviceController({ caches, writer, metrics, concurrency: options.deviceConcurrency, log: options.log });
   const group = new DeviceGroupController({ caches, index, writer, metrics });

@@ -19,6 +19,8 @@ export interface OperatorOptions {
    * `kubeflash-operator` in $KUBEFLASH_NAMESPACE or "default"); false runs the controllers at once.
    */
   leaderElection?: false | { namespace?: string; leaseName?: string; identity?: string; leaseDurationSeconds?: number; retryPeriodMs?: number };
+  /** Watch only this namespace (default: all namespaces). */
+  namespace?: string;
   /** Run the config controllers (default true). */
   controllers?: boolean;
   /** Full resync period of the controllers (default 10 minutes; 0 disables). */
@@ -80,6 +82,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
             metrics,
             log,
             resyncPeriodMs: options.resyncPeriodMs,
+            namespace: options.namespace,
             deviceConcurrency: options.deviceConcurrency,
           });
           if (!leading) {
