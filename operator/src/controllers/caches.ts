@@ -57,6 +57,15 @@ export function shrinkConfigSecret(obj: KubernetesObject): ConfigSecretInfo {
   };
 }
 
+/** Secret types that can be large and never hold device config (Helm keeps whole releases in them). */
+const UNREADABLE_SECRET_TYPES = new Set(['helm.sh/release.v1', 'kubernetes.io/service-account-token', 'kubernetes.io/dockerconfigjson']);
+
+/** Keeps input Secrets as they are, except the data of types that never carry config (so Helm releases do not fill memory). */
+export function shrinkInputSecret(obj: KubernetesObject): V1Secret {
+  const secret = obj as V1Secret;
+  return secret.type && UNREADABLE_SECRET_TYPES.has(secret.type) ? { ...secret, data: {} } : secret;
+}
+
 /** Creates (does not start) the caches: cluster-wide, or of one namespace when `namespace` is given. */
 export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) => void, namespace?: string): FleetCaches {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
@@ -89,7 +98,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) =
     classes: kind<DeviceClass>('deviceclasses'),
     clusters: kind<DevicesCluster>('devicesclusters'),
     groups: kind<DeviceGroup>('devicegroups'),
-    secrets: secrets(NOT_OWNED_SELECTOR),
+    secrets: secrets(NOT_OWNED_SELECTOR, shrinkInputSecret),
     configSecrets: secrets(OWNED_SELECTOR, shrinkConfigSecret),
   };
   const all = Object.values(caches);
