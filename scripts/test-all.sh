@@ -18,7 +18,8 @@ npm run -s check-generated
 stage "unit and integration tests (jest)"
 NODE_OPTIONS=--no-warnings=ExperimentalWarning node --experimental-vm-modules node_modules/jest/bin/jest.js --ci
 stage "Rancher extension: lint, build-pkg, headless Chromium bundle test"
-find pkg/kubeflash -name '*.ts' -not -path '*/__tests__/*' -not -path '*/node_modules/*' -not -path '*/.shell/*' -print0 \
+find pkg/kubeflash \( -name '*.ts' -o -name '*.js' \) -not -name '*.config.js' -not -path '*/__tests__/*' \
+  -not -path '*/node_modules/*' -not -path '*/.shell/*' -print0 \
   | xargs -0 npx eslint --max-warnings 0 --no-ignore
 mkdir -p test-output
 npm run -s build-pkg kubeflash >test-output/build-pkg.log 2>&1 || { cat test-output/build-pkg.log; exit 1; }
