@@ -222,6 +222,13 @@ async function main() {
         await page.screenshot({ path: path.join(outDir, 'device-effective-config.png'), fullPage: true });
         console.log('screenshot: test-output/extension/device-effective-config.png');
       }
+      if (scene.name === 'firmware-detail') {
+        await page.getByText('Artifacts', { exact: true }).click();
+        await page.waitForSelector('[data-testid="kubeflash-firmware-artifacts"]');
+        assert.equal(await page.locator('[data-testid="kubeflash-firmware-artifacts"] tbody tr').count(), 4, 'one row per artifact');
+        await page.screenshot({ path: path.join(outDir, 'firmware-artifacts.png'), fullPage: true });
+        console.log('screenshot: test-output/extension/firmware-artifacts.png');
+      }
       if (scene.name === 'flash-dialog') {
         await page.waitForSelector('[data-testid="kubeflash-flash-plan"]');
         const plan = await page.locator('[data-testid="kubeflash-flash-plan"] tbody tr').allTextContents();
