@@ -1,8 +1,10 @@
-// The extension's jest project runs CommonJS (vue3-jest), but @kubeflash/flasher and @kubeflash/esp and
-// their dependencies (@noble/hashes, esptool-js) are ESM-only. So the tests get the real engine, the real
-// ROM-loader simulator and the real ESP formats library bundled to CommonJS by esbuild once per run (jest globalSetup, cached by
-// source mtime); nothing is mocked. esbuild runs outside the jsdom test environment (it checks that
-// TextEncoder output is a Uint8Array of its own realm).
+// The extension's jest project runs CommonJS (vue3-jest), but @kubeflash/flasher, @kubeflash/esp and the
+// operator's shared validation module, and their dependencies (@noble/hashes, esptool-js), are ESM. So the
+// tests get the real engine, simulator, ESP formats library and validation rules bundled to CommonJS by esbuild once per run (jest globalSetup, cached by
+// source mtime); nothing is mocked. Loading those packages' .ts sources directly would also clash with
+// the "unit" project, which runs the same files as ESM in the same jest workers (jest caches per path
+// whether a file is ESM). esbuild runs outside the jsdom test environment (it checks that TextEncoder
+// output is a Uint8Array of its own realm).
 const fs = require('fs');
 const path = require('path');
 
@@ -26,6 +28,7 @@ const ENTRIES = {
   flasher:             '@kubeflash/flasher',
   'flasher-simulator': '@kubeflash/flasher/simulator',
   esp:                 '@kubeflash/esp',
+  'operator-validation': '@kubeflash/operator/validation',
 };
 
 /** Path of the CommonJS bundle `name` (a key of ENTRIES). */
@@ -37,7 +40,7 @@ function bundlePath(name) {
 function build(name) {
   const esbuild = require('esbuild');
   const out = bundlePath(name);
-  const sources = Math.max(newestMtime(path.join(root, 'pkg/flasher/src')), newestMtime(path.join(root, 'pkg/esp/src')));
+  const sources = Math.max(...['pkg/flasher/src', 'pkg/esp/src', 'operator/src/validation', 'operator/src/api'].map((d) => newestMtime(path.join(root, d))));
 
   if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < sources) {
     fs.mkdirSync(cacheDir, { recursive: true });
