@@ -120,6 +120,7 @@ async function main() {
   });
   const problems = [];
   const failedRequests = [];
+  const requested = [];
 
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -131,6 +132,7 @@ async function main() {
     });
     page.on('pageerror', (err) => problems.push(`pageerror: ${ err.message }`));
     page.on('requestfailed', (r) => failedRequests.push(r.url()));
+    page.on('request', (r) => requested.push(path.basename(new URL(r.url()).pathname)));
     page.on('response', (r) => {
       if (r.status() >= 400) {
         failedRequests.push(`${ r.status() } ${ r.url() }`);
@@ -239,6 +241,11 @@ async function main() {
       }
     }
     assert.deepEqual(problems, [], 'no console errors while rendering');
+    // The flashing engine (esptool-js) is a separate chunk that only "Connect and flash" loads.
+    const engineChunks = fs.readdirSync(dist).filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(dist, f), 'utf8').includes('ESPLoader'));
+
+    assert.ok(engineChunks.length > 0 && !engineChunks.includes(`${ id }.umd.min.js`), 'esptool-js is split out of the main bundle');
+    assert.deepEqual(engineChunks.filter((f) => requested.includes(f)), [], 'no page loaded the flashing engine');
     const missing = await page.evaluate(() => window.kubeflashHost.missingGetters());
 
     if (missing.length) {
