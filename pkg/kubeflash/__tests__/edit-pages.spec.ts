@@ -176,5 +176,10 @@ describe('Rollout edit page', () => {
     await wrapper.find('input[data-testid="kubeflash-rollout-waves"]').setValue('5, 50, 100');
     expect(vm.fvFormIsValid).toBe(true);
     expect(model.spec.strategy.waves).toStrictEqual([5, 50, 100]);
+
+    vm.maxConcurrent = '25';
+    expect(model.spec.strategy.maxConcurrent).toBe(25);
+    vm.maxConcurrent = '5%';
+    expect(model.spec.strategy.maxConcurrent).toBe('5%');
   });
 });
