@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,5 +80,17 @@ describe('kubeflash dev', () => {
     const result = spawnSync(process.execPath, [cli, 'dev', '--port', 'http'], { cwd: repoRoot, encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe('kubeflash: --port must be a port number from 0 to 65535, got "http"');
+  });
+
+  it('exits with the reason instead of hanging when the cluster cannot be reached', () => {
+    const kubeconfig = join(stateDir, 'unreachable-kubeconfig');
+    writeFileSync(kubeconfig, [
+      'apiVersion: v1', 'kind: Config', 'current-context: x',
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]',
+      'users: [{name: u, user: {token: t}}]', 'contexts: [{name: x, context: {cluster: c, user: u}}]', '',
+    ].join('\n'));
+    const result = spawnSync(process.execPath, [cli, 'dev', '--kubeconfig', kubeconfig], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^kubeflash: cannot apply CustomResourceDefinition \S+\.kubeflash\.dev: .*ECONNREFUSED/);
   });
 });

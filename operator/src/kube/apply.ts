@@ -16,6 +16,29 @@ function statusCode(err: unknown): number | undefined {
   return err instanceof ApiException ? err.code : undefined;
 }
 
+/** The API server's own message (Status.message) of a failed request, else the error's message. */
+export function apiErrorMessage(err: unknown): string {
+  if (err instanceof ApiException) {
+    const body: unknown = typeof err.body === 'string' ? safeJson(err.body) : err.body;
+    const message = body && typeof body === 'object' ? (body as { message?: unknown }).message : undefined;
+    return typeof message === 'string' ? `${message} (HTTP ${err.code})` : `HTTP ${err.code}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(object: KubernetesObject): string {
+  const ns = object.metadata?.namespace;
+  return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata?.name ?? '(no name)'}`;
+}
+
 /** Ensures each object exists on the API server, in order. Returns what happened to each. */
 export async function ensureObjects(
   kubeConfig: KubeConfig,
@@ -25,26 +48,32 @@ export async function ensureObjects(
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
   const outcomes: EnsureOutcome[] = [];
   for (const object of objects) {
-    const header = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace } };
-    let existing: KubernetesObject | undefined;
     try {
-      existing = await client.read(header);
+      outcomes.push(await ensureObject(client, object, mode));
     } catch (err) {
-      if (statusCode(err) !== 404) throw err;
-    }
-    if (!existing) {
-      await client.create(object, undefined, undefined, FIELD_MANAGER);
-      outcomes.push('created');
-    } else if (mode === 'create-or-keep') {
-      outcomes.push('kept');
-    } else {
-      const replacement = { ...object, metadata: { ...object.metadata, resourceVersion: existing.metadata?.resourceVersion } };
-      const before = existing.metadata?.resourceVersion;
-      const after = (await client.replace(replacement, undefined, undefined, FIELD_MANAGER)).metadata?.resourceVersion;
-      outcomes.push(before === after ? 'unchanged' : 'updated');
+      throw new Error(`cannot apply ${describe(object)}: ${apiErrorMessage(err)}`, { cause: err });
     }
   }
   return outcomes;
+}
+
+async function ensureObject(client: KubernetesObjectApi, object: KubernetesObject, mode: EnsureMode): Promise<EnsureOutcome> {
+  const header = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace } };
+  let existing: KubernetesObject | undefined;
+  try {
+    existing = await client.read(header);
+  } catch (err) {
+    if (statusCode(err) !== 404) throw err;
+  }
+  if (!existing) {
+    await client.create(object, undefined, undefined, FIELD_MANAGER);
+    return 'created';
+  }
+  if (mode === 'create-or-keep') return 'kept';
+  const replacement = { ...object, metadata: { ...object.metadata, resourceVersion: existing.metadata?.resourceVersion } };
+  const before = existing.metadata?.resourceVersion;
+  const after = (await client.replace(replacement, undefined, undefined, FIELD_MANAGER)).metadata?.resourceVersion;
+  return before === after ? 'unchanged' : 'updated';
 }
 
 interface CrdStatus {

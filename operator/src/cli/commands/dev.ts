@@ -56,14 +56,24 @@ async function runDev(options: DevOptions): Promise<void> {
     kubeConfig.loadFromString(cluster.kubeconfigYaml());
   }
 
+  try {
+    await serve(kubeConfig, kubeconfigPath, cluster, options.examples, healthPort);
+  } finally {
+    if (cluster) await cluster.stop();
+  }
+  log('stopped');
+}
+
+/** Installs the CRDs (and examples), runs the operator until Ctrl-C. Any failure propagates after cleanup. */
+async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: DevCluster | undefined, examples: boolean, healthPort: number): Promise<void> {
   const crds = await readManifestDir(crdDir);
   await ensureObjects(kubeConfig, crds.map((m) => m.object), 'create-or-replace');
   await waitForCrdsEstablished(kubeConfig, crds.map((m) => m.object.metadata?.name ?? ''));
   log(`CRDs: ${crds.length} installed`);
 
-  if (options.examples) {
-    const examples = dependencyOrder(await readManifestDir(examplesDir));
-    const outcomes = await ensureObjects(kubeConfig, examples.map((m) => m.object), 'create-or-keep');
+  if (examples) {
+    const manifests = dependencyOrder(await readManifestDir(examplesDir));
+    const outcomes = await ensureObjects(kubeConfig, manifests.map((m) => m.object), 'create-or-keep');
     const created = outcomes.filter((o) => o === 'created').length;
     log(`examples: ${created} created, ${outcomes.length - created} already present`);
   }
@@ -86,6 +96,4 @@ async function runDev(options: DevOptions): Promise<void> {
   });
   log('stopping...');
   await operator.stop();
-  if (cluster) await cluster.stop();
-  log('stopped');
 }
