@@ -4,12 +4,14 @@ import { registerFlashCommand } from './flash';
 import { registerFlashScriptCommand } from './flash-script';
 import { registerImageCommand } from './image';
 import { registerNvsCommand } from './nvs';
+import { registerOperatorCommand } from './operator';
 import { registerPartitionsCommand } from './partitions';
 import { registerRenderCommand } from './render';
 
 /** Every `kubeflash` sub-command, registered in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
   registerDevCommand(program);
+  registerOperatorCommand(program);
   registerNvsCommand(program);
   registerPartitionsCommand(program);
   registerImageCommand(program);

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { eventually, useTestCluster, type TestCluster } from '../support/cluster';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(repoRoot, 'operator', 'bin', 'kubeflash.js');
+
+describe('kubeflash operator', () => {
+  let cluster: TestCluster;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    cluster = await useTestCluster({ namespacePrefix: 'kf-operator-cmd' });
+    const applied = await cluster.kubectl(['apply', '-f', join(repoRoot, 'charts', 'kubeflash', 'crds')]);
+    if (applied.code !== 0) throw new Error(`applying the CRDs failed: ${applied.stderr}`);
+    const objects = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const create = (plural: string, kind: string, name: string, spec: object) =>
+      objects.createNamespacedCustomObject({ group: 'kubeflash.dev', version: 'v1alpha1', namespace: cluster.namespace, plural, body: { apiVersion: 'kubeflash.dev/v1alpha1', kind, metadata: { name }, spec } });
+    await create('devicesclusters', 'DevicesCluster', 'home', { mqtt: { brokerUri: 'mqtts://mqtt.example.net:8883' } });
+    await create('deviceclasses', 'DeviceClass', 'c3-sensor', { chip: 'esp32c3' });
+    await create('devices', 'Device', 'garage-temp-1', { deviceClassRef: { name: 'c3-sensor' }, devicesClusterRef: { name: 'home' } });
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await cluster?.cleanup();
+  });
+
+  it('reconciles with the given kubeconfig, serves its health endpoints and shuts down on SIGTERM', async () => {
+    child = spawn(process.execPath, [cli, 'operator', '--kubeconfig', cluster.kubeconfigPath, '--namespace', cluster.namespace, '--health-address', '127.0.0.1', '--health-port', '0', '--no-leader-election'], { cwd: repoRoot });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+
+    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    const secret = await eventually(async () => {
+      if (child?.exitCode !== null) throw new Error(`kubeflash operator exited (${child?.exitCode}):\n${output}`);
+      try {
+        return await core.readNamespacedSecret({ name: 'garage-temp-1-config', namespace: cluster.namespace });
+      } catch (err) {
+        if (err instanceof ApiException && err.code === 404) return undefined;
+        throw err;
+      }
+    }, 'the config Secret', 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}\noperator output:\n${output}`);
+    });
+    expect(Object.keys(secret.data ?? {})).toEqual(expect.arrayContaining(['config.bin', 'config.csv']));
+
+    const port = /health endpoints on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+    expect(port).toBeDefined();
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('kubeflash_reconcile_total');
+
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('shutting down');
+    expect(output).not.toMatch(/mqtt_pass|password=/i);
+  });
+});
