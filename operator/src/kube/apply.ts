@@ -1,4 +1,4 @@
-import { ApiException, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, KubernetesObjectApi, loadYaml, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 
 export const FIELD_MANAGER = 'kubeflash';
 
@@ -49,12 +49,22 @@ export async function ensureObjects(
   const outcomes: EnsureOutcome[] = [];
   for (const object of objects) {
     try {
-      outcomes.push(await ensureObject(client, object, mode));
+      outcomes.push(await ensureObject(client, typedForClient(object), mode));
     } catch (err) {
       throw new Error(`cannot apply ${describe(object)}: ${apiErrorMessage(err)}`, { cause: err });
     }
   }
   return outcomes;
+}
+
+/**
+ * The object as client-node's typed models hold it. KubernetesObjectApi serializes known kinds through
+ * those models, which read camel-cased property names: a plain manifest would silently lose fields such
+ * as `x-kubernetes-int-or-string` and `x-kubernetes-validations` of a CRD schema. JSON is YAML, so the
+ * library's own loader does the conversion.
+ */
+function typedForClient(object: KubernetesObject): KubernetesObject {
+  return loadYaml<KubernetesObject>(JSON.stringify(object));
 }
 
 async function ensureObject(client: KubernetesObjectApi, object: KubernetesObject, mode: EnsureMode): Promise<EnsureOutcome> {
