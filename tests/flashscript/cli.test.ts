@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,6 +128,43 @@ describe('kubeflash flash-script', () => {
     expect(readFileSync(flash).subarray(0x210000, 0x216000).equals(configBin)).toBe(true);
   });
 
+  it('writes a script that downloads the images from --firmware-url and checks them before flashing', async () => {
+    let tamper = false;
+    const server: Server = createServer((req, res) => {
+      const file = decodeURIComponent((req.url ?? '').replace(/^\/fw\//, ''));
+      let data: Buffer;
+      try {
+        data = readFileSync(join(firmwareDir, file));
+      } catch {
+        res.writeHead(404).end();
+        return;
+      }
+      if (tamper && file === 'c3-sensor.bin') data = Buffer.concat([data.subarray(0, 100), Buffer.from([data[100] ^ 0xff]), data.subarray(101)]);
+      res.writeHead(200, { 'content-length': data.length }).end(data);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fw/`;
+      const script = join(work, 'flash-download.sh');
+      const generated = await flashScript(['garage-temp-1', '--firmware-dir', firmwareDir, '--firmware-url', url, '-o', script]);
+      expect(generated.code).toBe(0);
+      expect(readFileSync(script, 'utf8')).toContain(`${url}c3-sensor.bin`);
+      const env = { PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: cluster.kubeconfigPath };
+      const flash = join(work, 'flash-download.img');
+      const flashed = await run('sh', [script], { ...env, FAKE_FLASH: flash });
+      expect(flashed.stderr).toBe('');
+      expect(flashed.code).toBe(0);
+      expect(readFileSync(flash).subarray(0x10000, 0x10000 + app.length).equals(Buffer.from(app))).toBe(true);
+
+      tamper = true;
+      const refused = await run('sh', [script], { ...env, FAKE_FLASH: join(work, 'flash-tampered.img') });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('app: c3-sensor.bin has the wrong SHA-256');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('prints a firmware-only script with no reference to the config', async () => {
     const generated = await flashScript(['garage-temp-1', '--firmware-dir', firmwareDir, '--firmware-only']);
     expect(generated.code).toBe(0);
@@ -136,6 +175,7 @@ describe('kubeflash flash-script', () => {
   it.each([
     ['a Device that does not exist', ['nope', '--firmware-dir'], (ns: string) => `kubeflash: Device ${ns}/nope not found`],
     ['a build for another chip than the class', ['hall-display', '--firmware-dir'], () => 'kubeflash: firmware folder: flasher_args.json is a build for ESP32-C3, not ESP32-S3.'],
+    ['a --firmware-url that is not http(s)', ['garage-temp-1', '--firmware-url', 'ftp://files.example.net/fw', '--firmware-dir'], () => 'kubeflash: --firmware-url must be an http(s) URL, got "ftp://files.example.net/fw"'],
     ['a class whose config partition the build lacks', ['odd-one', '--firmware-dir'], () => 'has no partition labelled "settings" (it has: nvs, otadata, phy_init, ota_0, ota_1, config)'],
   ])('fails with a one-line message for %s', async (_case, args, message) => {
     const result = await flashScript([...args, firmwareDir]);

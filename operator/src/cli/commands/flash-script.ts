@@ -11,6 +11,7 @@ interface FlashScriptOptions {
   namespace?: string;
   kubeconfig?: string;
   firmwareDir: string;
+  firmwareUrl?: string;
   firmwareOnly?: boolean;
   embedConfig?: boolean;
   output?: string;
@@ -26,6 +27,7 @@ export function registerFlashScriptCommand(program: Command): void {
     .option('-n, --namespace <namespace>', "the Device's namespace (default: the kubeconfig context's)")
     .option('--kubeconfig <path>', 'kubeconfig to read the Device, its class and its config Secret from')
     .requiredOption('--firmware-dir <dir>', 'ESP-IDF build folder (flasher_args.json) or esp-web-tools folder (manifest.json) with the images')
+    .option('--firmware-url <url>', 'base URL the script downloads the images from (<url>/<file>), checked against the sizes and SHA-256 of --firmware-dir')
     .option('--firmware-only', 'flash the firmware only: no configuration and no secrets in or behind the script')
     .option('--embed-config', "embed the device's config.bin (with its secrets) instead of fetching it with kubectl when the script runs")
     .option('-o, --output <file>', 'write the script to this file (mode 0700) instead of standard output')
@@ -54,6 +56,19 @@ async function runFlashScript(deviceName: string, options: FlashScriptOptions): 
     throw new UsageError(`firmware folder: ${(err as Error).message}`);
   }
 
+  let baseUrl: string | undefined;
+  if (options.firmwareUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.firmwareUrl);
+    } catch {
+      throw new UsageError(`--firmware-url must be an absolute http(s) URL, got "${options.firmwareUrl}"`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--firmware-url must be an http(s) URL, got "${options.firmwareUrl}"`);
+    baseUrl = url.href.endsWith('/') ? url.href : `${url.href}/`;
+  }
+  const parts = firmware.parts.map((p) => (baseUrl ? { ...p, url: new URL(encodeURIComponent(p.file), baseUrl).href } : p));
+
   let config;
   if (!options.firmwareOnly) {
     const label = info.configPartitionLabel;
@@ -79,12 +94,12 @@ async function runFlashScript(deviceName: string, options: FlashScriptOptions): 
     script = generateFlashScript({
       device: { namespace, name: deviceName },
       chip: info.apiChip,
-      firmware: { name: firmware.name, version: firmware.version, parts: firmware.parts },
+      firmware: { name: firmware.name, version: firmware.version, parts },
       config,
       generator: 'kubeflash flash-script',
       defaultPort: options.port,
       defaultBaud: baud,
-      defaultFirmwareDir: firmware.dir,
+      defaultFirmwareDir: baseUrl ? undefined : firmware.dir,
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
