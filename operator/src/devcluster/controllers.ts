@@ -177,12 +177,17 @@ export class Controllers {
     this.stopped = true;
   }
 
-  /** Whether a change can give any controller work (plain spec/status writes cannot). */
-  static relevant(e: StoreEvent): boolean {
+  /**
+   * Whether a change can give any controller work. Plain spec/status writes cannot; neither can a new
+   * or re-owned object whose owners all exist and are not being deleted (the garbage collector would
+   * find nothing to do, and a full pass over every stored object per create made large fleets slow).
+   */
+  static relevant(e: StoreEvent, ownerState: (uid: string) => 'live' | 'deleting' | 'absent' = () => 'absent'): boolean {
     if (e.resource === NAMESPACE_KEY || e.resource === CRD_KEY || e.type === 'DELETED') return true;
     if (e.object.metadata.deletionTimestamp) return true;
     const refs = e.object.metadata.ownerReferences;
     if (!refs?.length) return false;
-    return e.type === 'ADDED' || !jsonEqual(refs, e.oldObject?.metadata.ownerReferences);
+    if (e.type !== 'ADDED' && jsonEqual(refs, e.oldObject?.metadata.ownerReferences)) return false;
+    return refs.some((r) => ownerState(r.uid) !== 'live');
   }
 }

@@ -84,3 +84,37 @@ describe('garbage collector', () => {
     expect(w.api.store.list(w.type('configmaps').storageKey, 'ns')).toEqual([]);
   });
 });
+
+describe('when the garbage collector has work', () => {
+  const event = (type: 'ADDED' | 'MODIFIED', refs: string[], oldRefs?: string[]) => ({
+    type,
+    resourceVersion: 1,
+    resource: '/secrets',
+    object: { metadata: { name: 'd', namespace: 'ns', ownerReferences: refs.map((uid) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: uid, uid })) } },
+    ...(oldRefs ? { oldObject: { metadata: { name: 'd', namespace: 'ns', ownerReferences: oldRefs.map((uid) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: uid, uid })) } } } : {}),
+  });
+  const states: Record<string, 'live' | 'deleting' | 'absent'> = { live: 'live', going: 'deleting' };
+  const ownerState = (uid: string) => states[uid] ?? 'absent';
+
+  it.each([
+    ['a new dependent of a live owner', event('ADDED', ['live']), false],
+    ['a new dependent of a missing owner', event('ADDED', ['live', 'gone']), true],
+    ['a new dependent of an owner being deleted', event('ADDED', ['going']), true],
+    ['a dependent re-owned to a live owner', event('MODIFIED', ['live'], ['gone']), false],
+    ['a dependent re-owned to a missing owner', event('MODIFIED', ['gone'], ['live']), true],
+    ['a dependent updated with unchanged references', event('MODIFIED', ['gone'], ['gone']), false],
+  ])('%s: %s', (_case, e, expected) => {
+    expect(Controllers.relevant(e as never, ownerState)).toBe(expected);
+  });
+
+  it('still deletes a dependent created for an owner that does not exist', async () => {
+    const w = await world();
+    const store = w.api.store;
+    const unsubscribe = store.subscribe((e) => {
+      if (Controllers.relevant(e, (uid) => store.ownerState(uid))) w.controllers.runNow();
+    });
+    await w.dependent('orphan', {}, 'no-such-uid');
+    unsubscribe();
+    expect(w.exists('secrets', 'orphan')).toBe(false);
+  });
+});

@@ -85,7 +85,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
   store.compact();
   api.onDeletion = () => controllers.schedule();
   const unsubscribe = store.subscribe((e) => {
-    if (Controllers.relevant(e)) controllers.schedule();
+    if (Controllers.relevant(e, (uid) => store.ownerState(uid))) controllers.schedule();
   });
   const persister = options.stateDir ? new Persister(store, options.stateDir, log) : undefined;
   await persister?.flush();

@@ -54,3 +54,19 @@ describe('Store', () => {
     expect(() => copy.eventsSince('/configmaps', 3)).toThrow('too old');
   });
 });
+
+describe('Store owner lookups', () => {
+  it('knows by uid whether an object is stored and whether it is being deleted, across updates, removal and restore', () => {
+    const store = new Store();
+    const owner = store.create('/configmaps', { ...cm('owner'), metadata: { name: 'owner', namespace: 'ns', uid: 'u-1' } });
+    expect(store.ownerState('u-1')).toBe('live');
+    expect(store.ownerState('u-2')).toBe('absent');
+    store.update('/configmaps', { ...owner, metadata: { ...owner.metadata, deletionTimestamp: '2026-11-22T10:00:00Z' } });
+    expect(store.ownerState('u-1')).toBe('deleting');
+    const snapshot = store.snapshot();
+    store.remove('/configmaps', 'ns', 'owner');
+    expect(store.ownerState('u-1')).toBe('absent');
+    store.restore(snapshot);
+    expect(store.ownerState('u-1')).toBe('deleting');
+  });
+});

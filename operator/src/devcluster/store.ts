@@ -76,6 +76,8 @@ export class Store {
   /** Watches from a resourceVersion below this are answered 410 Expired. */
   private compactedRevision = 0;
   private readonly listeners = new Set<StoreListener>();
+  /** uid -> where the object is stored, so owner lookups need no scan. */
+  private readonly byUid = new Map<string, { resource: string; key: string }>();
 
   constructor(private readonly historySize = 1000) {}
 
@@ -122,6 +124,7 @@ export class Store {
     const stored = clone(object);
     stored.metadata.resourceVersion = String(++this.revision);
     bucket.set(key, stored);
+    this.indexUid(resource, key, stored);
     this.emit({ type: 'ADDED', resourceVersion: this.revision, resource, object: stored });
     return clone(stored);
   }
@@ -135,6 +138,8 @@ export class Store {
     const stored = clone(object);
     stored.metadata.resourceVersion = String(++this.revision);
     bucket.set(key, stored);
+    if (old.metadata.uid !== stored.metadata.uid && old.metadata.uid) this.byUid.delete(old.metadata.uid);
+    this.indexUid(resource, key, stored);
     this.emit({ type: 'MODIFIED', resourceVersion: this.revision, resource, object: stored, oldObject: old });
     return clone(stored);
   }
@@ -146,6 +151,7 @@ export class Store {
     const old = bucket?.get(key);
     if (!bucket || !old) return undefined;
     bucket.delete(key);
+    if (old.metadata.uid) this.byUid.delete(old.metadata.uid);
     if (bucket.size === 0) this.data.delete(resource);
     const last = clone(old);
     last.metadata.resourceVersion = String(++this.revision);
@@ -179,13 +185,30 @@ export class Store {
   /** Loads a snapshot into an empty store; history starts empty (older versions are expired). */
   restore(snapshot: StoreSnapshot): void {
     this.data.clear();
+    this.byUid.clear();
     for (const [resource, objects] of Object.entries(snapshot.objects)) {
       const bucket = new Map<string, KObject>();
-      for (const o of objects) bucket.set(objectKey(o.metadata.namespace, o.metadata.name ?? ''), clone(o));
+      for (const o of objects) {
+        const key = objectKey(o.metadata.namespace, o.metadata.name ?? '');
+        bucket.set(key, clone(o));
+        this.indexUid(resource, key, o);
+      }
       this.data.set(resource, bucket);
     }
     this.revision = snapshot.resourceVersion;
     this.compact();
+  }
+
+  /** Whether an object with this uid is stored, and whether it is being deleted (no copy is made). */
+  ownerState(uid: string): 'live' | 'deleting' | 'absent' {
+    const at = this.byUid.get(uid);
+    const obj = at && this.data.get(at.resource)?.get(at.key);
+    if (!obj || obj.metadata.uid !== uid) return 'absent';
+    return obj.metadata.deletionTimestamp ? 'deleting' : 'live';
+  }
+
+  private indexUid(resource: string, key: string, obj: KObject): void {
+    if (obj.metadata.uid) this.byUid.set(obj.metadata.uid, { resource, key });
   }
 
   private emit(event: StoreEvent): void {
