@@ -100,3 +100,18 @@ describe('writes', () => {
     await expect(api.create(gadgets, 'nope', { metadata: { name: 'x' } })).rejects.toMatchObject({ code: 404, message: 'namespaces "nope" not found' });
   });
 });
+
+describe('CustomResourceDefinitions', () => {
+  it('rejects a CRD whose schema is not structural or whose name does not match', async () => {
+    const registry = new Registry();
+    for (const t of builtinTypes()) registry.add(t);
+    const api = new Api(new Store(), registry);
+    const crds = registry.get('apiextensions.k8s.io', 'v1', 'customresourcedefinitions') as ResourceType;
+    const bad = structuredClone(crd);
+    (bad.spec as { versions: { schema: object }[] }).versions[0].schema = { openAPIV3Schema: { type: 'object', properties: { spec: { properties: { a: { type: 'string' } } } } } };
+    await expect(api.create(crds, undefined, bad)).rejects.toMatchObject({ code: 422, reason: 'Invalid' });
+    const misnamed = { ...structuredClone(crd), metadata: { name: 'other.example.dev' } };
+    await expect(api.create(crds, undefined, misnamed)).rejects.toMatchObject({ code: 422 });
+    await expect(api.create(crds, undefined, crd)).resolves.toMatchObject({ metadata: { name: 'gadgets.example.dev' } });
+  });
+});

@@ -1,7 +1,7 @@
 import type { StatusCause } from './errors';
 import { evaluateJsonPath } from './jsonpath';
 import type { PrinterColumn, ResourceType } from './registry';
-import { compileSchema } from './schema/index';
+import { checkCrdSchema, compileSchema } from './schema/index';
 import type { JSONSchemaProps } from './schema/types';
 import type { KObject } from './store';
 import { DEFAULT_CRD_COLUMNS } from './table';
@@ -53,7 +53,9 @@ export function validateCrd(obj: KObject): StatusCause[] {
   if (versions.length === 0) causes.push({ reason: 'FieldValueRequired', field: 'spec.versions', message: 'Required value: must have exactly one version marked as storage version' });
   else if (versions.filter((v) => v.storage).length !== 1) bad('spec.versions', versions.map((v) => v.name), 'must have exactly one version marked as storage version');
   versions.forEach((v, i) => {
-    if (!v.schema?.openAPIV3Schema) causes.push({ reason: 'FieldValueRequired', field: `spec.versions[${i}].schema.openAPIV3Schema`, message: 'Required value: schemas are required' });
+    const schema = v.schema?.openAPIV3Schema;
+    if (!schema) causes.push({ reason: 'FieldValueRequired', field: `spec.versions[${i}].schema.openAPIV3Schema`, message: 'Required value: schemas are required' });
+    else causes.push(...checkCrdSchema(schema, `spec.versions[${i}].schema.openAPIV3Schema`));
     (v.additionalPrinterColumns ?? []).forEach((c, j) => {
       if (!['string', 'integer', 'number', 'boolean', 'date'].includes(c.type)) {
         causes.push({ reason: 'FieldValueNotSupported', field: `spec.versions[${i}].additionalPrinterColumns[${j}].type`, message: `Unsupported value: ${JSON.stringify(c.type)}` });
