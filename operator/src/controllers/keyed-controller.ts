@@ -34,6 +34,11 @@ export class KeyedController {
     return this.queue.whenIdle();
   }
 
+  /** Keys waiting in the queue. */
+  get depth(): number {
+    return this.queue.depth;
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     await this.queue.shutdown();

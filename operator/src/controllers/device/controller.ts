@@ -1,8 +1,8 @@
 import { CONFIG_HASH_ANNOTATION, DEVICE_LABEL } from '../../config/secret';
 import type { OperatorMetrics } from '../../manager/metrics';
-import { WorkQueue } from '../../manager/workqueue';
 import type { FleetCaches } from '../caches';
 import { objectKey } from '../fleet-index';
+import { KeyedController } from '../keyed-controller';
 import type { FleetListener } from '../fleet-events';
 import type { ApiWriter } from '../writer';
 import { syncDevice } from './sync';
@@ -24,16 +24,16 @@ export interface DeviceControllerOptions {
  */
 export class DeviceController implements FleetListener {
   static readonly controllerName = 'device';
-  private readonly queue: WorkQueue;
-  private running = false;
+  private readonly keyed: KeyedController;
   /** Hash this process last wrote per device, so our own Secret writes do not queue the device again. */
   private readonly written = new Map<string, string>();
 
-  constructor(private readonly options: DeviceControllerOptions) {
-    this.queue = new WorkQueue(
-      (key) =>
-        syncDevice({ caches: options.caches, writer: options.writer, now: options.now, onSecretWritten: (k, h) => this.written.set(k, h) }, key),
-      { concurrency: options.concurrency ?? 8, ...options.metrics?.queueObservers(DeviceController.controllerName) },
+  constructor(options: DeviceControllerOptions) {
+    this.keyed = new KeyedController(
+      DeviceController.controllerName,
+      (key) => syncDevice({ caches: options.caches, writer: options.writer, now: options.now, onSecretWritten: (k, h) => this.written.set(k, h) }, key),
+      () => options.caches.devices.list().map((d) => objectKey(d.metadata.namespace, d.metadata.name)),
+      { metrics: options.metrics, concurrency: options.concurrency ?? 8 },
     );
     const onConfigSecret = (deleted: boolean) => (s: { metadata?: { namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }) => {
       const device = s.metadata?.labels?.[DEVICE_LABEL];
@@ -51,31 +51,28 @@ export class DeviceController implements FleetListener {
   }
 
   private enqueue(keys: Iterable<string>): void {
-    if (!this.running) return;
-    for (const k of keys) this.queue.add(k);
+    this.keyed.enqueue(keys);
   }
 
   /** Starts processing (caches must be synced) and queues every Device. */
   start(): void {
-    this.running = true;
-    this.resync();
+    this.keyed.start();
   }
 
   /** Queues every cached Device (periodic resync; converged devices cause no writes). */
   resync(): void {
-    this.enqueue(this.options.caches.devices.list().map((d) => objectKey(d.metadata.namespace, d.metadata.name)));
+    this.keyed.resync();
   }
 
   whenIdle(): Promise<void> {
-    return this.queue.whenIdle();
+    return this.keyed.whenIdle();
   }
 
   get depth(): number {
-    return this.queue.depth;
+    return this.keyed.depth;
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.queue.shutdown();
+  stop(): Promise<void> {
+    return this.keyed.stop();
   }
 }
