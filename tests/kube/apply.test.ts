@@ -22,10 +22,12 @@ describe('ensureObjects', () => {
       properties: Record<string, Schema>;
       'x-kubernetes-int-or-string'?: boolean;
       'x-kubernetes-validations'?: unknown[];
+      default?: unknown;
     }
     const stored = JSON.parse(read.stdout) as { spec: { versions: { schema: { openAPIV3Schema: Schema } }[] } };
     const strategy = stored.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.strategy;
     expect(strategy.properties.maxConcurrent['x-kubernetes-int-or-string']).toBe(true);
+    expect(strategy.properties.maxConcurrent.default).toBe(10);
     expect(strategy.properties.waves['x-kubernetes-validations']?.length).toBeGreaterThan(0);
     expect(await ensureObjects(cluster.kubeConfig, crds, 'create-or-replace')).toEqual(crds.map(() => 'unchanged'));
     const api = cluster.kubeConfig.makeApiClient(ApiextensionsV1Api);
