@@ -6,7 +6,8 @@ import { PACKAGE_ROOT, renderFiles } from './render';
 
 const check = process.argv.includes('--check');
 const stale: string[] = [];
-for (const [path, content] of renderFiles()) {
+const files = renderFiles();
+for (const [path, content] of files) {
   const target = join(PACKAGE_ROOT, path);
   const expected = typeof content === 'string' ? Buffer.from(content) : content;
   const current = existsSync(target) ? readFileSync(target) : undefined;
@@ -23,3 +24,4 @@ if (stale.length > 0) {
   console.error(`out of date (run: yarn workspace @kubeflash/protocol generate):\n  ${stale.join('\n  ')}`);
   process.exit(1);
 }
+if (check) console.log(`${files.size} generated files of @kubeflash/protocol are current`);
