@@ -74,7 +74,13 @@ function setup(mode: 'full' | 'config', chip: string, onlineAfterFlash = true) {
     props: {
       resources: [device], mode, requestPort: async() => sim.port, env: { isSecureContext: true, navigator: { serial: {} } }, onlineTimeoutMs: 50,
     },
-    global: { mocks: { $store: { getters: { 'i18n/t': (k: string) => k }, dispatch: storeDispatch, commit: jest.fn() } } },
+    global: {
+      mocks: {
+        $store: {
+          getters: { 'i18n/t': (k: string) => k }, dispatch: storeDispatch, commit: jest.fn()
+        }
+      }
+    },
   });
 
   return {
