@@ -56,8 +56,10 @@ describe('Device edit page', () => {
 
     expect(model.spec).toMatchObject({ deviceClassRef: { name: '' }, devicesClusterRef: { name: '' } });
     expect(vm.fvFormIsValid).toBe(false);
-    expect(vm.classOptions).toStrictEqual([{ label: 'sensor-s3', value: 'sensor-s3' }]);
-    expect(vm.clusterOptions.map((o: any) => o.value)).toStrictEqual(['bare', 'home']);
+    const [classPicker, clusterPicker] = vm.fields[0];
+
+    expect(classPicker.options).toStrictEqual([{ label: 'sensor-s3', value: 'sensor-s3' }]);
+    expect(clusterPicker.options.map((o: any) => o.value)).toStrictEqual(['bare', 'home']);
     expect(vm.secrets).toStrictEqual([{ name: 'wifi-home', keys: ['wifi_ssid', 'wifi_pass'] }]);
   });
 
@@ -105,7 +107,7 @@ describe('Device edit page', () => {
     model.spec.deviceClassRef.name = 'sensor-s3';
     model.spec.devicesClusterRef.name = 'bare';
     await flushPromises();
-    vm.setConfig({ values: { wifi_ssid: 'cellar', site: '' }, secretRefs: [] });
+    wrapper.findComponent({ name: 'ConfigEditor' }).vm.$emit('update:value', { values: { wifi_ssid: 'cellar', site: '' }, secretRefs: [] });
     await flushPromises();
     // The Secret select of wifi_pass emits the Secret name; the editor turns it into a secretRefs entry.
     wrapper.findComponent({ name: 'ConfigEditor' }).vm.set({

@@ -54,7 +54,7 @@ describe('DeviceClass edit page', () => {
       name: 'sample_period', type: 'u8', default: '999'
     }];
     await flushPromises();
-    expect(vm.errorsByKey.sample_period).toBe('%kubeflash.validation.SchemaInvalid%');
+    expect(vm.schemaErrors.sample_period).toBe('%kubeflash.validation.SchemaInvalid%');
     expect(vm.fvFormIsValid).toBe(false);
   });
 

@@ -58,8 +58,6 @@ function fleetStore(withSecret = true) {
 }
 
 describe('Device model', () => {
-  beforeEach(() => (downloadFile as jest.Mock).mockClear());
-
   it('offers flashing and downloads only when the config is ready, and the no-secrets script always', () => {
     const f = fixture();
     const ready = actionsByName(makeModel(Device, f.devices[0]).model);

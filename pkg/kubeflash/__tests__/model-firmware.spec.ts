@@ -5,8 +5,6 @@ import { actionsByName, fixture, makeModel } from './helpers';
 jest.mock('@shell/utils/download', () => ({ downloadFile: jest.fn(() => Promise.resolve()) }));
 
 describe('Firmware model', () => {
-  beforeEach(() => (downloadFile as jest.Mock).mockClear());
-
   it('offers one download per built part, the manifest, flasher_args.json and the build logs', () => {
     const f = fixture();
     const built = actionsByName(makeModel(Firmware, f.firmwares[0]).model);

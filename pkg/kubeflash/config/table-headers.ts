@@ -21,14 +21,14 @@ function column<T>(name: string, value: string, getValue: (row: T) => Cell, opti
   };
 }
 
+/** The columns of a namespaced kind: state, name and namespace, the kind's own, age. */
+const kindColumns = (...own: Header[]): Header[] => [STATE, NAME, NAMESPACE, ...own, AGE];
+
 const byPath = (path: string) => ({ sort: [path] });
 const narrow = { dashIfEmpty: true, width: 90 };
 
 /** Device list: class, site, online badge, firmware, last seen, config and OTA state. */
-export const DEVICE_HEADERS: Header[] = [
-  STATE,
-  NAME,
-  NAMESPACE,
+export const DEVICE_HEADERS: Header[] = kindColumns(
   column<Device>('deviceClass', 'spec.deviceClassRef.name', (row) => row.spec?.deviceClassRef?.name, byPath('spec.deviceClassRef.name')),
   column<Device>('site', 'spec.devicesClusterRef.name', (row) => row.spec?.devicesClusterRef?.name, byPath('spec.devicesClusterRef.name')),
   column<Device>('online', 'status.conditions', (row) => String(onlineRank(row)), {
@@ -40,42 +40,29 @@ export const DEVICE_HEADERS: Header[] = [
   }),
   column<Device>('config', 'status.conditions', (row) => configCondition(row)?.status, { formatter: 'KubeflashConfigState', width: 110 }),
   column<Device>('ota', 'status.ota.state', (row) => otaText(row), { ...byPath('status.ota.state'), dashIfEmpty: true }),
-  AGE,
-];
+);
 
 /** DeviceClass list: chip, firmware version and source, devices. */
-export const DEVICE_CLASS_HEADERS: Header[] = [
-  STATE,
-  NAME,
-  NAMESPACE,
+export const DEVICE_CLASS_HEADERS: Header[] = kindColumns(
   column<DeviceClass>('chip', 'spec.chip', (row) => row.spec?.chip, byPath('spec.chip')),
   column<DeviceClass>('firmwareVersion', 'spec.firmware.version', (row) => row.spec?.firmware?.version, { dashIfEmpty: true }),
   column<DeviceClass>('source', 'spec.firmware.source', (row) => row.spec?.firmware?.source?.git?.url || (row.spec?.firmware?.source?.upload ? 'upload' : ''), { dashIfEmpty: true }),
   column<DeviceClass>('devices', 'status.devices', (row) => row.status?.devices, narrow),
-  AGE,
-];
+);
 
 /** DeviceGroup list: selector, priority, matched devices. */
-export const DEVICE_GROUP_HEADERS: Header[] = [
-  STATE,
-  NAME,
-  NAMESPACE,
+export const DEVICE_GROUP_HEADERS: Header[] = kindColumns(
   column<DeviceGroup>('selector', 'spec.selector', (row) => selectorToString(row.spec?.selector)),
   column<DeviceGroup>('priority', 'spec.priority', (row) => row.spec?.priority ?? 0, { ...byPath('spec.priority'), width: 90 }),
   column<DeviceGroup>('devices', 'status.matchedDevices', (row) => row.status?.matchedDevices, narrow),
-  AGE,
-];
+);
 
 /** DevicesCluster list: broker, artifact URL, devices. */
-export const DEVICES_CLUSTER_HEADERS: Header[] = [
-  STATE,
-  NAME,
-  NAMESPACE,
+export const DEVICES_CLUSTER_HEADERS: Header[] = kindColumns(
   column<DevicesCluster>('broker', 'spec.mqtt.brokerUri', (row) => row.spec?.mqtt?.brokerUri),
   column<DevicesCluster>('artifacts', 'spec.artifacts.publicBaseUrl', (row) => row.spec?.artifacts?.publicBaseUrl, { dashIfEmpty: true }),
   column<DevicesCluster>('devices', 'status.devices', (row) => row.status?.devices, narrow),
-  AGE,
-];
+);
 
 /** Firmware list: class, version, phase badge, duration. */
 export const FIRMWARE_HEADERS: Header[] = [
@@ -91,17 +78,13 @@ export const FIRMWARE_HEADERS: Header[] = [
 ];
 
 /** Rollout list: firmware, phase, wave, counts. */
-export const ROLLOUT_HEADERS: Header[] = [
-  STATE,
-  NAME,
-  NAMESPACE,
+export const ROLLOUT_HEADERS: Header[] = kindColumns(
   column<Rollout>('firmware', 'spec.firmwareRef.name', (row) => row.spec?.firmwareRef?.name),
   column<Rollout>('phase', 'status.phase', (row) => row.status?.phase, { dashIfEmpty: true }),
   column<Rollout>('wave', 'status.currentWave', (row) => (row.status?.currentWave ? `${ row.status.currentWave }/${ (row.spec?.strategy?.waves || [100]).length }` : ''), { dashIfEmpty: true }),
   column<Rollout>('succeeded', 'status.counts.succeeded', (row) => `${ row.status?.counts?.succeeded ?? 0 }/${ row.status?.counts?.total ?? 0 }`),
   column<Rollout>('failed', 'status.counts.failed', (row) => row.status?.counts?.failed ?? 0, { width: 80 }),
-  AGE,
-];
+);
 
 /** The columns of each kind's list (the product registers them; the shared list page shows them). */
 export const HEADERS_BY_TYPE: Readonly<Record<string, Header[]>> = {

@@ -5,6 +5,15 @@ export interface TableColumn {
   name: string;
   /** l10n key of the heading; no heading row when no column has one. */
   labelKey?: string;
+  /** Show the value as code (keys, offsets, hashes). */
+  code?: boolean;
+}
+
+/** One tab of a page (PageTabs): its name, also the slot with its content, and its label. */
+export interface PageTab {
+  name: string;
+  /** The label, already translated. */
+  label: string;
 }
 
 /** A select option. */
@@ -37,5 +46,10 @@ export interface FieldSpec {
   onInput?: (value: unknown) => void;
 }
 
-/** Rows of fields, each row one line of the grid. */
-export type FieldRows = readonly (readonly FieldSpec[])[];
+/** A heading between rows of fields. */
+export interface FieldHeading {
+  headingKey: string;
+}
+
+/** Rows of fields, each row one line of the grid, and headings between them. */
+export type FieldRows = readonly (readonly FieldSpec[] | FieldHeading)[];
