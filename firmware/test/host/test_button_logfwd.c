@@ -32,24 +32,25 @@ static void keeps_lines_at_or_above_the_level(void **state)
     (void)state;
     kf_logfwd_t f;
     kf_logfwd_init(&f, KF_LOG_WARN);
-    assert_true(kf_logfwd_push(&f, "\x1b[0;31mE (1234) mqtt: connection refused\x1b[0m\n"));
-    assert_true(kf_logfwd_push(&f, "W (1300) kf.ota: retry in 1000 ms\n"));
-    assert_false(kf_logfwd_push(&f, "I (1400) wifi: got ip\n"));
-    assert_false(kf_logfwd_push(&f, "garbage without a level"));
-    assert_false(kf_logfwd_push(&f, "W no-parens: x"));
-    assert_false(kf_logfwd_push(&f, "W (12) no colon"));
-    assert_false(kf_logfwd_push(&f, NULL));
+    assert_true(kf_logfwd_push(&f, "\x1b[0;31mE (1234) mqtt: connection refused\x1b[0m\n", 1234));
+    assert_true(kf_logfwd_push(&f, "W (1300) kf.ota: retry in 1000 ms\n", 0));
+    assert_false(kf_logfwd_push(&f, "I (1400) wifi: got ip\n", 0));
+    assert_false(kf_logfwd_push(&f, "garbage without a level", 0));
+    assert_false(kf_logfwd_push(&f, "W no-parens: x", 0));
+    assert_false(kf_logfwd_push(&f, "W (12) no colon", 0));
+    assert_false(kf_logfwd_push(&f, NULL, 0));
     kf_logline_t line;
     assert_true(kf_logfwd_pop(&f, &line));
     assert_int_equal(line.level, KF_LOG_ERROR);
+    assert_int_equal(line.uptime_ms, 1234);
     assert_string_equal(line.tag, "mqtt");
     assert_string_equal(line.text, "connection refused");
     assert_true(kf_logfwd_pop(&f, &line));
     assert_string_equal(line.tag, "kf.ota");
     assert_false(kf_logfwd_pop(&f, &line));
     kf_logfwd_init(&f, KF_LOG_VERBOSE);
-    assert_true(kf_logfwd_push(&f, "V (1) t: v"));
-    assert_true(kf_logfwd_push(&f, "D (1) t: d"));
+    assert_true(kf_logfwd_push(&f, "V (1) t: v", 0));
+    assert_true(kf_logfwd_push(&f, "D (1) t: d", 0));
 }
 
 static void a_full_buffer_drops_the_oldest(void **state)
@@ -60,7 +61,7 @@ static void a_full_buffer_drops_the_oldest(void **state)
     char line[64];
     for (int i = 0; i < KF_LOGFWD_LINES + 3; i++) {
         snprintf(line, sizeof(line), "I (%d) t: line %d", i, i);
-        assert_true(kf_logfwd_push(&f, line));
+        assert_true(kf_logfwd_push(&f, line, 0));
     }
     assert_int_equal(f.dropped, 3);
     kf_logline_t out;
@@ -71,7 +72,7 @@ static void a_full_buffer_drops_the_oldest(void **state)
     memcpy(long_line, "E (1) a-very-long-tag-name-that-goes-on: ", 41);
     long_line[sizeof(long_line) - 1] = '\0';
     kf_logfwd_init(&f, KF_LOG_INFO);
-    assert_true(kf_logfwd_push(&f, long_line));
+    assert_true(kf_logfwd_push(&f, long_line, 0));
     assert_true(kf_logfwd_pop(&f, &out));
     assert_int_equal(strlen(out.tag), KF_LOGFWD_TAG_MAX - 1);
     assert_true(strlen(out.text) < KF_LOGFWD_TEXT_MAX);

@@ -54,12 +54,18 @@ static void update_downloads_verifies_switches_and_confirms(void **state)
     assert_int_equal(f->dev.running_state, KF_IMAGE_PENDING_VERIFY);
     ota_fixture_start(f);
     assert_false(f->ota.confirmed);
-    kf_ota_confirm(&f->ota); /* reached the broker, status sent */
+    assert_string_equal(kf_ota_image_state(&f->ota), "pending-verify");
+    assert_true(kf_ota_confirm(&f->ota)); /* reached the broker, status sent */
     assert_int_equal(f->dev.running_state, KF_IMAGE_VALID);
+    assert_string_equal(kf_ota_image_state(&f->ota), "valid");
+    assert_int_equal(sim_count(&f->dev, "/ota/progress", "\"pending-verify\""), 1);
+    assert_int_equal(sim_count(&f->dev, "/ota/result", NULL), 0); /* only after the next status */
+    kf_ota_report(&f->ota);
     assert_int_equal(sim_count(&f->dev, "/ota/result", "\"success\""), 1);
     assert_int_equal(sim_count(&f->dev, "/ota/result", "\"version\":\"" NEW_VERSION "\""), 1);
     assert_int_equal(mem_kv_count(&f->dev.record), 0);
-    kf_ota_confirm(&f->ota); /* a reconnect does not report again */
+    assert_false(kf_ota_confirm(&f->ota)); /* a reconnect does not report again */
+    kf_ota_report(&f->ota);
     assert_int_equal(sim_count(&f->dev, "/ota/result", NULL), 1);
     sim_boot(&f->dev); /* and it stays */
     assert_string_equal(sim_running_version(&f->dev), NEW_VERSION);
@@ -141,35 +147,35 @@ static void size_mismatches_are_refused(void **state)
     ota_fixture_t *f = *state;
     char cmd[512];
     sim_server_t server;
-    ota_fixture_command(f, cmd, sizeof(cmd), "a", NULL, NULL, -1);
+    ota_fixture_command(f, cmd, sizeof(cmd), OTA_ID(2), NULL, NULL, -1);
     sim_server_init(&server, f->app, f->app_len);
     server.content_length = 1234;
     run_failure(f, cmd, &server, "\"size-mismatch\"");
 
     f->dev.published_count = 0;
-    ota_fixture_command(f, cmd, sizeof(cmd), "b", NULL, NULL, (long)f->app_len - 100);
+    ota_fixture_command(f, cmd, sizeof(cmd), OTA_ID(3), NULL, NULL, (long)f->app_len - 100);
     sim_server_init(&server, f->app, f->app_len);
     server.content_length = -1; /* unknown: the extra bytes give it away */
     run_failure(f, cmd, &server, "\"size-mismatch\"");
 
     f->dev.published_count = 0;
-    ota_fixture_command(f, cmd, sizeof(cmd), "c", NULL, NULL, (long)f->app_len + 100);
+    ota_fixture_command(f, cmd, sizeof(cmd), OTA_ID(4), NULL, NULL, (long)f->app_len + 100);
     sim_server_init(&server, f->app, f->app_len);
     server.content_length = -1; /* the server closes early each time */
     run_failure(f, cmd, &server, "\"download-failed\"");
     assert_int_equal(server.requests, 5);
 
     f->dev.published_count = 0;
-    ota_fixture_command(f, cmd, sizeof(cmd), "d", NULL, NULL, -1);
+    ota_fixture_command(f, cmd, sizeof(cmd), OTA_ID(5), NULL, NULL, -1);
     sim_server_init(&server, f->app, f->app_len);
     server.status = 416;
     run_failure(f, cmd, &server, "\"size-mismatch\"");
 
     f->dev.published_count = 0;
-    ota_fixture_command(f, cmd, sizeof(cmd), "e", NULL, NULL, SLOT_CAP + 1);
+    ota_fixture_command(f, cmd, sizeof(cmd), OTA_ID(6), NULL, NULL, SLOT_CAP + 1);
     ota_fixture_send(f, cmd);
     assert_false(kf_ota_busy(&f->ota)); /* refused at once: bigger than the slot */
-    assert_int_equal(sim_count(&f->dev, "/ota/result", "\"size-mismatch\""), 1);
+    assert_int_equal(sim_count(&f->dev, "/ota/result", "\"no-space\""), 1);
 }
 
 static void http_errors_fail_or_retry(void **state)
@@ -177,14 +183,14 @@ static void http_errors_fail_or_retry(void **state)
     ota_fixture_t *f = *state;
     char cmd[512];
     sim_server_t server;
-    ota_fixture_command(f, cmd, sizeof(cmd), "a", NULL, NULL, -1);
+    ota_fixture_command(f, cmd, sizeof(cmd), OTA_ID(2), NULL, NULL, -1);
     sim_server_init(&server, f->app, f->app_len);
     server.status = 404;
-    run_failure(f, cmd, &server, "HTTP status 404");
+    run_failure(f, cmd, &server, "HTTP 404");
     assert_int_equal(server.requests, 1); /* not retried */
 
     f->dev.published_count = 0;
-    ota_fixture_command(f, cmd, sizeof(cmd), "b", NULL, NULL, -1);
+    ota_fixture_command(f, cmd, sizeof(cmd), OTA_ID(3), NULL, NULL, -1);
     sim_server_init(&server, f->app, f->app_len);
     server.status = 503;
     run_failure(f, cmd, &server, "\"download-failed\"");
@@ -199,45 +205,66 @@ static void image_the_platform_rejects_is_not_activated(void **state)
     ota_fixture_command(f, cmd, sizeof(cmd), NULL, NULL, NULL, -1);
     sim_server_t server;
     sim_server_init(&server, f->app, f->app_len);
-    run_failure(f, cmd, &server, "image rejected");
+    run_failure(f, cmd, &server, "\"invalid-image\"");
 }
 
 static void second_command_while_busy(void **state)
 {
     ota_fixture_t *f = *state;
     char cmd[512];
-    ota_fixture_command(f, cmd, sizeof(cmd), "first", NULL, NULL, -1);
+    ota_fixture_command(f, cmd, sizeof(cmd), OTA_ID(1), NULL, NULL, -1);
     ota_fixture_send(f, cmd);
-    ota_fixture_send(f, cmd); /* a QoS 1 redelivery of the same command */
+    ota_fixture_send(f, cmd); /* the same id again: the latest progress is re-sent */
+    assert_int_equal(sim_count(&f->dev, "/ota/progress", "\"downloading\""), 1);
     assert_int_equal(sim_count(&f->dev, "/ota/result", NULL), 0);
     char other[512];
-    ota_fixture_command(f, other, sizeof(other), "second", NULL, NULL, -1);
+    ota_fixture_command(f, other, sizeof(other), OTA_ID(2), NULL, NULL, -1);
     ota_fixture_send(f, other);
     assert_int_equal(sim_count(&f->dev, "/ota/result", "\"busy\""), 1);
-    assert_int_equal(sim_count(&f->dev, "/ota/result", "\"second\""), 1);
+    assert_int_equal(sim_count(&f->dev, "/ota/result", OTA_ID(2)), 1);
     sim_server_t server;
     sim_server_init(&server, f->app, f->app_len);
     assert_int_equal(sim_run_download(&f->ota, &server, &f->now), KF_OTA_STEP_RESTART);
     ota_fixture_send(f, other); /* still busy until the restart */
     assert_int_equal(sim_count(&f->dev, "/ota/result", "\"busy\""), 2);
+    ota_fixture_send(f, cmd);
+    assert_int_equal(sim_count(&f->dev, "/ota/progress", "\"rebooting\""), 2);
 }
 
 static void refusals_without_download(void **state)
 {
     ota_fixture_t *f = *state;
-    const char *bad = "{\"id\":\"x\",\"version\":\"1.5.0\",\"url\":\"http://insecure/app.bin\"}";
+    const char *bad = "{\"id\":\"" OTA_ID(7) "\",\"version\":\"1.5.0\",\"url\":\"ftp://insecure/app.bin\"}";
     ota_fixture_send(f, bad);
     assert_int_equal(sim_count(&f->dev, "/ota/result", "\"invalid-command\""), 1);
-    assert_int_equal(sim_count(&f->dev, "/ota/result", "url"), 1);
+    assert_int_equal(sim_count(&f->dev, "/ota/result", "\"version\":\"" OLD_VERSION "\""), 1);
     assert_false(kf_ota_busy(&f->ota));
+    const char *unreadable = "{\"id\":\"nope\"}";
+    ota_fixture_send(f, unreadable);
+    assert_int_equal(sim_count(&f->dev, "/ota/result", NULL), 1); /* nothing to report it against */
 
     char cmd[512];
     ota_fixture_command(f, cmd, sizeof(cmd), NULL, NULL, NULL, -1);
     f->ota.env.pubkey = NULL;
     ota_fixture_send(f, cmd);
-    assert_int_equal(sim_count(&f->dev, "/ota/result", "no ota_pubkey"), 1);
+    assert_int_equal(sim_count(&f->dev, "/ota/result", "\"no-key\""), 1);
     assert_false(kf_ota_busy(&f->ota));
     assert_int_equal(mem_kv_count(&f->dev.record), 0);
+}
+
+static void plain_http_only_when_allowed(void **state)
+{
+    ota_fixture_t *f = *state;
+    char cmd[512];
+    ota_fixture_command(f, cmd, sizeof(cmd), NULL, NULL, NULL, -1);
+    char *https = strstr(cmd, "https://");
+    memmove(https + 4, https + 5, strlen(https + 5) + 1); /* https -> http */
+    ota_fixture_send(f, cmd);
+    assert_int_equal(sim_count(&f->dev, "/ota/result", "CONFIG_KUBEFLASH_OTA_ALLOW_HTTP"), 1);
+    assert_false(kf_ota_busy(&f->ota));
+    f->ota.env.allow_http = true;
+    ota_fixture_send(f, cmd);
+    assert_true(kf_ota_busy(&f->ota));
 }
 
 static void running_version_is_reported_as_done(void **state)
@@ -285,7 +312,8 @@ static void unconfirmed_image_is_rolled_back_and_reported(void **state)
     sim_boot(&f->dev);
     assert_string_equal(sim_running_version(&f->dev), OLD_VERSION);
     ota_fixture_start(f);
-    kf_ota_confirm(&f->ota);
+    assert_false(kf_ota_confirm(&f->ota)); /* the old image is valid already */
+    kf_ota_report(&f->ota);
     assert_int_equal(sim_count(&f->dev, "/ota/result", "\"rollback\""), 1);
     assert_int_equal(mem_kv_count(&f->dev.record), 0);
 }
@@ -304,7 +332,25 @@ static void restart_while_pending_rolls_back(void **state)
     assert_string_equal(sim_running_version(&f->dev), OLD_VERSION);
     ota_fixture_start(f);
     kf_ota_confirm(&f->ota);
+    kf_ota_report(&f->ota);
     assert_int_equal(sim_count(&f->dev, "/ota/result", "\"rollback\""), 1);
+}
+
+static void restart_during_the_download_is_not_reported(void **state)
+{
+    ota_fixture_t *f = *state;
+    char cmd[512];
+    ota_fixture_command(f, cmd, sizeof(cmd), NULL, NULL, NULL, -1);
+    ota_fixture_send(f, cmd);
+    assert_int_equal(kf_ota_poll(&f->ota, f->now).kind, KF_OTA_STEP_FETCH);
+    assert_int_equal(kf_ota_response(&f->ota, 200, (int64_t)f->app_len, -1, f->now), KF_OK);
+    assert_int_equal(kf_ota_data(&f->ota, f->app, 1000, f->now), KF_OK);
+    sim_boot(&f->dev); /* power loss */
+    ota_fixture_start(f);
+    kf_ota_confirm(&f->ota);
+    kf_ota_report(&f->ota);
+    assert_int_equal(sim_count(&f->dev, "/ota/result", NULL), 0); /* the operator times out and retries */
+    assert_int_equal(mem_kv_count(&f->dev.record), 0);
 }
 
 static void factory_reset_cancels_a_download(void **state)
@@ -355,10 +401,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(image_the_platform_rejects_is_not_activated, setup, teardown),
         cmocka_unit_test_setup_teardown(second_command_while_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals_without_download, setup, teardown),
+        cmocka_unit_test_setup_teardown(plain_http_only_when_allowed, setup, teardown),
         cmocka_unit_test_setup_teardown(running_version_is_reported_as_done, setup, teardown),
         cmocka_unit_test_setup_teardown(download_that_takes_too_long_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(unconfirmed_image_is_rolled_back_and_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(restart_while_pending_rolls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(restart_during_the_download_is_not_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(factory_reset_cancels_a_download, setup, teardown),
         cmocka_unit_test_setup_teardown(init_checks_its_environment, setup, teardown),
     };

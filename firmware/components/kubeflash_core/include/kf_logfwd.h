@@ -21,6 +21,7 @@ extern "C" {
 
 typedef struct {
     kf_log_level_t level;
+    uint64_t uptime_ms;
     char tag[KF_LOGFWD_TAG_MAX];
     char text[KF_LOGFWD_TEXT_MAX];
 } kf_logline_t;
@@ -36,10 +37,11 @@ typedef struct {
 void kf_logfwd_init(kf_logfwd_t *f, kf_log_level_t threshold);
 
 /**
- * Takes one line as ESP-IDF formats it ("W (1234) tag: text", with or without colour codes and newline).
- * Returns false (and keeps nothing) when the line is below the threshold or not in that format.
+ * Takes one line as ESP-IDF formats it ("W (1234) tag: text", with or without colour codes and newline),
+ * logged `uptime_ms` after boot. Returns false (and keeps nothing) when the line is below the threshold or not
+ * in that format.
  */
-bool kf_logfwd_push(kf_logfwd_t *f, const char *line);
+bool kf_logfwd_push(kf_logfwd_t *f, const char *line, uint64_t uptime_ms);
 
 /** Oldest kept line; false when empty. */
 bool kf_logfwd_pop(kf_logfwd_t *f, kf_logline_t *out);

@@ -1,18 +1,19 @@
 #pragma once
 /*
- * Portable core: no ESP-IDF includes. The OTA state machine.
+ * Portable core: no ESP-IDF includes. The OTA state machine of docs/mqtt-protocol.md ("OTA flow").
  *
- *   cmd/ota ──► DOWNLOADING ──(all bytes)──► verify size, SHA-256, ECDSA P-256 signature, image format
- *                  │  ▲ transfer error: resume with Range after a backoff       │ ok
- *                  ▼  │                                                        ▼
- *               failed (result + reason)        record "activated", switch boot slot ──► REBOOT_PENDING
+ *   cmd/ota ──► DOWNLOADING ──(all bytes)──► verifying: size, SHA-256, ECDSA P-256 signature, image checks
+ *                  │  ▲ dropped: resume with Range after a backoff                │ ok
+ *                  ▼  │                                                          ▼
+ *               failed (ota/result + reason)       record "activated", switch boot slot ──► REBOOT_PENDING
  *
- * After the restart the new image runs pending-verify; kf_ota_confirm() marks it valid only once the device
- * reached the broker and published its status, otherwise kf_ota_tick() rolls back after the confirm timeout
- * (and the bootloader rolls back on any restart before that). A small record in local NVS (namespace of the
- * `record` store) carries the request across the restart so the result can be reported: success, `rollback`,
- * or `download-failed` when power was lost before the switch. The boot slot is switched only after every check
- * passed, so a power loss at any point boots a complete, verified image.
+ * After the restart the new image runs pending-verify; once the device reached the broker and published its
+ * status, kf_ota_confirm() reports ota/progress pending-verify and marks the image valid, and kf_ota_report()
+ * sends ota/result success. Without that, kf_ota_tick() rolls back after the confirm timeout (and the bootloader
+ * rolls back on any restart before it); the old image then reports `rollback` for the same id. A small record
+ * in local NVS carries the id across the restart. The boot slot is switched only after every check passed, so
+ * a power loss at any point boots a complete, verified image. As the protocol says, a power loss itself is not
+ * reported: the operator times out and retries.
  *
  * Not thread-safe: the platform serialises calls (one mutex around the object).
  */
@@ -58,7 +59,8 @@ typedef struct {
     const uint8_t *pubkey;    /**< ota_pubkey (DER SPKI) or NULL: updates are then refused */
     size_t pubkey_len;
     uint32_t max_attempts;    /**< transfer attempts per update (>= 1) */
-    uint32_t timeout_ms;      /**< whole download, from the command to the last byte */
+    uint32_t timeout_ms;      /**< `timeout` when no byte arrived for this long (0: never) */
+    bool allow_http;          /**< accept plain http:// URLs (integrity still rests on SHA-256 + signature) */
     uint32_t confirm_timeout_ms; /**< how long a pending-verify image may run unconfirmed */
     uint32_t retry_base_ms;
     uint32_t retry_cap_ms;
@@ -75,6 +77,7 @@ typedef struct {
     uint64_t deadline_ms;
     uint64_t retry_at_ms;
     uint32_t next_progress;
+    kf_ota_progress_state_t last_progress;
     kf_sha256_t sha;
     kf_backoff_t backoff;
     bool confirmed;          /**< the running image no longer needs confirmation */
@@ -84,9 +87,9 @@ typedef struct {
 kf_err_t kf_ota_init(kf_ota_t *ota, const kf_ota_env_t *env);
 
 /**
- * Handles a cmd/ota payload. Replies on ota/result when the request is refused (invalid, busy, no key, too
- * large) or already satisfied (the running version is the target). A repeated delivery of the request being
- * worked on is ignored. Never blocks on flash: the slot is opened by the next kf_ota_poll().
+ * Handles a cmd/ota payload. Replies on ota/result when the request is refused (invalid, busy, no key, no
+ * space) or already satisfied (the running, confirmed version is the target). A repeated id while the update
+ * runs re-sends the latest progress. Never blocks on flash: the slot is opened by the next kf_ota_poll().
  */
 void kf_ota_command(kf_ota_t *ota, const char *payload, size_t len, uint64_t now_ms);
 
@@ -106,10 +109,20 @@ kf_err_t kf_ota_data(kf_ota_t *ota, const void *data, size_t len, uint64_t now_m
 void kf_ota_transfer_end(kf_ota_t *ota, bool clean, const char *error, uint64_t now_ms);
 
 /**
- * Call once the device reached the broker and published its status: confirms a pending-verify image and
- * reports the outcome of the update recorded before the restart (success, rollback, or interrupted).
+ * Call once the device reached the broker and published its status: for a pending-verify image, reports
+ * ota/progress pending-verify and marks it valid. Returns true when the image state changed (publish the status
+ * again, then call kf_ota_report()).
  */
-void kf_ota_confirm(kf_ota_t *ota);
+bool kf_ota_confirm(kf_ota_t *ota);
+
+/**
+ * Reports the outcome of the update recorded before the restart (success, or rollback when the bootloader went
+ * back) and forgets it. Call after kf_ota_confirm() and the status that follows it.
+ */
+void kf_ota_report(kf_ota_t *ota);
+
+/** The running image's state as status.imageState names it: "valid", "pending-verify" or "undefined". */
+const char *kf_ota_image_state(const kf_ota_t *ota);
 
 /** Rolls back a pending-verify image that could not be confirmed within the confirm timeout. */
 void kf_ota_tick(kf_ota_t *ota, uint64_t now_ms);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kf_log.h"
+#include "kf_protocol.h"
 #include "kf_topics.h"
 
 static const char *TAG = "kf.config";
@@ -54,37 +55,9 @@ void kf_config_problem_set(kf_config_problem_t *problem, kf_config_verdict_t ver
 
 /* ---- rules ---------------------------------------------------------------------------------- */
 
-static bool is_lower_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* DNS label (RFC 1123): 1..max of [a-z0-9-], starting and ending alphanumeric; dots allowed when `dots`. */
-static bool dns_name_valid(const char *s, size_t n, size_t max, bool dots)
-{
-    if (n == 0 || n > max || !is_lower_alnum(s[0]) || !is_lower_alnum(s[n - 1])) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!(is_lower_alnum(c) || c == '-' || (dots && c == '.' && s[i + 1] != '.'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool kf_config_device_id_valid(const char *device_id)
 {
-    if (device_id == NULL) {
-        return false;
-    }
-    const char *dot = strchr(device_id, '.');
-    if (dot == NULL) {
-        return false;
-    }
-    size_t ns = (size_t)(dot - device_id);
-    return dns_name_valid(device_id, ns, 63, false) && dns_name_valid(dot + 1, strlen(dot + 1), 253, true);
+    return device_id != NULL && kf_proto_device_id_valid(device_id, strlen(device_id));
 }
 
 bool kf_config_mqtt_uri_valid(const char *uri, bool *tls)
@@ -429,7 +402,7 @@ static kf_err_t load_all(reader_t *r, kf_config_t *cfg)
     }
     if (!kf_topic_root_matches_device(cfg->mqtt_prefix, cfg->device_id)) {
         return fail(r, KF_CONFIG_INVALID, "mqtt_prefix",
-                    "must be <topicPrefix>/devices/<device_id> without wildcards or a trailing slash");
+                    "must be <topicPrefix>/devices/<device_id>");
     }
     if (read_pem(r, "mqtt_ca", "CERTIFICATE", &cfg->mqtt_ca, &cfg->mqtt_ca_len) != KF_OK) {
         return KF_ERR_INVALID_ARG;

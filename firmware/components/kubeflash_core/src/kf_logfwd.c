@@ -43,7 +43,7 @@ static void strip(char *dst, size_t cap, const char *src)
     dst[o] = '\0';
 }
 
-bool kf_logfwd_push(kf_logfwd_t *f, const char *line)
+bool kf_logfwd_push(kf_logfwd_t *f, const char *line, uint64_t uptime_ms)
 {
     char clean[KF_LOGFWD_TEXT_MAX + KF_LOGFWD_TAG_MAX + 32];
     if (f == NULL || line == NULL) {
@@ -73,6 +73,7 @@ bool kf_logfwd_push(kf_logfwd_t *f, const char *line)
         f->count++;
     }
     slot->level = level;
+    slot->uptime_ms = uptime_ms;
     size_t tag_len = (size_t)(colon - tag);
     if (tag_len >= sizeof(slot->tag)) {
         tag_len = sizeof(slot->tag) - 1;

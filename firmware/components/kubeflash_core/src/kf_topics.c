@@ -1,40 +1,29 @@
 #include "kf_topics.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-#define ROOT_MAX 512
-
-bool kf_topic_root_valid(const char *root)
-{
-    if (root == NULL) {
-        return false;
-    }
-    size_t n = strnlen(root, ROOT_MAX + 1);
-    if (n == 0 || n > ROOT_MAX || root[0] == '$' || root[0] == '/' || root[n - 1] == '/') {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = root[i];
-        if (c == '+' || c == '#' || (c == '/' && root[i + 1] == '/')) {
-            return false;
-        }
-    }
-    return true;
-}
 
 bool kf_topic_root_matches_device(const char *root, const char *device_id)
 {
     static const char MIDDLE[] = "/devices/";
-    if (!kf_topic_root_valid(root) || device_id == NULL || device_id[0] == '\0') {
+    if (root == NULL || device_id == NULL || !kf_proto_device_id_valid(device_id, strlen(device_id))) {
         return false;
     }
     size_t n = strlen(root);
     size_t id = strlen(device_id);
     size_t tail = sizeof(MIDDLE) - 1 + id;
-    if (n <= tail) {
-        return false; /* the topicPrefix in front must not be empty */
+    if (n <= tail || memcmp(root + n - tail, MIDDLE, sizeof(MIDDLE) - 1) != 0 ||
+        memcmp(root + n - id, device_id, id) != 0) {
+        return false;
     }
-    return memcmp(root + n - tail, MIDDLE, sizeof(MIDDLE) - 1) == 0 && memcmp(root + n - id, device_id, id) == 0;
+    char prefix[72];
+    size_t p = n - tail;
+    if (p >= sizeof(prefix)) {
+        return false;
+    }
+    memcpy(prefix, root, p);
+    prefix[p] = '\0';
+    return kf_proto_topic_prefix_valid(prefix);
 }
 
 kf_err_t kf_topic_build(char *buf, size_t size, const char *root, const char *suffix)
@@ -54,33 +43,24 @@ kf_err_t kf_topic_build(char *buf, size_t size, const char *root, const char *su
     return KF_OK;
 }
 
-static const struct {
-    const char *name;
-    kf_command_t cmd;
-} COMMANDS[] = {
-    {"ota", KF_CMD_OTA},
-    {"factory-reset", KF_CMD_FACTORY_RESET},
-    {"reboot", KF_CMD_REBOOT},
-};
-
-kf_err_t kf_topic_parse_command(const char *root, const char *topic, size_t topic_len, kf_command_t *cmd)
+kf_err_t kf_topic_parse_command(const char *root, const char *topic, size_t topic_len, kf_channel_t *channel)
 {
-    static const char CMD[] = "/cmd/";
-    if (root == NULL || topic == NULL || cmd == NULL) {
+    if (root == NULL || topic == NULL || channel == NULL) {
         return KF_ERR_INVALID_ARG;
     }
     size_t r = strlen(root);
-    size_t head = r + sizeof(CMD) - 1;
-    if (topic_len <= head || memcmp(topic, root, r) != 0 || memcmp(topic + r, CMD, sizeof(CMD) - 1) != 0) {
+    if (topic_len <= r + 1 || memcmp(topic, root, r) != 0 || topic[r] != '/') {
         return KF_ERR_NOT_FOUND;
     }
-    const char *name = topic + head;
-    size_t name_len = topic_len - head;
-    *cmd = KF_CMD_UNKNOWN;
+    const char *name = topic + r + 1;
+    size_t name_len = topic_len - r - 1;
+    static const kf_channel_t COMMANDS[] = {KF_CH_CMD_OTA, KF_CH_CMD_REBOOT, KF_CH_CMD_FACTORY_RESET};
     for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++) {
-        if (strlen(COMMANDS[i].name) == name_len && memcmp(COMMANDS[i].name, name, name_len) == 0) {
-            *cmd = COMMANDS[i].cmd;
+        const char *c = kf_channel_name(COMMANDS[i]);
+        if (strlen(c) == name_len && memcmp(c, name, name_len) == 0) {
+            *channel = COMMANDS[i];
+            return KF_OK;
         }
     }
-    return KF_OK;
+    return KF_ERR_NOT_FOUND;
 }

@@ -83,7 +83,7 @@ void ota_fixture_command(const ota_fixture_t *f, char *out, size_t cap, const ch
     snprintf(out, cap,
              "{\"id\":\"%s\",\"version\":\"" NEW_VERSION "\",\"url\":\"https://artifacts.example/app.bin\","
              "\"size\":%ld,\"sha256\":\"%s\",\"signature\":\"%s\"}",
-             id != NULL ? id : "rollout-a/1", size >= 0 ? size : (long)f->app_len,
+             id != NULL ? id : OTA_ID(1), size >= 0 ? size : (long)f->app_len,
              sha_hex != NULL ? sha_hex : f->sha_hex, sig_b64 != NULL ? sig_b64 : f->sig_b64);
 }
 

@@ -12,6 +12,7 @@
 #define OLD_VERSION "1.4.0"
 #define NEW_VERSION "1.5.0"
 #define SLOT_CAP (128u * 1024u)
+#define OTA_ID(n) "0b7c3a52-2c1e-4f7e-9a3d-5a1f0e2b9c11/" #n
 
 typedef struct {
     uint8_t *app;
