@@ -47,6 +47,8 @@ static void sensor_config_loads_every_key(void **state)
     assert_string_equal(cfg.wifi_pass, "example-only-not-a-real-passphrase");
     assert_null(cfg.web_cert);
     assert_true(cfg.web_subnet_only); /* default */
+    assert_string_equal(cfg.ntp_server, "192.168.40.1");
+    assert_string_equal(cfg.tz, "CET-1CEST,M3.5.0,M10.5.0/3");
     assert_int_equal(cfg.telemetry_period_s, 30);
     assert_int_equal(cfg.mqtt_log_level, KF_LOG_INFO);
     kf_config_free(&cfg);
@@ -66,6 +68,8 @@ static void minimal_config_gets_defaults(void **state)
     assert_null(cfg.web_user);
     assert_null(cfg.wifi_ssid);
     assert_true(cfg.web_subnet_only);
+    assert_string_equal(cfg.ntp_server, "pool.ntp.org");
+    assert_string_equal(cfg.tz, "UTC0");
     assert_int_equal(cfg.telemetry_period_s, 60);
     assert_int_equal(cfg.mqtt_log_level, KF_LOG_WARN);
     kf_config_free(&cfg);

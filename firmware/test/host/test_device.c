@@ -163,9 +163,15 @@ static void logs_are_forwarded_while_connected(void **state)
     kf_logfwd_push(&c->logs, "W (7) x: later", 7);
     c->f.dev.connected = false; /* the broker went away: the line waits */
     kf_device_tick(&c->dev, 40);
+    assert_int_equal(sim_count(&c->f.dev, "/logs", NULL), 1);
     c->f.dev.connected = true;
     kf_device_tick(&c->dev, 50);
-    assert_int_equal(sim_count(&c->f.dev, "/logs", NULL), 1);
+    assert_int_equal(sim_count(&c->f.dev, "/logs", "later"), 1); /* delivered, not lost */
+    assert_int_equal(c->logs.count, 0);
+    kf_logline_t line = {.level = KF_LOG_ERROR, .tag = "t", .text = "direct"};
+    assert_int_equal(kf_device_forward_log(&c->dev, &line), KF_OK);
+    kf_device_disconnected(&c->dev);
+    assert_int_equal(kf_device_forward_log(&c->dev, &line), KF_ERR_IO);
 }
 
 static kf_device_action_t command(ctx_t *c, const char *channel, const char *payload)

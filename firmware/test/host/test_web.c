@@ -192,6 +192,22 @@ static void captive_portal_redirects_other_hosts(void **state)
     assert_int_equal(handle(c, 0), 200);
 }
 
+static void plain_http_goes_to_https_when_a_certificate_is_configured(void **state)
+{
+    ctx_t *c = *state;
+    c->view.https_port = 443;
+    assert_int_equal(handle(c, 0), 301);
+    assert_string_equal(c->resp.location, "https://192.168.40.20/");
+    c->view.https_port = 8443;
+    assert_int_equal(handle(c, 0), 301);
+    assert_string_equal(c->resp.location, "https://192.168.40.20:8443/");
+    c->req.secure = true;
+    assert_int_equal(handle(c, 0), 200);
+    c->req.secure = false;
+    c->req.via_ap = true; /* the setup network stays plain */
+    assert_int_equal(handle(c, 0), 200);
+}
+
 static void factory_reset_needs_a_post_with_the_form_token(void **state)
 {
     ctx_t *c = *state;
@@ -318,6 +334,7 @@ int main(void)
         T(repeated_failures_lock_the_login),
         T(without_a_login_only_the_setup_network_gets_pages),
         T(captive_portal_redirects_other_hosts),
+        T(plain_http_goes_to_https_when_a_certificate_is_configured),
         T(factory_reset_needs_a_post_with_the_form_token),
         T(wifi_form_saves_local_credentials_unless_the_operator_set_them),
         T(login_form_saves_a_local_login_unless_the_operator_set_one),

@@ -71,6 +71,8 @@ typedef struct {
     size_t web_cert_len;
     char *web_key;
     size_t web_key_len;
+    char *ntp_server;      /**< SNTP server (default pool.ntp.org) */
+    char *tz;              /**< POSIX TZ string (default UTC0) */
     bool web_subnet_only;  /**< answer only clients of the device's own subnet (default true) */
     kf_log_level_t mqtt_log_level; /**< lines at or above this level go to <root>/log (default warn) */
     uint32_t telemetry_period_s;   /**< seconds between telemetry messages (default 60) */

@@ -83,6 +83,12 @@ void kf_device_network(kf_device_t *dev, const char *ip, bool has_rssi, int rssi
 /** Heartbeat status, telemetry and log forwarding; call about once a second. */
 void kf_device_tick(kf_device_t *dev, uint64_t now_ms);
 
+/**
+ * Publishes one log line on `<root>/logs` (for platforms that drain kf_logfwd_t themselves, under their own
+ * lock, and leave env.logs NULL). KF_ERR_IO while not connected.
+ */
+kf_err_t kf_device_forward_log(kf_device_t *dev, const kf_logline_t *line);
+
 /** Publishes the offline status with `reason` ("reboot", "factory-reset", "ota") before a deliberate restart. */
 kf_err_t kf_device_offline(kf_device_t *dev, const char *reason);
 

@@ -10,7 +10,8 @@
  *   - every page needs the web login (HTTP Basic, constant-time compare, a lockout after repeated failures);
  *     without any login configured, only the ad-hoc network gets the pages (that is how a new device is set up);
  *   - state-changing requests are POSTs with the per-boot form token (no cross-site requests);
- *   - on the ad-hoc network, requests for other hosts are redirected to the portal (captive portal).
+ *   - on the ad-hoc network, requests for other hosts are redirected to the portal (captive portal);
+ *   - with a certificate in the config, plain HTTP from the regular network is redirected to HTTPS.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,6 +39,7 @@ typedef struct {
     size_t body_len;
     uint32_t client_ip;        /**< IPv4 in host byte order, 0 when unknown (or IPv6) */
     bool via_ap;               /**< the request came in on the SoftAP interface */
+    bool secure;               /**< the request came in over HTTPS */
 } kf_http_request_t;
 
 typedef enum {
@@ -80,6 +82,8 @@ typedef struct {
     bool login_from_operator;   /**< then the login form is not offered */
     bool wifi_from_operator;    /**< then the Wi-Fi form is not offered */
     bool subnet_only;
+    uint16_t https_port;        /**< HTTPS is served on this port (0: HTTP only); plain requests from the network
+                                     are redirected there, the setup network stays plain HTTP */
 } kf_web_view_t;
 
 typedef struct {

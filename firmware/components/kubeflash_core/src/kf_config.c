@@ -451,6 +451,14 @@ static kf_err_t load_all(reader_t *r, kf_config_t *cfg)
         return fail(r, KF_CONFIG_INVALID, cfg->web_cert == NULL ? "web_cert" : "web_key",
                     "web_cert and web_key must be set together");
     }
+    if (read_string(r, "ntp_server", 64, false, &cfg->ntp_server) != KF_OK ||
+        read_string(r, "tz", 64, false, &cfg->tz) != KF_OK) {
+        return KF_ERR_INVALID_ARG;
+    }
+    if ((cfg->ntp_server == NULL && (cfg->ntp_server = strdup("pool.ntp.org")) == NULL) ||
+        (cfg->tz == NULL && (cfg->tz = strdup("UTC0")) == NULL)) {
+        return fail(r, KF_CONFIG_CORRUPT, NULL, "out of memory");
+    }
     if (read_flag(r, "web_subnet_only", true, &cfg->web_subnet_only) != KF_OK ||
         read_period(r, "sample_period", &cfg->telemetry_period_s) != KF_OK) {
         return KF_ERR_INVALID_ARG;
@@ -516,6 +524,8 @@ void kf_config_free(kf_config_t *cfg)
     wipe_free_str(cfg->wifi_pass);
     free(cfg->web_cert);
     wipe_free(cfg->web_key, cfg->web_key_len);
+    free(cfg->ntp_server);
+    free(cfg->tz);
     memset(cfg, 0, sizeof(*cfg));
 }
 

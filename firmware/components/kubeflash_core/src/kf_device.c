@@ -189,18 +189,27 @@ void kf_device_network(kf_device_t *dev, const char *ip, bool has_rssi, int rssi
     }
 }
 
+kf_err_t kf_device_forward_log(kf_device_t *dev, const kf_logline_t *line)
+{
+    if (!dev->connected) {
+        return KF_ERR_IO;
+    }
+    char *msg = kf_msg_log(kf_log_level_name(line->level), line->tag, line->text, line->uptime_ms, kf_port_unix_time());
+    return send(dev, dev->topic_logs, KF_CH_LOGS, msg);
+}
+
 static void forward_logs(kf_device_t *dev)
 {
     kf_logline_t line;
     if (dev->env.logs == NULL) {
         return;
     }
-    while (kf_logfwd_pop(dev->env.logs, &line)) {
-        char *msg = kf_msg_log(kf_log_level_name(line.level), line.tag, line.text, line.uptime_ms, kf_port_unix_time());
-        kf_err_t err = send(dev, dev->topic_logs, KF_CH_LOGS, msg);
-        if (err == KF_ERR_IO) {
-            return; /* the broker went away; the rest waits for the next tick */
+    while (dev->env.logs->count > 0) {
+        kf_logline_t *head = &dev->env.logs->lines[dev->env.logs->head];
+        if (kf_device_forward_log(dev, head) == KF_ERR_IO) {
+            return; /* the broker went away; the line waits for the next tick */
         }
+        kf_logfwd_pop(dev->env.logs, &line);
     }
 }
 

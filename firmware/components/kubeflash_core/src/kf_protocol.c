@@ -941,7 +941,8 @@ void kf_proto_check_payload(kf_channel_t channel, const char *device_id, const u
         return;
     }
     if (len > CHANNELS[channel].max_bytes) {
-        reject(v, "too-large", "", "%s: the payload has %zu bytes, more than %zu", ch, len, CHANNELS[channel].max_bytes);
+        reject(v, "too-large", "", "%s: the payload has %lu bytes, more than %lu", ch, (unsigned long)len,
+               (unsigned long)CHANNELS[channel].max_bytes);
         return;
     }
     if (!kf_proto_utf8_valid(payload, len)) {

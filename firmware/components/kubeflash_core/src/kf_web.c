@@ -278,7 +278,7 @@ static void page_home(const kf_web_t *web, const kf_web_view_t *view, kf_http_re
         kf_ipv4_format(view->sta_ip, text);
         row(&sb, "IP", text);
     }
-    snprintf(text, sizeof(text), "%llu s", (unsigned long long)view->uptime_s);
+    snprintf(text, sizeof(text), "%lu s", (unsigned long)view->uptime_s);
     row(&sb, "Uptime", text);
     kf_strbuf_append(&sb, "</table>");
     if (!view->wifi_from_operator) {
@@ -454,6 +454,17 @@ void kf_web_handle(kf_web_t *web, const kf_web_view_t *view, const kf_http_reque
         kf_ipv4_format(view->ap_ip, ip);
         snprintf(resp->location, sizeof(resp->location), "http://%s/", ip);
         respond_text(resp, 302, "See the device's setup page.");
+        return;
+    }
+    if (!req->via_ap && !req->secure && view->https_port != 0 && view->sta_ip != 0) {
+        char ip[16];
+        kf_ipv4_format(view->sta_ip, ip);
+        if (view->https_port == 443) {
+            snprintf(resp->location, sizeof(resp->location), "https://%s/", ip);
+        } else {
+            snprintf(resp->location, sizeof(resp->location), "https://%s:%u/", ip, (unsigned)view->https_port);
+        }
+        respond_text(resp, 301, "This device answers over HTTPS.");
         return;
     }
     if (check_access(web, view, req, now_ms, resp) != ACCESS_OK) {
