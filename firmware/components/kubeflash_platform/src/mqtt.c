@@ -57,6 +57,7 @@ kf_transport_t kf_esp_transport(void)
     return t;
 }
 
+/* Runs esp_mqtt_client_publish, which writes to the TLS connection in the caller's task: TLS-sized stack. */
 static void publisher_task(void *arg)
 {
     (void)arg;
@@ -194,7 +195,7 @@ void kf_esp_mqtt_prepare(void)
     esp_timer_create_args_t timer = {.callback = reconnect_later, .name = "kf_mqtt_retry"};
     esp_timer_create(&timer, &g_kf.mqtt_timer);
     if (g_kf.outbox == NULL ||
-        xTaskCreate(publisher_task, "kf_publish", 4096, NULL, 5, &g_kf.publisher_task) != pdPASS) {
+        xTaskCreate(publisher_task, "kf_publish", 6144, NULL, 5, &g_kf.publisher_task) != pdPASS) {
         ESP_LOGE(TAG, "cannot start the publisher: MQTT is disabled");
         return;
     }

@@ -173,7 +173,7 @@ static void ota_task(void *arg)
 
 void kf_esp_ota_start(void)
 {
-    if (xTaskCreate(ota_task, "kf_ota", 6144, NULL, 4, &g_kf.ota_task) != pdPASS) {
+    if (xTaskCreate(ota_task, "kf_ota", 8192, NULL, 4, &g_kf.ota_task) != pdPASS) {
         ESP_LOGE(TAG, "cannot start the OTA task: updates are disabled");
     }
 }

@@ -243,6 +243,7 @@ void kf_esp_web_start(void)
     config.uri_match_fn = httpd_uri_match_wildcard;
     config.lru_purge_enable = true;
     config.stack_size = 6144;
+    config.max_open_sockets = 4; /* with HTTPS (3), MQTT, the download and DNS within CONFIG_LWIP_MAX_SOCKETS */
     if (httpd_start(&g_kf.http, &config) == ESP_OK) {
         register_routes(g_kf.http, handle_plain);
     } else {
@@ -254,6 +255,7 @@ void kf_esp_web_start(void)
         tls.httpd.uri_match_fn = httpd_uri_match_wildcard;
         tls.httpd.lru_purge_enable = true;
         tls.httpd.stack_size = 10240;
+        tls.httpd.max_open_sockets = 3;
         tls.servercert = (const uint8_t *)g_kf.cfg.web_cert;
         tls.servercert_len = g_kf.cfg.web_cert_len;
         tls.prvtkey_pem = (const uint8_t *)g_kf.cfg.web_key;
