@@ -1,12 +1,31 @@
-import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '../v1alpha1/index';
+import { API_VERSION, type Device, type DeviceClass, type DeviceGroup, type DevicesCluster } from '../v1alpha1/index';
 import { deviceConfigLayers, groupsForDevice } from './layers';
 
 const meta = (name: string, labels?: Record<string, string>) => ({ name, namespace: 'garage', ...(labels ? { labels } : {}) });
-const device = { metadata: meta('sensor-attic', { room: 'attic' }), spec: { deviceClassRef: { name: 'c' }, devicesClusterRef: { name: 'home' }, config: { values: { led: 'true' } } } } as Device;
-const cluster = { metadata: meta('home'), spec: { mqtt: { brokerUri: 'mqtt://b' }, config: { values: { site: 'home' } } } } as DevicesCluster;
-const deviceClass = { metadata: meta('sensor-s3'), spec: { chip: 'esp32s3', config: { values: { sample_period: '60' } } } } as DeviceClass;
-const group = (name: string, priority: number | undefined, selector: DeviceGroup['spec']['selector']) =>
-  ({ metadata: meta(name), spec: { selector, ...(priority === undefined ? {} : { priority }), config: { values: { g: name } } } }) as DeviceGroup;
+const device: Device = {
+  apiVersion: API_VERSION,
+  kind: 'Device',
+  metadata: meta('sensor-attic', { room: 'attic' }),
+  spec: { deviceClassRef: { name: 'c' }, devicesClusterRef: { name: 'home' }, config: { values: { led: 'true' } } },
+};
+const cluster: DevicesCluster = {
+  apiVersion: API_VERSION,
+  kind: 'DevicesCluster',
+  metadata: meta('home'),
+  spec: { mqtt: { brokerUri: 'mqtt://b' }, config: { values: { site: 'home' } } },
+};
+const deviceClass: DeviceClass = {
+  apiVersion: API_VERSION,
+  kind: 'DeviceClass',
+  metadata: meta('sensor-s3'),
+  spec: { chip: 'esp32s3', config: { values: { sample_period: '60' } } },
+};
+const group = (name: string, priority: number | undefined, selector: DeviceGroup['spec']['selector']): DeviceGroup => ({
+  apiVersion: API_VERSION,
+  kind: 'DeviceGroup',
+  metadata: meta(name),
+  spec: { selector, ...(priority === undefined ? {} : { priority }), config: { values: { g: name } } },
+});
 
 describe('deviceConfigLayers', () => {
   it('stacks cluster, class, the matching groups by ascending priority then name, and the device', () => {
