@@ -18,7 +18,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/operator/src/**/*.test.ts', '<rootDir>/pkg/esp/src/**/*.test.ts', '<rootDir>/pkg/flasher/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/operator/src/**/*.test.ts', '<rootDir>/pkg/esp/src/**/*.test.ts', '<rootDir>/pkg/esp/test/**/*.test.ts', '<rootDir>/pkg/flasher/src/**/*.test.ts'],
     },
     {
       ...common,

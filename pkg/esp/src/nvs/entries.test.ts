@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { espVectorsDir } from '../../test/vectors-dir';
 import { buildNvsImage } from './entries';
 import { NvsInputError, NvsSizeError } from './errors';
 import { buildNvsImageFromCsv } from './from-csv';
 import { parseNvsImage } from './reader';
 import type { NvsEntry } from './types';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
+const vectorsDir = espVectorsDir();
 
 const sample: NvsEntry[] = [
   { namespace: 'wifi', key: 'ssid', type: 'string', value: 'Grüße 🙂' },
