@@ -6,6 +6,8 @@ const tsTransform = {
 
 const common = {
   testEnvironment: '<rootDir>/tests/jest-environment.cjs',
+  // Workspace packages resolve to their TypeScript sources (see scripts/build-lib.mjs).
+  testEnvironmentOptions: { customExportConditions: ['kubeflash-source', 'node', 'node-addons'] },
   extensionsToTreatAsEsm: ['.ts'],
   transform: tsTransform,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
@@ -18,12 +20,12 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/operator/src/**/*.test.ts', '<rootDir>/pkg/esp/src/**/*.test.ts', '<rootDir>/pkg/esp/test/**/*.test.ts', '<rootDir>/pkg/flasher/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/operator/src/**/*.test.ts', '<rootDir>/pkg/{api,cli,devcluster,esp,flasher}/src/**/*.test.ts'],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/pkg/*/test/**/*.test.ts'],
     },
     // The Rancher extension (pkg/kubeflash): CommonJS through babel and vue3-jest in jsdom, like the shell's own suite.
     require('./tests/extension/jest/project.cjs'),

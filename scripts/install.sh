@@ -27,3 +27,5 @@ if $want_test_tools; then
 fi
 
 scripts/yarn install --frozen-lockfile --non-interactive --silent
+# The libraries as JavaScript and the operator bundle, for plain node (`node -e "import('@kubeflash/flasher')"`).
+scripts/build.sh >/dev/null

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { startDevCluster } from '../src/devcluster/index';
+import { startDevCluster } from '@kubeflash/devcluster';
 import { ensureObjects, waitForCrdsEstablished } from '../src/kube/apply';
 import { readManifestDir } from '../src/kube/manifests';
 import { crdDir } from '../src/paths';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(repoRoot, 'operator', 'bin', 'kubeflash.js');
+const cli = join(repoRoot, 'pkg', 'cli', 'bin', 'kubeflash.js');
 
 interface Started {
   child: ChildProcess;

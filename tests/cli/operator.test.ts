@@ -1,18 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { eventually, useTestCluster, type TestCluster } from '../support/cluster';
+import { eventually, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(repoRoot, 'operator', 'bin', 'kubeflash.js');
+const cli = join(repoRoot, 'pkg', 'cli', 'bin', 'kubeflash.js');
+const bundle = join(repoRoot, 'operator', 'dist', 'kubeflash-operator.mjs');
 
-describe('kubeflash operator', () => {
+/** Builds the operator's production bundle from the current sources. */
+function buildBundle(): void {
+  const built = spawnSync(process.execPath, [join(repoRoot, 'operator', 'scripts', 'build.mjs')], { encoding: 'utf8', timeout: 120_000 });
+  if (built.status !== 0) throw new Error(`building the operator bundle failed:\n${built.stdout}${built.stderr}`);
+}
+
+describe.each([
+  { name: 'kubeflash operator (the CLI, through tsx)', program: cli, prepare: () => undefined },
+  { name: 'the operator bundle with plain node', program: bundle, prepare: buildBundle },
+])('$name', ({ program, prepare }) => {
   let cluster: TestCluster;
   let child: ChildProcess | undefined;
   let output = '';
 
   beforeAll(async () => {
+    prepare();
     cluster = await useTestCluster({ namespacePrefix: 'kf-operator-cmd' });
     const applied = await cluster.kubectl(['apply', '-f', join(repoRoot, 'charts', 'kubeflash', 'crds')]);
     if (applied.code !== 0) throw new Error(`applying the CRDs failed: ${applied.stderr}`);
@@ -29,7 +40,8 @@ describe('kubeflash operator', () => {
   });
 
   it('reconciles with the given kubeconfig, serves its health endpoints and shuts down on SIGTERM', async () => {
-    child = spawn(process.execPath, [cli, 'operator', '--kubeconfig', cluster.kubeconfigPath, '--namespace', cluster.namespace, '--health-address', '127.0.0.1', '--health-port', '0', '--no-leader-election'], { cwd: repoRoot });
+    // No NODE_OPTIONS from jest: the bundle must run with plain node, without loaders.
+    child = spawn(process.execPath, [program, 'operator', '--kubeconfig', cluster.kubeconfigPath, '--namespace', cluster.namespace, '--health-address', '127.0.0.1', '--health-port', '0', '--no-leader-election'], { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' } });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { buildEspImage, buildNvsImage, chipIdFromName, encodeAppDescription, nvsToolMinimalRecords, parseNvsImage, parsePartitionCsv, partitionTableToBinary } from '@kubeflash/esp';
 import { createSimulator } from '@kubeflash/flasher/simulator';
-import { runFlashCommand, type FlashCommandDeps } from '../../operator/src/cli/commands/flash';
-import { useTestCluster, type TestCluster } from '../support/cluster';
+import { runFlashCommand, type FlashCommandDeps } from '../../pkg/cli/src/commands/flash';
+import { useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { repoRoot, vector } from './support';
 
 const PARTITIONS_CSV = `nvs,      data, nvs,     0x9000,   0x4000,

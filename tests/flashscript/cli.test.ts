@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { buildEspImage, chipIdFromName, encodeAppDescription, parsePartitionCsv, partitionTableToBinary } from '@kubeflash/esp';
-import { useTestCluster, type TestCluster } from '../support/cluster';
+import { useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { vectorsDir } from '../support/vectors';
 import { installFakeEsptool } from './fake-esptool';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(repoRoot, 'operator', 'bin', 'kubeflash.js');
+const cli = join(repoRoot, 'pkg', 'cli', 'bin', 'kubeflash.js');
 
 interface Run {
   code: number | null;

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { generateFlashScript, type FlashScriptInput, type ScriptFirmwarePart } from '../../operator/src/flashscript/script';
-import { useTestCluster, type TestCluster } from '../support/cluster';
+import { generateFlashScript, type FlashScriptInput, type ScriptFirmwarePart } from '../../pkg/cli/src/flashscript/script';
+import { useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { installFakeEsptool } from './fake-esptool';
 
 

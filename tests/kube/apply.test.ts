@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
-import { ensureObjects } from '../../operator/src/kube/apply';
-import { readManifestDir } from '../../operator/src/kube/manifests';
-import { useTestCluster, type TestCluster } from '../support/cluster';
+import { ensureObjects, readManifestDir } from '@kubeflash/operator/kube';
+import { useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { CoreV1Api, CustomObjectsApi, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { BAD_INPUT_CASES } from '../../operator/src/config/bad-inputs.fixture';
-import { ensureObjects } from '../../operator/src/kube/apply';
-import { startOperator, type RunningOperator } from '../../operator/src/manager/operator';
-import { repoRoot } from '../../operator/src/paths';
-import { eventually, useTestCluster, type TestCluster } from '../support/cluster';
+import { ensureObjects } from '@kubeflash/operator/kube';
+import { startOperator, type RunningOperator } from '@kubeflash/operator';
+import { repoRoot } from '@kubeflash/operator/paths';
+import { eventually, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import {
   EXAMPLE_DEVICES,
   configValues,
@@ -147,7 +147,7 @@ describe('the operator on the example fleet', () => {
       const secrets = await Promise.all(EXAMPLE_DEVICES.map(secretOf));
       const exported = secrets.map((s) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: s.metadata?.name, namespace: ns }, data: s.data }));
       writeFileSync(join(work, 'in', 'fleet.yaml'), [...baseline, ...exported].map((o) => JSON.stringify(o)).join('\n---\n'));
-      const run = spawnSync(process.execPath, [join(repoRoot, 'operator/bin/kubeflash.js'), 'render', join(work, 'in'), '--out', join(work, 'out')], { encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [join(repoRoot, 'pkg/cli/bin/kubeflash.js'), 'render', join(work, 'in'), '--out', join(work, 'out')], { encoding: 'utf8' });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).not.toContain('new credentials generated');

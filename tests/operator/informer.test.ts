@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Secret } from '@kubernetes/client-node';
-import { Informer, type ListPage } from '../../operator/src/manager/informer';
-import { eventually, startTestDevCluster } from '../support/cluster';
+import { Informer, type ListPage } from '@kubeflash/operator';
+import { eventually, startTestDevCluster } from '@kubeflash/devcluster/testing';
 
 describe('Informer', () => {
   it('relists after 410 Gone and keeps the cache and events complete', async () => {

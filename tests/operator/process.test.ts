@@ -4,9 +4,9 @@
  */
 import { jest } from '@jest/globals';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { ensureObjects } from '../../operator/src/kube/apply';
-import { startOperator, type RunningOperator } from '../../operator/src/manager/operator';
-import { eventually, useTestCluster, type TestCluster } from '../support/cluster';
+import { ensureObjects } from '@kubeflash/operator/kube';
+import { startOperator, type RunningOperator } from '@kubeflash/operator';
+import { eventually, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { EXAMPLE_DEVICES, configValues, exampleFleet, inDependencyOrder, installCrds, readDevice, readSecret, writesOf } from './support';
 
 jest.setTimeout(90_000);

@@ -2,11 +2,10 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { parseNvsImage, parseNvsKeyPartition, type NvsEntry } from '@kubeflash/esp';
 import { decryptNvsImage } from '@kubeflash/esp/node';
-import { ensureObjects, waitForCrdsEstablished } from '../../operator/src/kube/apply';
-import { readManifestDir } from '../../operator/src/kube/manifests';
-import { crdDir, examplesDir } from '../../operator/src/paths';
-import type { Device } from '../../operator/src/api/v1alpha1/device';
-import type { OperatorMetrics } from '../../operator/src/manager/metrics';
+import { ensureObjects, waitForCrdsEstablished, readManifestDir } from '@kubeflash/operator/kube';
+import { crdDir, examplesDir } from '@kubeflash/operator/paths';
+import type { Device } from '../../pkg/api/src/v1alpha1/device';
+import type { OperatorMetrics } from '@kubeflash/operator';
 
 export const EXAMPLE_DEVICES = ['garage-door-panel', 'garage-freezer', 'garage-hall-display', 'garage-temp-1', 'garage-temp-2'];
 

@@ -4,7 +4,7 @@
  * Every mutation keeps the objects valid for the CRDs, so they can be applied.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { DeviceReason } from '../api/v1alpha1/device';
+import { DeviceReason } from '@kubeflash/api';
 
 type Obj = KubernetesObject & { spec?: Record<string, unknown>; stringData?: Record<string, string>; data?: Record<string, string> };
 

@@ -1,9 +1,6 @@
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import { API_VERSION } from '../api/v1alpha1/common';
-import type { Device } from '../api/v1alpha1/device';
-import type { DeviceClass } from '../api/v1alpha1/deviceclass';
-import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
-import type { DevicesCluster } from '../api/v1alpha1/devicescluster';
+import { API_VERSION } from '@kubeflash/api';
+import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { completeCredentials, type DeviceCredentials } from './credentials';
 import { classEncrypts, renderDeviceConfig, type RenderOutcome } from './render';
 import { configSecretName, credentialsFromSecretData } from './secret';

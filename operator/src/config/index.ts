@@ -1,9 +1,7 @@
-// Device configuration: layering, typed schema, generated keys, NVS image and CSV, input hash. No API client.
-export * from './selector';
-export * from './layers';
+// Device configuration output: NVS image and CSV, credentials, input hash, config Secret. The layering
+// itself (selectors, layers, generated keys) lives in @kubeflash/api so the extension runs the same code.
 export * from './csv';
 export * from './credentials';
-export * from './generated';
 export * from './hash';
 export * from './secret';
 export * from './render';

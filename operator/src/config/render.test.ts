@@ -3,10 +3,7 @@ import { buildNvsImageFromCsv, parseNvsImage, type NvsEntry } from '@kubeflash/e
 import { decryptNvsImage } from '@kubeflash/esp/node';
 import { readManifestDir } from '../kube/manifests';
 import { examplesDir } from '../paths';
-import type { Device } from '../api/v1alpha1/device';
-import type { DeviceClass } from '../api/v1alpha1/deviceclass';
-import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
-import type { DevicesCluster } from '../api/v1alpha1/devicescluster';
+import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { renderFleet, type FleetDeviceResult } from './fleet';
 import { renderDeviceConfig, type DeviceConfigInputs, type RenderedConfig } from './render';
 

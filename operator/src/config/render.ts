@@ -1,17 +1,10 @@
 import { encryptNvsImage } from '@kubeflash/esp/node';
-import type { Device, DeviceReason as DeviceReasonType } from '../api/v1alpha1/device';
-import { DeviceReason } from '../api/v1alpha1/device';
-import { ConfigEncryption, type DeviceClass } from '../api/v1alpha1/deviceclass';
-import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
-import type { DevicesCluster } from '../api/v1alpha1/devicescluster';
-import { checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem } from '../validation/index';
+import type { Device, DeviceReason as DeviceReasonType, DeviceGroup, DevicesCluster } from '@kubeflash/api';
+import { DeviceReason, ConfigEncryption, type DeviceClass, checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem, deviceMqtt, generatedValues, type DeviceMqtt, orderGroups, resolveLayers, type NamedLayer, type SecretLookup, matchesLabelSelector } from '@kubeflash/api';
 import type { DeviceCredentials } from './credentials';
 import { toNvsCsv } from './csv';
-import { deviceMqtt, generatedValues, type DeviceMqtt } from './generated';
 import { configHash } from './hash';
-import { orderGroups, resolveLayers, type NamedLayer, type SecretLookup } from './layers';
 import type { ConfigFiles } from './secret';
-import { matchesLabelSelector } from './selector';
 
 /** Config partition size of a class that sets none (0x6000, ESP-IDF's default nvs size). */
 export const DEFAULT_CONFIG_PARTITION_SIZE = 0x6000;

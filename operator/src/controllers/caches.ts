@@ -1,9 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
-import { GROUP, VERSION } from '../api/v1alpha1/common';
-import type { Device } from '../api/v1alpha1/device';
-import type { DeviceClass } from '../api/v1alpha1/deviceclass';
-import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
-import type { DevicesCluster } from '../api/v1alpha1/devicescluster';
+import { GROUP, VERSION } from '@kubeflash/api';
+import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY } from '../config/secret';
 import { Informer, type ListPage } from '../manager/informer';
 

@@ -1,4 +1,4 @@
-import type { Condition, ConditionStatus } from '../api/v1alpha1/common';
+import type { Condition, ConditionStatus } from '@kubeflash/api';
 
 /** What a controller decides about one condition; the helper adds lastTransitionTime. */
 export interface ConditionUpdate {

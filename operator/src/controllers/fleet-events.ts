@@ -1,9 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import type { Device } from '../api/v1alpha1/device';
-import type { DeviceClass } from '../api/v1alpha1/deviceclass';
-import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
-import type { DevicesCluster } from '../api/v1alpha1/devicescluster';
+import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import type { FleetCaches } from './caches';
 import { FleetIndex, objectKey, secretNamesOf } from './fleet-index';
 

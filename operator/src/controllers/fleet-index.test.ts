@@ -1,5 +1,4 @@
-import type { Device } from '../api/v1alpha1/device';
-import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
+import type { Device, DeviceGroup } from '@kubeflash/api';
 import { setCondition } from './conditions';
 import { FleetIndex } from './fleet-index';
 

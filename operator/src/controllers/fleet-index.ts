@@ -1,7 +1,5 @@
-import type { ConfigLayer } from '../api/v1alpha1/common';
-import type { Device } from '../api/v1alpha1/device';
-import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
-import { matchesLabelSelector } from '../config/selector';
+import type { ConfigLayer, Device, DeviceGroup } from '@kubeflash/api';
+import { matchesLabelSelector } from '@kubeflash/api';
 
 /** Kinds whose config layer can reference Secrets. */
 export type ReferrerKind = 'DevicesCluster' | 'DeviceClass' | 'DeviceGroup' | 'Device';

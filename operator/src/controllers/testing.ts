@@ -1,9 +1,6 @@
 /** Test helpers for controllers: in-memory caches and an ApiWriter that records every call. */
 import type { CoreV1Event, KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import type { Device } from '../api/v1alpha1/device';
-import type { DeviceClass } from '../api/v1alpha1/deviceclass';
-import type { DeviceGroup } from '../api/v1alpha1/devicegroup';
-import type { DevicesCluster } from '../api/v1alpha1/devicescluster';
+import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { shrinkConfigSecret } from './caches';
 import type { ApiWriter } from './writer';
 

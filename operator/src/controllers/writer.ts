@@ -7,7 +7,7 @@ import {
   type KubeConfig,
   type V1Secret,
 } from '@kubernetes/client-node';
-import { GROUP, VERSION } from '../api/v1alpha1/common';
+import { GROUP, VERSION } from '@kubeflash/api';
 
 /** Every write the config controllers make, behind one interface (tests record calls with a fake). */
 export interface ApiWriter {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { espVectorsDir } from './vectors-dir';
+import { espVectorsDir } from '../src/test-vectors';
 
 /** Files of the vector folder that SHA256SUMS does not cover: the list itself and the folder's own docs/settings. */
 const UNLISTED = new Set(['SHA256SUMS', 'README.md', '.gitattributes']);

@@ -6,12 +6,12 @@ import RolloutDetail from '../detail/kubeflash.dev.rollout.vue';
 import ClassDetail from '../detail/kubeflash.dev.deviceclass.vue';
 import GroupDetail from '../detail/kubeflash.dev.devicegroup.vue';
 import ClusterDetail from '../detail/kubeflash.dev.devicescluster.vue';
-import Device from '../models/kubeflash.dev.device';
-import Firmware from '../models/kubeflash.dev.firmware';
-import Rollout from '../models/kubeflash.dev.rollout';
-import DeviceClass from '../models/kubeflash.dev.deviceclass';
-import DeviceGroup from '../models/kubeflash.dev.devicegroup';
-import DevicesCluster from '../models/kubeflash.dev.devicescluster';
+import Device from '../models/kubeflash.dev.device.js';
+import Firmware from '../models/kubeflash.dev.firmware.js';
+import Rollout from '../models/kubeflash.dev.rollout.js';
+import DeviceClass from '../models/kubeflash.dev.deviceclass.js';
+import DeviceGroup from '../models/kubeflash.dev.devicegroup.js';
+import DevicesCluster from '../models/kubeflash.dev.devicescluster.js';
 import { MASK } from '../utils/effective-config';
 import { fixture, makeModel, slotStub, type StoreFake } from './helpers';
 

@@ -1,7 +1,7 @@
 import { mount, flushPromises } from '@vue/test-utils';
 import { h, reactive } from 'vue';
 import EditDevice from '../edit/kubeflash.dev.device.vue';
-import Device from '../models/kubeflash.dev.device';
+import Device from '../models/kubeflash.dev.device.js';
 import { fixture, makeModel } from './helpers';
 
 const slotStub = (name: string) => ({ name, render(this: any) {

@@ -4,11 +4,11 @@ import EditGroup from '../edit/kubeflash.dev.devicegroup.vue';
 import EditCluster from '../edit/kubeflash.dev.devicescluster.vue';
 import EditFirmware from '../edit/kubeflash.dev.firmware.vue';
 import EditRollout from '../edit/kubeflash.dev.rollout.vue';
-import DeviceClass from '../models/kubeflash.dev.deviceclass';
-import DeviceGroup from '../models/kubeflash.dev.devicegroup';
-import DevicesCluster from '../models/kubeflash.dev.devicescluster';
-import Firmware from '../models/kubeflash.dev.firmware';
-import Rollout from '../models/kubeflash.dev.rollout';
+import DeviceClass from '../models/kubeflash.dev.deviceclass.js';
+import DeviceGroup from '../models/kubeflash.dev.devicegroup.js';
+import DevicesCluster from '../models/kubeflash.dev.devicescluster.js';
+import Firmware from '../models/kubeflash.dev.firmware.js';
+import Rollout from '../models/kubeflash.dev.rollout.js';
 import { fixture, mountEditPage } from './helpers';
 
 const fresh = (type: string, name = 'x') => ({ type, metadata: { name, namespace: 'garage' } });

@@ -2,7 +2,7 @@ import { mount, flushPromises } from '@vue/test-utils';
 import { reactive } from 'vue';
 import { createSimulator } from '@kubeflash/flasher/simulator';
 import FlashDialog from '../dialog/KubeflashFlashDialog.vue';
-import Device from '../models/kubeflash.dev.device';
+import Device from '../models/kubeflash.dev.device.js';
 import { bytesToBase64 } from '../utils/artifact-server';
 import { fixture, makeModel } from './helpers';
 

@@ -1,4 +1,4 @@
-import Device from '../models/kubeflash.dev.device';
+import Device from '../models/kubeflash.dev.device.js';
 import { downloadFile } from '@shell/utils/download';
 import { actionsByName, fixture, makeModel } from './helpers';
 import { bytesToBase64 } from '../utils/artifact-server';

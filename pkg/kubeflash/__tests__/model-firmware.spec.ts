@@ -1,4 +1,4 @@
-import Firmware, { PART_ACTIONS } from '../models/kubeflash.dev.firmware';
+import Firmware, { PART_ACTIONS } from '../models/kubeflash.dev.firmware.js';
 import { downloadFile } from '@shell/utils/download';
 import { actionsByName, fixture, makeModel } from './helpers';
 

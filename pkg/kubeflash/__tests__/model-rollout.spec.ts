@@ -1,6 +1,6 @@
-import Rollout, { ABORT_ANNOTATION } from '../models/kubeflash.dev.rollout';
-import DeviceGroup from '../models/kubeflash.dev.devicegroup';
-import DeviceClass from '../models/kubeflash.dev.deviceclass';
+import Rollout, { ABORT_ANNOTATION } from '../models/kubeflash.dev.rollout.js';
+import DeviceGroup from '../models/kubeflash.dev.devicegroup.js';
+import DeviceClass from '../models/kubeflash.dev.deviceclass.js';
 import { actionsByName, fixture, makeModel } from './helpers';
 
 describe('Rollout model', () => {

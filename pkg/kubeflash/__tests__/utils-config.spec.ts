@@ -6,7 +6,7 @@ import { fixture } from './helpers';
 const schema = fixture().deviceClasses[0].spec.configSchema as ConfigSchema;
 const codes = (problems: { code: string; key?: string }[]) => problems.map((p) => `${ p.code }:${ p.key }`);
 
-describe('config validation (shared rules of @kubeflash/operator/validation)', () => {
+describe('config validation (shared rules of @kubeflash/api)', () => {
   it.each([
     ['sample_period', '2', 'OutOfRange'],
     ['sample_period', '60', undefined],

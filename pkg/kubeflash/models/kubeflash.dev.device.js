@@ -1,4 +1,4 @@
-import KubeflashModel from '../plugins/kubeflash-class';
+import KubeflashModel from '../plugins/kubeflash-class.js';
 import { KUBEFLASH, CORE } from '../types/kubeflash';
 import { DEVICE_CONDITIONS, isOnline } from '../utils/status';
 import { base64ToBytes } from '../utils/artifact-server';

@@ -1,4 +1,4 @@
-import KubeflashModel from '../plugins/kubeflash-class';
+import KubeflashModel from '../plugins/kubeflash-class.js';
 import { KUBEFLASH } from '../types/kubeflash';
 import { matchesSelector } from '../utils/selector';
 

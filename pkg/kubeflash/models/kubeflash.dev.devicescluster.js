@@ -1,4 +1,4 @@
-import KubeflashModel from '../plugins/kubeflash-class';
+import KubeflashModel from '../plugins/kubeflash-class.js';
 
 /** A new DevicesCluster as the create form starts it. */
 export const DEFAULT_DEVICES_CLUSTER = {

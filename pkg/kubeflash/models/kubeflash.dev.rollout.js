@@ -1,4 +1,4 @@
-import KubeflashModel from '../plugins/kubeflash-class';
+import KubeflashModel from '../plugins/kubeflash-class.js';
 
 /** A new Rollout as the create form starts it. */
 export const DEFAULT_ROLLOUT = {

@@ -20,7 +20,7 @@ export type {
   Rollout,
   RolloutPhase,
   SecretConfigRef,
-} from '@kubeflash/operator/api';
+} from '@kubeflash/api';
 
 /** NVS entry types of a configuration key (the operator's ConfigKeyType values). */
 export const CONFIG_KEY_TYPES = ['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64', 'string', 'blob', 'bool'] as const;

@@ -1,9 +1,9 @@
-// Config validation of the forms: the shared rules of @kubeflash/operator/validation (the same code the
+// Config validation of the forms: the shared rules of @kubeflash/api (the same code the
 // operator's webhook and reconciler run), plus the two checks that need the whole form rather than one
 // layer (required keys nobody sets, undeclared keys a strict schema rejects).
 import {
   ConfigProblemCode, isGeneratedKey, problem, validateConfigLayer as sharedValidateLayer, validateConfigSchema as sharedValidateSchema, type ConfigProblem,
-} from '@kubeflash/operator/validation';
+} from '@kubeflash/api';
 import type { ConfigLayer, ConfigSchema } from '../types/resources';
 
 export type { ConfigProblem };

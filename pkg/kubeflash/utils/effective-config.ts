@@ -1,5 +1,5 @@
 import type { ConfigLayer, ConfigSchema, DeviceGroup } from '../types/resources';
-import { GENERATED_KEYS } from '@kubeflash/operator/validation';
+import { GENERATED_KEYS } from '@kubeflash/api';
 import { matchesSelector } from './selector';
 
 /** Which layer a value came from, lowest priority first. */

@@ -28,7 +28,7 @@ const ENTRIES = {
   flasher:             '@kubeflash/flasher',
   'flasher-simulator': '@kubeflash/flasher/simulator',
   esp:                 '@kubeflash/esp',
-  'operator-validation': '@kubeflash/operator/validation',
+  api:                 '@kubeflash/api',
 };
 
 /** Path of the CommonJS bundle `name` (a key of ENTRIES). */
@@ -40,7 +40,7 @@ function bundlePath(name) {
 function build(name) {
   const esbuild = require('esbuild');
   const out = bundlePath(name);
-  const sources = Math.max(...['pkg/flasher/src', 'pkg/esp/src', 'operator/src/validation', 'operator/src/api'].map((d) => newestMtime(path.join(root, d))));
+  const sources = Math.max(...['pkg/flasher/src', 'pkg/esp/src', 'pkg/api/src'].map((d) => newestMtime(path.join(root, d))));
 
   if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < sources) {
     fs.mkdirSync(cacheDir, { recursive: true });
@@ -51,6 +51,7 @@ function build(name) {
       platform: 'node',
       target:   'node20',
       outfile:  out,
+      conditions: ['kubeflash-source'],
       logLevel: 'error',
     });
   }

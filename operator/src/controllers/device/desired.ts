@@ -1,13 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { V1Secret } from '@kubernetes/client-node';
-import { API_VERSION, ConditionStatus, type Condition } from '../../api/v1alpha1/common';
-import { DeviceConditionType, DeviceReason, type Device, type DeviceStatus } from '../../api/v1alpha1/device';
-import type { DeviceClass } from '../../api/v1alpha1/deviceclass';
-import type { DeviceGroup } from '../../api/v1alpha1/devicegroup';
-import type { DevicesCluster } from '../../api/v1alpha1/devicescluster';
+import { API_VERSION, ConditionStatus, type Condition, DeviceConditionType, DeviceReason, type Device, type DeviceStatus, deviceMqtt } from '@kubeflash/api';
+import type { DeviceClass, DeviceGroup, DevicesCluster, SecretLookup } from '@kubeflash/api';
 import type { DeviceCredentials } from '../../config/credentials';
-import { deviceMqtt } from '../../config/generated';
-import type { SecretLookup } from '../../config/layers';
 import { renderDeviceConfig, type RenderOutcome } from '../../config/render';
 import { CONFIG_HASH_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, buildConfigSecret, configSecretName } from '../../config/secret';
 import { findCondition, setCondition } from '../conditions';

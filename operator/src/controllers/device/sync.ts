@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException } from '@kubernetes/client-node';
-import { API_VERSION } from '../../api/v1alpha1/common';
-import { DeviceResource } from '../../api/v1alpha1/device';
+import { API_VERSION, DeviceResource } from '@kubeflash/api';
 import { completeCredentials } from '../../config/credentials';
 import { secretBytes } from '../../config/fleet';
 import { classEncrypts } from '../../config/render';

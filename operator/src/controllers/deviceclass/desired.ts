@@ -1,4 +1,4 @@
-import type { DeviceClass } from '../../api/v1alpha1/deviceclass';
+import type { DeviceClass } from '@kubeflash/api';
 
 /** Field manager of the DeviceClass controller's status writes (it owns status.devices only). */
 export const DEVICECLASS_FIELD_MANAGER = 'kubeflash-deviceclass';

@@ -1,4 +1,4 @@
-import { DeviceClassResource } from '../../api/v1alpha1/deviceclass';
+import { DeviceClassResource } from '@kubeflash/api';
 import type { FleetCaches } from '../caches';
 import type { FleetIndex } from '../fleet-index';
 import type { ApiWriter } from '../writer';

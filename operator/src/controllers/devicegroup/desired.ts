@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ConditionStatus } from '../../api/v1alpha1/common';
-import { DeviceGroupConditionType, DeviceGroupReason, type DeviceGroup, type DeviceGroupStatus } from '../../api/v1alpha1/devicegroup';
+import { ConditionStatus, DeviceGroupConditionType, DeviceGroupReason, type DeviceGroup, type DeviceGroupStatus } from '@kubeflash/api';
 import { findCondition, setCondition } from '../conditions';
 import type { EventIntent } from '../events';
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { API_VERSION } from '../../api/v1alpha1/common';
-import { DeviceGroupResource } from '../../api/v1alpha1/devicegroup';
+import { API_VERSION, DeviceGroupResource } from '@kubeflash/api';
 import type { FleetCaches } from '../caches';
 import { buildEvent } from '../events';
 import type { FleetIndex } from '../fleet-index';

@@ -1,4 +1,4 @@
-import type { DevicesCluster } from '../../api/v1alpha1/devicescluster';
+import type { DevicesCluster } from '@kubeflash/api';
 
 /** Field manager of the DevicesCluster controller's status writes (it owns status.devices only). */
 export const DEVICESCLUSTER_FIELD_MANAGER = 'kubeflash-devicescluster';

@@ -1,4 +1,4 @@
-import { DevicesClusterResource } from '../../api/v1alpha1/devicescluster';
+import { DevicesClusterResource } from '@kubeflash/api';
 import type { FleetCaches } from '../caches';
 import type { FleetIndex } from '../fleet-index';
 import type { ApiWriter } from '../writer';

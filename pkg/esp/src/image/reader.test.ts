@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { espVectorsDir } from '../../test/vectors-dir';
+import { espVectorsDir } from '../test-vectors';
 import { buildEspImage, encodeAppDescription, EspImageError, readAppImageInfo, type AppImageInfo } from './index';
 
 const imagesDir = join(espVectorsDir(), 'images');

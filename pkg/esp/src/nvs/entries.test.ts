@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { espVectorsDir } from '../../test/vectors-dir';
+import { espVectorsDir } from '../test-vectors';
 import { buildNvsImage } from './entries';
 import { NvsInputError, NvsSizeError } from './errors';
 import { buildNvsImageFromCsv } from './from-csv';

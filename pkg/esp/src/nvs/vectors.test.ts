@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { espVectorsDir } from '../../test/vectors-dir';
+import { espVectorsDir } from '../test-vectors';
 import { buildNvsKeyPartition, deriveNvsKeysFromHmacKey, parseNvsKeyPartition, type NvsKeys } from './keys';
 import { NvsInputError } from './errors';
 import { buildNvsImageFromCsvFile, createNvsXtsCipher, decryptNvsImage, encryptNvsImage } from './node';

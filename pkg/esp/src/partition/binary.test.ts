@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { espVectorsDir } from '../../test/vectors-dir';
+import { espVectorsDir } from '../test-vectors';
 import {
   findPartition,
   findPartitions,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { espVectorsDir } from '../../test/vectors-dir';
+import { espVectorsDir } from '../test-vectors';
 import { parsePartitionCsv, parsePartitionTableBinary, partitionTableToBinary, partitionTableToCsv, PartitionTableError } from './index';
 
 const tableDir = join(espVectorsDir(), 'partition_table');

@@ -1,0 +1,5 @@
+// The command-line plumbing of the operator process, shared with the `kubeflash` CLI.
+export * from './errors';
+export * from './parse';
+export * from './operator-command';
+export * from './run';

@@ -1,0 +1,12 @@
+// Entry point of the operator's production bundle (dist/kubeflash-operator.mjs): only the commands the
+// chart's containers run, with plain node.
+import { Command } from 'commander';
+import { registerOperatorCommand, runCommandLine } from './cli/index';
+
+const program = new Command('kubeflash-operator')
+  .description('the kubeflash operator (the `kubeflash` CLI has every other command)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerOperatorCommand(program);
+await runCommandLine(program, 'kubeflash-operator');

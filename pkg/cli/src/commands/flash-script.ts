@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { configPartition, readFirmwareFolder } from '../flashscript/firmware-dir';
+import { readDeviceConfigImages, readDeviceFlashInfo, type DeviceFlashInfo } from '../device-flash-info';
+import { contextNamespace, loadKubeConfig } from '@kubeflash/operator/kube';
+import { generateFlashScript, type ScriptConfigSource } from '../flashscript/script';
+import { UsageError } from '@kubeflash/operator/cli';
+import { writeFileAtomic } from '../files';
+
+interface FlashScriptOptions {
+  namespace?: string;
+  kubeconfig?: string;
+  firmwareDir: string;
+  firmwareUrl?: string;
+  firmwareOnly?: boolean;
+  embedConfig?: boolean;
+  output?: string;
+  port?: string;
+  baud?: string;
+}
+
+export function registerFlashScriptCommand(program: Command): void {
+  program
+    .command('flash-script')
+    .description("write a POSIX shell script that flashes a device with Espressif's esptool: firmware parts (checked by SHA-256) and the device's config.bin")
+    .argument('<device>', 'name of the Device')
+    .option('-n, --namespace <namespace>', "the Device's namespace (default: the kubeconfig context's)")
+    .option('--kubeconfig <path>', 'kubeconfig to read the Device, its class and its config Secret from')
+    .requiredOption('--firmware-dir <dir>', 'ESP-IDF build folder (flasher_args.json) or esp-web-tools folder (manifest.json) with the images')
+    .option('--firmware-url <url>', 'base URL the script downloads the images from (<url>/<file>), checked against the sizes and SHA-256 of --firmware-dir')
+    .option('--firmware-only', 'flash the firmware only: no configuration and no secrets in or behind the script')
+    .option('--embed-config', "embed the device's config.bin (with its secrets) instead of fetching it with kubectl when the script runs")
+    .option('-o, --output <file>', 'write the script to this file (mode 0700) instead of standard output')
+    .option('--port <port>', 'default serial port of the script', '/dev/ttyUSB0')
+    .option('--baud <baud>', 'default baud rate of the script', '460800')
+    .action((device: string, options: FlashScriptOptions) => runFlashScript(device, options));
+}
+
+async function runFlashScript(deviceName: string, options: FlashScriptOptions): Promise<void> {
+  if (options.firmwareOnly && options.embedConfig) throw new UsageError('--firmware-only and --embed-config exclude each other');
+  const baud = Number(options.baud);
+  if (!Number.isInteger(baud) || baud < 9600) throw new UsageError(`--baud must be a whole number of at least 9600, got "${options.baud}"`);
+  let kc;
+  let info: DeviceFlashInfo;
+  try {
+    kc = loadKubeConfig(options.kubeconfig);
+    info = await readDeviceFlashInfo(kc, options.namespace ?? contextNamespace(kc), deviceName);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { chip, namespace } = info;
+  let firmware;
+  try {
+    firmware = readFirmwareFolder(options.firmwareDir, chip);
+  } catch (err) {
+    throw new UsageError(`firmware folder: ${(err as Error).message}`);
+  }
+
+  let baseUrl: string | undefined;
+  if (options.firmwareUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.firmwareUrl);
+    } catch {
+      throw new UsageError(`--firmware-url must be an absolute http(s) URL, got "${options.firmwareUrl}"`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--firmware-url must be an http(s) URL, got "${options.firmwareUrl}"`);
+    baseUrl = url.href.endsWith('/') ? url.href : `${url.href}/`;
+  }
+  const parts = firmware.parts.map((p) => (baseUrl ? { ...p, url: new URL(encodeURIComponent(p.file), baseUrl).href } : p));
+
+  let config;
+  if (!options.firmwareOnly) {
+    const label = info.configPartitionLabel;
+    let partition;
+    try {
+      partition = configPartition(firmware.partitionTable, label, firmware.dir);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    let source: ScriptConfigSource = { kind: 'kubectl', secretName: info.configSecretName };
+    if (options.embedConfig) {
+      try {
+        source = { kind: 'embedded', configBin: (await readDeviceConfigImages(kc, info)).config };
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    }
+    config = { label, offset: partition.offset, size: partition.size, source };
+  }
+
+  let script;
+  try {
+    script = generateFlashScript({
+      device: { namespace, name: deviceName },
+      chip: info.apiChip,
+      firmware: { name: firmware.name, version: firmware.version, parts },
+      config,
+      generator: 'kubeflash flash-script',
+      defaultPort: options.port,
+      defaultBaud: baud,
+      defaultFirmwareDir: baseUrl ? undefined : firmware.dir,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (options.output) {
+    writeFileAtomic(resolve(options.output), script, options.embedConfig ? 0o700 : 0o755);
+    process.stderr.write(`wrote ${options.output}${options.embedConfig ? ' (contains the device\'s secrets: keep it private)' : ''}\n`);
+  } else {
+    process.stdout.write(script);
+  }
+}
