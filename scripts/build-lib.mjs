@@ -5,7 +5,7 @@
 // Inside the repository, TypeScript, jest, tsx, webpack and esbuild resolve the `kubeflash-source`
 // condition and use the sources directly, so nothing needs building during development.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -34,11 +34,15 @@ await build({
   logLevel: 'warning',
 });
 
+// Declarations of the sources only (the package's tsconfig may also cover tests, benches and scripts).
+const declarationConfig = join(pkgDir, '.tsconfig.declarations.json');
+writeFileSync(declarationConfig, JSON.stringify({ extends: './tsconfig.json', include: ['src/**/*.ts'], exclude: ['src/**/*.test.ts'] }));
 const tsc = spawnSync(process.execPath, [
   join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'typescript', 'bin', 'tsc'),
-  '-p', join(pkgDir, 'tsconfig.json'),
+  '-p', declarationConfig,
   '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--sourceMap', 'false',
   '--outDir', join(outdir, 'types'), '--rootDir', join(pkgDir, 'src'),
 ], { stdio: 'inherit' });
+rmSync(declarationConfig);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 console.log(`${pkg.name}: built ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} into dist/`);

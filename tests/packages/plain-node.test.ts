@@ -26,6 +26,7 @@ describe('libraries built to JavaScript', () => {
     ['@kubeflash/flasher/simulator', 'createSimulator'],
     ['@kubeflash/flasher/node', 'NodeWebSerialPort'],
     ['@kubeflash/api', 'validateConfigSchema'],
+    ['@kubeflash/protocol', 'parseMessage'],
   ])('%s imports with plain node and exports %s', (specifier, name) => {
     const run = plainNode(`const m = await import('${specifier}'); console.log(import.meta.resolve('${specifier}')); console.log(typeof m.${name});`);
     expect(run.stderr).toBe('');

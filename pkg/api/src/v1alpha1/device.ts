@@ -70,6 +70,46 @@ export const OtaResult = {
 /** One of the OTA results. */
 export type OtaResult = (typeof OtaResult)[keyof typeof OtaResult];
 
+/** Where a key of a device's rendered config came from (`status.config.keys[].layer`). */
+export const ConfigKeyLayer = {
+  /** The DevicesCluster's config.values. */
+  Cluster: 'cluster',
+  /** The DeviceClass's config.values. */
+  Class: 'class',
+  /** The default of the key in the class's configSchema (no layer set it). */
+  Default: 'default',
+  /** A DeviceGroup's config.values (priority tells the order). */
+  Group: 'group',
+  /** The Device's own config.values. */
+  Device: 'device',
+  /** A Secret named by some layer's config.secretRefs (referencedBy names that layer). */
+  SecretRef: 'secretRef',
+  /** Computed by the operator (device_id, MQTT account and topics, OTA key). */
+  Generated: 'generated',
+} as const;
+/** One of the config key layers. */
+export type ConfigKeyLayer = (typeof ConfigKeyLayer)[keyof typeof ConfigKeyLayer];
+
+/** One key of the rendered config as the operator recorded it: where it came from, never its value. */
+export const RenderedConfigKeySchema = Type.Object({
+  key: Type.String({ description: 'NVS key name.', maxLength: 15 }),
+  type: Type.Optional(Type.String({ description: 'NVS type written (u8 ... i64, string, blob).', maxLength: 16 })),
+  layer: StringEnum(Object.values(ConfigKeyLayer), {
+    description: 'Where the value came from: cluster, class, default, group, device, secretRef or generated.',
+  }),
+  source: Type.String({
+    description: 'Name of the object that set the value (the DevicesCluster, DeviceClass, DeviceGroup, Device or Secret); "operator" for generated keys.',
+    maxLength: 253,
+  }),
+  priority: Type.Optional(Type.Integer({ description: 'Priority of the DeviceGroup that set the value.', format: 'int32' })),
+  referencedBy: Type.Optional(
+    Type.String({ description: 'For secretRef keys: the layer object whose secretRefs named the Secret, as Kind/name.', maxLength: 300 }),
+  ),
+  secret: Type.Optional(Type.Boolean({ description: 'The value is secret (from a Secret, a secret schema key, or a credential); the UI masks it.' })),
+});
+/** One key of the rendered config. */
+export type RenderedConfigKey = Static<typeof RenderedConfigKeySchema>;
+
 /** status of a Device. */
 export const DeviceStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration()),
@@ -83,6 +123,15 @@ export const DeviceStatusSchema = Type.Object({
         ),
         bytesUsed: Type.Optional(Type.Integer({ description: 'Bytes of the NVS partition in use.', minimum: 0 })),
         partitionSize: Type.Optional(Type.Integer({ description: 'Size of the config partition in bytes.', minimum: 0 })),
+        observedGeneration: Type.Optional(ObservedGeneration()),
+        keys: Type.Optional(
+          Type.Array(RenderedConfigKeySchema, {
+            description: 'Every key of the rendered config with the layer and object that set it (never a value). Written when the config hash changes.',
+            maxItems: 1024,
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['key'],
+          }),
+        ),
       },
       { description: 'The compiled configuration.' },
     ),
@@ -187,6 +236,8 @@ export const DeviceReason = {
   ConfigInvalid: 'ConfigInvalid',
   /** ConfigReady=False: the entries do not fit the config partition. */
   ConfigTooLarge: 'ConfigTooLarge',
+  /** ConfigReady=False: the API server refused writing the config Secret (the message says why); retried with backoff. */
+  ConfigWriteFailed: 'ConfigWriteFailed',
   /** ConfigReady=False: the broker refused creating or updating the device's account. */
   BrokerAccountFailed: 'BrokerAccountFailed',
   /** Online=True: the last status message says online. */

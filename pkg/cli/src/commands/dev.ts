@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { DevCluster } from '@kubeflash/devcluster';
 import { dependencyOrder, readManifestDir, ensureObjects, waitForCrdsEstablished } from '@kubeflash/operator/kube';
-import { startOperator } from '@kubeflash/operator';
+import { createLogger, LogFormat, startOperator } from '@kubeflash/operator';
 import { crdDir, examplesDir } from '@kubeflash/operator/paths';
 import { UsageError, parsePort } from '@kubeflash/operator/cli';
 
@@ -76,7 +76,7 @@ async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: De
     log(`examples: ${created} created, ${outcomes.length - created} already present`);
   }
 
-  const operator = await startOperator({ kubeConfig, healthPort, log });
+  const operator = await startOperator({ kubeConfig, healthPort, logger: createLogger({ format: LogFormat.Text }) });
   // Written last: its presence tells scripts and tests that the API, CRDs and examples are ready.
   if (cluster) await cluster.writeKubeconfig(kubeconfigPath);
 

@@ -1,0 +1,12 @@
+export * from './version';
+export * from './channels';
+export * from './reasons';
+export * from './device-id';
+export * from './topics';
+export * from './mqtt';
+export * from './messages';
+export * from './schemas/index';
+export { parseMessage, type ParseOptions } from './parse';
+export { validatorFor } from './validate';
+export { decodeBase64, ecdsaDerSignatureProblem } from './signature';
+export * from './build';
