@@ -4,7 +4,7 @@ import { createSimulator } from '@kubeflash/flasher/simulator';
 import FlashDialog from '../dialog/KubeflashFlashDialog.vue';
 import Device from '../models/kubeflash.dev.device.js';
 import { bytesToBase64 } from '../utils/artifact-server';
-import { fixture, makeModel } from './helpers';
+import { fixture, makeModel, runFetch } from './helpers';
 
 const CONFIG_OFFSET = 0x3a0000;
 
@@ -74,7 +74,13 @@ function setup(mode: 'full' | 'config', chip: string, onlineAfterFlash = true) {
     props: {
       resources: [device], mode, requestPort: async() => sim.port, env: { isSecureContext: true, navigator: { serial: {} } }, onlineTimeoutMs: 50,
     },
-    global: { mocks: { $store: { getters: { 'i18n/t': (k: string) => k }, dispatch: storeDispatch, commit: jest.fn() } } },
+    global: {
+      mocks: {
+        $store: {
+          getters: { 'i18n/t': (k: string) => k }, dispatch: storeDispatch, commit: jest.fn()
+        }
+      }
+    },
   });
 
   return {
@@ -114,8 +120,7 @@ describe('Flash dialog (engine: @kubeflash/flasher against the ROM-loader simula
       wrapper, vm, sim, images, configBin,
     } = setup('full', 'ESP32-S3');
 
-    await (FlashDialog as any).fetch.call(vm);
-    await flushPromises();
+    await runFetch(vm);
     expect(wrapper.find('[data-testid="kubeflash-flash-chip"]').text()).toBe('esp32s3');
     expect(wrapper.findAll('[data-testid="kubeflash-flash-plan"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))).toStrictEqual([
       ['bootloader', '0x0', '12.0 KiB'], ['partition-table', '0x8000', '3.0 KiB'], ['ota-data-initial', '0xe000', '8.0 KiB'], ['app', '0x10000', '32.0 KiB'], ['config', '0x3a0000', '24.0 KiB'],
@@ -137,8 +142,7 @@ describe('Flash dialog (engine: @kubeflash/flasher against the ROM-loader simula
       wrapper, vm, sim, configBin, requests,
     } = setup('config', 'ESP32-S3');
 
-    await (FlashDialog as any).fetch.call(vm);
-    await flushPromises();
+    await runFetch(vm);
     expect(wrapper.findAll('[data-testid="kubeflash-flash-plan"] tbody tr')).toHaveLength(1);
     await startAndFinish(vm);
 

@@ -32,9 +32,9 @@ function fleetStore(withSecret = true) {
   const f = fixture();
   const configBin = new Uint8Array([0xfc, 0xff, 0xff, 0xff, 1, 2, 3]);
   const byId: Record<string, unknown> = {
-    'kubeflash.dev.deviceclass:garage/sensor-s3':      f.deviceClasses[0],
-    'kubeflash.dev.devicescluster:garage/home':        f.devicesClusters[0],
-    'kubeflash.dev.firmware:garage/sensor-s3-1.5.0':   f.firmwares[0],
+    'kubeflash.dev.deviceclass:garage/sensor-s3':    f.deviceClasses[0],
+    'kubeflash.dev.devicescluster:garage/home':      f.devicesClusters[0],
+    'kubeflash.dev.firmware:garage/sensor-s3-1.5.0': f.firmwares[0],
   };
 
   if (withSecret) {
@@ -43,7 +43,10 @@ function fleetStore(withSecret = true) {
   const requests: any[] = [];
 
   return {
-    f, configBin, requests, fake: {
+    f,
+    configBin,
+    requests,
+    fake: {
       byId,
       request: (opt: any) => {
         requests.push(opt);
@@ -55,8 +58,6 @@ function fleetStore(withSecret = true) {
 }
 
 describe('Device model', () => {
-  beforeEach(() => (downloadFile as jest.Mock).mockClear());
-
   it('offers flashing and downloads only when the config is ready, and the no-secrets script always', () => {
     const f = fixture();
     const ready = actionsByName(makeModel(Device, f.devices[0]).model);
@@ -96,7 +97,9 @@ describe('Device model', () => {
   });
 
   it('builds the flash script from the class firmware, the partition table offset and the embedded config', async() => {
-    const { f, fake, requests, configBin } = fleetStore();
+    const {
+      f, fake, requests, configBin
+    } = fleetStore();
     const { model } = makeModel(Device, f.devices[0], fake);
 
     await model.downloadFlashScript();
@@ -132,7 +135,9 @@ describe('Device model', () => {
     model.reprovisionUsb();
 
     expect(dispatch.mock.calls[0][0]).toBe('promptModal');
-    expect(dispatch.mock.calls[0][1]).toMatchObject({ component: 'KubeflashFlashDialog', resources: [model], componentProps: { mode: 'full' } });
+    expect(dispatch.mock.calls[0][1]).toMatchObject({
+      component: 'KubeflashFlashDialog', resources: [model], componentProps: { mode: 'full' }
+    });
     expect(dispatch.mock.calls[1][1]).toMatchObject({ componentProps: { mode: 'config' } });
   });
 
@@ -140,6 +145,8 @@ describe('Device model', () => {
     const { model } = makeModel(Device, { metadata: { name: 'x', namespace: 'garage' } });
 
     model.applyDefaults();
-    expect(model.spec).toStrictEqual({ deviceClassRef: { name: '' }, devicesClusterRef: { name: '' }, config: { values: {}, secretRefs: [] } });
+    expect(model.spec).toStrictEqual({
+      deviceClassRef: { name: '' }, devicesClusterRef: { name: '' }, config: { values: {}, secretRefs: [] }
+    });
   });
 });

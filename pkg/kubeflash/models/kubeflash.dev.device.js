@@ -1,6 +1,6 @@
 import KubeflashModel from '../plugins/kubeflash-class.js';
 import { KUBEFLASH, CORE } from '../types/kubeflash';
-import { DEVICE_CONDITIONS, isOnline } from '../utils/status';
+import { isConfigReady, isFlashable, onlineRank } from '../utils/badges';
 import { base64ToBytes } from '../utils/artifact-server';
 import { flashScript } from '../utils/firmware-files';
 
@@ -16,15 +16,11 @@ export const CONFIG_BIN_KEY = 'config.bin';
 
 /** One ESP32 board: downloads of its config and flash script, USB flashing. */
 export default class Device extends KubeflashModel {
-  applyDefaults() {
-    if (!this.spec) {
-      this.spec = JSON.parse(JSON.stringify(DEFAULT_DEVICE));
-    }
-  }
+  static defaultSpec = DEFAULT_DEVICE;
 
   get _availableActions() {
     const out = super._availableActions;
-    const configReady = this.kfCondition(DEVICE_CONDITIONS.CONFIG_READY)?.status === 'True';
+    const configReady = isConfigReady(this);
 
     out.unshift(
       {
@@ -50,9 +46,7 @@ export default class Device extends KubeflashModel {
 
   /** Sort key of the online column: online, offline, never seen. */
   get onlineSort() {
-    const online = isOnline(this);
-
-    return online === undefined ? 0 : online ? 2 : 1;
+    return onlineRank(this);
   }
 
   /** Name of the Secret the operator writes config.bin into. */
@@ -79,7 +73,7 @@ export default class Device extends KubeflashModel {
     const firmwareName = deviceClass?.status?.firmware?.name;
     const firmware = firmwareName ? await this.kfFindSibling(KUBEFLASH.FIRMWARE, firmwareName) : undefined;
 
-    if (!firmware || firmware.status?.phase !== 'Succeeded' || !firmware.status?.artifacts?.length) {
+    if (!isFlashable(firmware)) {
       throw new Error(this.t('kubeflash.errors.noFirmware', { name: this.spec.deviceClassRef?.name }));
     }
     const label = deviceClass.spec?.partitions?.config?.label || 'config';
@@ -126,9 +120,11 @@ export default class Device extends KubeflashModel {
     }
 
     return flashScript({
-      device:           { name: this.metadata.name, namespace: this.metadata.namespace },
-      chip:             ctx.deviceClass.spec.chip,
-      firmware:         { name: ctx.firmware.metadata.name, version: ctx.firmware.spec.version, artifacts: ctx.firmware.status.artifacts },
+      device:   { name: this.metadata.name, namespace: this.metadata.namespace },
+      chip:     ctx.deviceClass.spec.chip,
+      firmware: {
+        name: ctx.firmware.metadata.name, version: ctx.firmware.spec.version, artifacts: ctx.firmware.status.artifacts
+      },
       artifactBaseUrl:  baseUrl,
       configOffset:     ctx.configPartition.offset,
       configSecretName: this.configSecretName,
