@@ -107,6 +107,7 @@ describe('values.schema.json', () => {
     [{ operator: { watchNamespaces: ['Not_A_Namespace'] } }, 'watchNamespaces'],
     [{ operator: { replica: 2 } }, 'replica'],
     [{ image: { digest: 'latest' } }, 'digest'],
+    [{ operator: { watchNamespaces: ['garage', 'garage'] } }, 'watchNamespaces'],
   ])('makes helm refuse %j, naming %s; kubeflash manifests refuses it too', (values, field) => {
     expect(() => installObjects({ values: values as { [key: string]: Json } })).toThrow(field);
     if (!helm) return;

@@ -18,6 +18,7 @@ interface SchemaNode {
   minimum?: number;
   maximum?: number;
   minLength?: number;
+  uniqueItems?: boolean;
   required?: string[];
 }
 
@@ -112,6 +113,14 @@ export function valuesProblems(schema: TSchema, values: Json, path = ''): string
   if (typeof values === 'number') {
     if (node.minimum !== undefined && values < node.minimum) problems.push(`${here}: must be at least ${node.minimum}, got ${values}`);
     if (node.maximum !== undefined && values > node.maximum) problems.push(`${here}: must be at most ${node.maximum}, got ${values}`);
+  }
+  if (Array.isArray(values) && node.uniqueItems) {
+    const seen = new Set<string>();
+    for (const item of values) {
+      const key = JSON.stringify(item);
+      if (seen.has(key)) problems.push(`${here}: items must be unique, ${key} is there twice`);
+      seen.add(key);
+    }
   }
   if (Array.isArray(values) && node.items) {
     values.forEach((item, i) => problems.push(...valuesProblems(node.items as TSchema, item, `${path}[${i}]`)));
