@@ -4,7 +4,7 @@
 # needs it: inside the repository every tool resolves the TypeScript sources.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for lib in pkg/esp pkg/api pkg/flasher pkg/protocol; do
+for lib in pkg/esp pkg/api pkg/flasher pkg/protocol pkg/install; do
   (cd "$root/$lib" && node ../../scripts/build-lib.mjs)
 done
 (cd "$root/operator" && node scripts/build.mjs)

@@ -8,3 +8,16 @@ export function parsePort(text: string, option: string): number {
   }
   return value;
 }
+
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Parses a comma-separated list of namespace names (duplicates dropped), naming the option and the bad name. */
+export function parseNamespaces(text: string, option: string): string[] {
+  const names = text.split(',').map((n) => n.trim());
+  for (const name of names) {
+    if (!NAMESPACE_NAME.test(name) || name.length > 63) {
+      throw new UsageError(`${option} takes namespace names separated by commas; "${name}" is not a namespace name (lower-case letters, digits and "-", at most 63)`);
+    }
+  }
+  return [...new Set(names)];
+}

@@ -2,7 +2,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, ty
 import { GROUP, VERSION } from '@kubeflash/api';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY } from '../config/secret';
-import { Informer, type ListPage } from '../manager/informer';
+import { Informer, MultiNamespaceInformer, type ListPage, type SharedInformer } from '../manager/informer';
 import type { Logger } from '../manager/logger';
 
 /** What the operator keeps of a config Secret it wrote: metadata and the generated credentials, not the image. */
@@ -16,14 +16,14 @@ export interface CacheReader<T> {
 
 /** Shared informer caches of every object the config controllers read. */
 export interface FleetCaches {
-  devices: Informer<Device>;
-  classes: Informer<DeviceClass>;
-  clusters: Informer<DevicesCluster>;
-  groups: Informer<DeviceGroup>;
+  devices: SharedInformer<Device>;
+  classes: SharedInformer<DeviceClass>;
+  clusters: SharedInformer<DevicesCluster>;
+  groups: SharedInformer<DeviceGroup>;
   /** Secrets that config layers may reference (every Secret not written by the operator). */
-  secrets: Informer<V1Secret>;
+  secrets: SharedInformer<V1Secret>;
   /** The operator's own config Secrets, without config.bin and config.csv. */
-  configSecrets: Informer<ConfigSecretInfo>;
+  configSecrets: SharedInformer<ConfigSecretInfo>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -64,33 +64,51 @@ export function shrinkInputSecret(obj: KubernetesObject): V1Secret {
   return secret.type && UNREADABLE_SECRET_TYPES.has(secret.type) ? { ...secret, data: {} } : secret;
 }
 
-/** Creates (does not start) the caches: cluster-wide, or of one namespace when `namespace` is given. */
-export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, namespace?: string): FleetCaches {
+/** The namespaces option of the operator as a list: undefined means all namespaces. */
+export type WatchedNamespaces = string | readonly string[] | undefined;
+
+function namespaceList(namespaces: WatchedNamespaces): readonly string[] | undefined {
+  if (namespaces === undefined) return undefined;
+  const list = typeof namespaces === 'string' ? [namespaces] : [...new Set(namespaces)];
+  return list.length === 0 ? undefined : list;
+}
+
+/**
+ * Creates (does not start) the caches: cluster-wide, or one list-watch per namespace when namespaces are given
+ * (so the operator needs no cluster-wide access to watch a few namespaces).
+ */
+export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, namespaces?: WatchedNamespaces): FleetCaches {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const scope = namespace ? `/namespaces/${namespace}` : '';
-  const kind = <T extends KubernetesObject>(plural: string): Informer<T> =>
-    new Informer<T>({
-      kubeConfig,
-      path: `/apis/${GROUP}/${VERSION}${scope}/${plural}`,
-      list: (token, limit) =>
-        (namespace
-          ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, limit, _continue: token })
-          : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token })) as Promise<ListPage>,
-      logger,
-    });
-  const secrets = (labelSelector: string, transform?: (o: KubernetesObject) => V1Secret): Informer<V1Secret> =>
-    new Informer<V1Secret>({
-      kubeConfig,
-      path: `/api/v1${scope}/secrets`,
-      labelSelector,
-      list: (token, limit) =>
-        (namespace
-          ? core.listNamespacedSecret({ namespace, labelSelector, limit, _continue: token })
-          : core.listSecretForAllNamespaces({ labelSelector, limit, _continue: token })) as Promise<ListPage>,
-      transform,
-      logger,
-    });
+  const scoped = namespaceList(namespaces);
+  const perScope = <T extends KubernetesObject>(make: (namespace: string | undefined) => Informer<T>): SharedInformer<T> =>
+    scoped ? new MultiNamespaceInformer(new Map(scoped.map((ns) => [ns, make(ns)]))) : make(undefined);
+  const kind = <T extends KubernetesObject>(plural: string): SharedInformer<T> =>
+    perScope((namespace) =>
+      new Informer<T>({
+        kubeConfig,
+        path: `/apis/${GROUP}/${VERSION}${namespace ? `/namespaces/${namespace}` : ''}/${plural}`,
+        list: (token, limit) =>
+          (namespace
+            ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, limit, _continue: token })
+            : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token })) as Promise<ListPage>,
+        logger,
+      }),
+    );
+  const secrets = (labelSelector: string, transform?: (o: KubernetesObject) => V1Secret): SharedInformer<V1Secret> =>
+    perScope((namespace) =>
+      new Informer<V1Secret>({
+        kubeConfig,
+        path: `/api/v1${namespace ? `/namespaces/${namespace}` : ''}/secrets`,
+        labelSelector,
+        list: (token, limit) =>
+          (namespace
+            ? core.listNamespacedSecret({ namespace, labelSelector, limit, _continue: token })
+            : core.listSecretForAllNamespaces({ labelSelector, limit, _continue: token })) as Promise<ListPage>,
+        transform,
+        logger,
+      }),
+    );
   const caches = {
     devices: kind<Device>('devices'),
     classes: kind<DeviceClass>('deviceclasses'),

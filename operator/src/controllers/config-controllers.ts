@@ -1,8 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { DeviceConditionType } from '@kubeflash/api';
+import { findCondition } from './conditions';
 import { withConnectionReuse } from '../manager/connections';
 import type { Logger } from '../manager/logger';
 import type { OperatorMetrics } from '../manager/metrics';
-import { createFleetCaches, type FleetCaches } from './caches';
+import { createFleetCaches, type FleetCaches, type WatchedNamespaces } from './caches';
 import { DeviceController } from './device/controller';
 import { DeviceClassController } from './deviceclass/controller';
 import { DeviceGroupController } from './devicegroup/controller';
@@ -19,11 +21,21 @@ export interface ConfigControllersOptions {
   writer?: ApiWriter;
   /** Concurrent Device reconciles (default 8). */
   deviceConcurrency?: number;
-  /** Watch only this namespace (default: all namespaces). */
-  namespace?: string;
+  /** Watch only this namespace, or these namespaces (default: all namespaces). */
+  namespace?: WatchedNamespaces;
   /** Full resync period; 0 disables it (default 10 minutes). */
   resyncPeriodMs?: number;
   logger?: Logger;
+}
+
+/** Devices in the caches by the status of their ConfigReady condition (True, False, Unknown). */
+export function fleetByConfigReady(caches: Pick<FleetCaches, 'devices'>): Record<string, number> {
+  const counts: Record<string, number> = { True: 0, False: 0, Unknown: 0 };
+  for (const device of caches.devices.list()) {
+    const status = findCondition(device.status?.conditions, DeviceConditionType.ConfigReady)?.status ?? 'Unknown';
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** The running config controllers and their shared caches. */
@@ -60,6 +72,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   wireFleetIndex(caches, index, controllers);
   await caches.start();
   for (const c of controllers) c.start();
+  metrics?.setFleetSource(() => fleetByConfigReady(caches));
   const period = options.resyncPeriodMs ?? 10 * 60_000;
   const timer = period > 0 ? setInterval(() => controllers.forEach((c) => c.resync()), period) : undefined;
   timer?.unref();
@@ -76,6 +89,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
       for (let i = 0; i < 3; i++) await Promise.all(controllers.map((c) => c.whenIdle()));
     },
     stop: async () => {
+      metrics?.setFleetSource(undefined);
       if (timer) clearInterval(timer);
       await Promise.all(controllers.map((c) => c.stop()));
       await caches.stop();

@@ -24,6 +24,17 @@ export interface InformerOptions<T extends KubernetesObject> {
 /** Called with the object as cached (and, for updates, the previous one). */
 export type InformerHandler<T> = (obj: T, old?: T) => void;
 
+/** What controllers use of a cache: events, lookups, lifecycle. */
+export interface SharedInformer<T extends KubernetesObject> {
+  on(event: 'add' | 'update' | 'delete', handler: InformerHandler<T>): void;
+  get(namespace: string | undefined, name: string): T | undefined;
+  list(namespace?: string): T[];
+  readonly size: number;
+  readonly hasSynced: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 const keyOf = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /**
@@ -31,7 +42,7 @@ const keyOf = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ''}/$
  * 410 Gone and rewatches when a watch ends. Unlike client-node's ListWatch it can shrink objects before caching
  * them (`transform`), so 10,000 config Secrets do not keep their images in memory.
  */
-export class Informer<T extends KubernetesObject> {
+export class Informer<T extends KubernetesObject> implements SharedInformer<T> {
   private readonly objects = new Map<string, T>();
   private readonly handlers = { add: [] as InformerHandler<T>[], update: [] as InformerHandler<T>[], delete: [] as InformerHandler<T>[] };
   private resourceVersion = '';
@@ -176,5 +187,48 @@ export class Informer<T extends KubernetesObject> {
       this.options.logger?.warn('informer: cannot watch', { path: this.options.path, error: apiErrorMessage(err) });
       this.scheduleRewatch(true, 1000);
     }
+  }
+}
+
+/**
+ * One cache over several namespaces: an Informer per namespace (each lists and watches only its namespace, so
+ * RBAC can be a Role per namespace), seen by controllers as a single cache.
+ */
+export class MultiNamespaceInformer<T extends KubernetesObject> implements SharedInformer<T> {
+  private readonly byNamespace: Map<string, Informer<T>>;
+
+  constructor(informers: ReadonlyMap<string, Informer<T>>) {
+    this.byNamespace = new Map(informers);
+  }
+
+  on(event: 'add' | 'update' | 'delete', handler: InformerHandler<T>): void {
+    for (const informer of this.byNamespace.values()) informer.on(event, handler);
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return namespace === undefined ? undefined : this.byNamespace.get(namespace)?.get(namespace, name);
+  }
+
+  list(namespace?: string): T[] {
+    if (namespace !== undefined) return this.byNamespace.get(namespace)?.list(namespace) ?? [];
+    return [...this.byNamespace.values()].flatMap((i) => i.list());
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const informer of this.byNamespace.values()) n += informer.size;
+    return n;
+  }
+
+  get hasSynced(): boolean {
+    return [...this.byNamespace.values()].every((i) => i.hasSynced);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.byNamespace.values()].map((i) => i.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.byNamespace.values()].map((i) => i.stop()));
   }
 }

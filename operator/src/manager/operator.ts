@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ApiextensionsV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, CustomObjectsApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { VERSION } from '@kubeflash/api';
+import type { WatchedNamespaces } from '../controllers/caches';
 import { startConfigControllers, type ConfigControllers } from '../controllers/config-controllers';
 import { apiErrorMessage } from '../kube/apply';
+import { startWebhooks, type RunningWebhooks, type WebhookCertificates } from '../webhooks/index';
+import { withConnectionReuse } from './connections';
 import { startHealthServer, type HealthServer } from './health';
 import { LeaderElector } from './leader';
 import { silentLogger, type Logger } from './logger';
@@ -22,19 +26,23 @@ export interface OperatorOptions {
    * `kubeflash-operator` in $KUBEFLASH_NAMESPACE or "default"); false runs the controllers at once.
    */
   leaderElection?: false | { namespace?: string; leaseName?: string; identity?: string; leaseDurationSeconds?: number; retryPeriodMs?: number };
-  /** Watch only this namespace (default: all namespaces). */
-  namespace?: string;
+  /** Watch only this namespace, or these namespaces (default: all namespaces). */
+  namespace?: WatchedNamespaces;
   /** Run the config controllers (default true). */
   controllers?: boolean;
   /** Full resync period of the controllers (default 10 minutes; 0 disables). */
   resyncPeriodMs?: number;
   /** Concurrent Device reconciles (default 8). */
   deviceConcurrency?: number;
+  /** Serve the admission webhooks (on every replica, leader or not). */
+  webhooks?: { host?: string; port: number; certificates: WebhookCertificates };
 }
 
 export interface RunningOperator {
   readonly healthPort: number;
   readonly metrics: OperatorMetrics;
+  /** Port of the webhook server, once it serves. */
+  webhookPort(): number | undefined;
   /** True while this process runs the controllers (it holds the lease, or election is off). */
   readonly isLeader: boolean;
   /** The running controllers, once leading and synced. */
@@ -45,12 +53,21 @@ export interface RunningOperator {
   stop(): Promise<void>;
 }
 
-/** Ready when the API server answers and serves the kubeflash CRDs. */
+/**
+ * Ready when the API server answers and serves the kubeflash kinds. Asks discovery (which every authenticated
+ * client may read), so the operator needs no access to CustomResourceDefinitions.
+ */
 async function checkApiAndCrds(kubeConfig: KubeConfig): Promise<void> {
   await kubeConfig.makeApiClient(VersionApi).getCode();
-  const crds = await kubeConfig.makeApiClient(ApiextensionsV1Api).listCustomResourceDefinition();
-  const ours = crds.items.filter((crd) => crd.spec.group === API_GROUP);
-  if (ours.length === 0) throw new Error(`no CustomResourceDefinitions of group ${API_GROUP} are installed`);
+  let resources: string[];
+  try {
+    const list = await kubeConfig.makeApiClient(CustomObjectsApi).getAPIResources({ group: API_GROUP, version: VERSION });
+    resources = list.resources.map((r) => r.name);
+  } catch (err) {
+    if (err instanceof ApiException && err.code === 404) throw new Error(`the API server does not serve ${API_GROUP}/${VERSION}: install the kubeflash CRDs`);
+    throw err;
+  }
+  if (!resources.includes('devices')) throw new Error(`the API server serves ${API_GROUP}/${VERSION} without devices: install the kubeflash CRDs`);
 }
 
 /**
@@ -60,12 +77,19 @@ async function checkApiAndCrds(kubeConfig: KubeConfig): Promise<void> {
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
   const logger = options.logger ?? silentLogger;
   const metrics = new OperatorMetrics();
-  const health: HealthServer = await startHealthServer(
-    options.healthHost ?? '127.0.0.1',
-    options.healthPort ?? 0,
-    { 'kubernetes-api': () => checkApiAndCrds(options.kubeConfig) },
-    () => metrics.exposition(),
-  );
+  const webhooks: RunningWebhooks | undefined = options.webhooks
+    ? await startWebhooks({
+        kubeConfig: withConnectionReuse(options.kubeConfig),
+        host: options.webhooks.host ?? '0.0.0.0',
+        port: options.webhooks.port,
+        certificates: options.webhooks.certificates,
+        logger,
+        metrics,
+      })
+    : undefined;
+  const checks: Record<string, () => Promise<void>> = { 'kubernetes-api': () => checkApiAndCrds(options.kubeConfig) };
+  if (webhooks) checks.webhooks = () => webhooks.check();
+  const health: HealthServer = await startHealthServer(options.healthHost ?? '127.0.0.1', options.healthPort ?? 0, checks, () => metrics.exposition());
   const server = options.kubeConfig.getCurrentCluster()?.server ?? '(unknown)';
   logger.info(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz, /readyz and /metrics`, { apiServer: server });
 
@@ -144,10 +168,12 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       return leading;
     },
     controllers: () => running,
+    webhookPort: () => webhooks?.port(),
     whenControllersRunning: () => (running ? Promise.resolve(running) : new Promise((resolve) => waiters.push(resolve))),
     stop: async () => {
       await stopControllers();
       await elector?.stop();
+      await webhooks?.stop();
       await health.stop();
       logger.info('operator: stopped');
     },

@@ -17,6 +17,8 @@ export interface WorkQueueOptions {
   /** Called after a failed reconcile with the key's consecutive failure count and the delay of its retry. */
   onFailure?: (key: string, attempt: number, error: unknown, retryInMs: number) => void;
   onDepthChange?: (depth: number) => void;
+  /** Called when a key's reconcile starts, with how long it waited in the queue. */
+  onStart?: (key: string, waitedMs: number) => void;
   /** Injected clock for timers (tests). */
   setTimer?: (fn: () => void, ms: number) => { cancel(): void };
 }
@@ -35,6 +37,8 @@ const defaultTimer = (fn: () => void, ms: number): { cancel(): void } => {
 export class WorkQueue {
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
+  /** When each queued key was added (for the wait-time observer). */
+  private readonly queuedAt = new Map<string, number>();
   private readonly processing = new Set<string>();
   private readonly dirtyWhileProcessing = new Set<string>();
   private readonly failures = new Map<string, number>();
@@ -73,6 +77,7 @@ export class WorkQueue {
     }
     if (this.queued.has(key)) return;
     this.queued.add(key);
+    this.queuedAt.set(key, performance.now());
     this.queue.push(key);
     this.options.onDepthChange?.(this.queue.length);
     this.pump();
@@ -106,6 +111,7 @@ export class WorkQueue {
     this.delayed.clear();
     this.queue.length = 0;
     this.queued.clear();
+    this.queuedAt.clear();
     await this.whenIdle();
   }
 
@@ -113,7 +119,10 @@ export class WorkQueue {
     while (!this.stopped && this.running < this.options.concurrency && this.queue.length > 0) {
       const key = this.queue.shift() as string;
       this.queued.delete(key);
+      const queuedAt = this.queuedAt.get(key);
+      this.queuedAt.delete(key);
       this.options.onDepthChange?.(this.queue.length);
+      if (queuedAt !== undefined) this.options.onStart?.(key, performance.now() - queuedAt);
       this.processing.add(key);
       this.running++;
       void this.runOne(key);

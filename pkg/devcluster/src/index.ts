@@ -16,6 +16,8 @@ import { HttpHandler } from './server';
 import { Store } from './store';
 import { loadOrCreateServingTls } from './tls';
 
+export { createAdmissionChain, type ServiceResolver } from './admission/index';
+
 export interface DevClusterOptions {
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;

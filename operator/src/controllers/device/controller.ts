@@ -32,7 +32,17 @@ export class DeviceController implements FleetListener {
   constructor(options: DeviceControllerOptions) {
     this.keyed = new KeyedController(
       DeviceController.controllerName,
-      (key) => syncDevice({ caches: options.caches, writer: options.writer, now: options.now, onSecretWritten: (k, h) => this.written.set(k, h) }, key),
+      (key) =>
+        syncDevice(
+          {
+            caches: options.caches,
+            writer: options.writer,
+            now: options.now,
+            onSecretWritten: (k, h) => this.written.set(k, h),
+            onRendered: (result) => options.metrics?.configRenders.inc({ result }),
+          },
+          key,
+        ),
       () => options.caches.devices.list().map((d) => objectKey(d.metadata.namespace, d.metadata.name)),
       { metrics: options.metrics, logger: options.logger, concurrency: options.concurrency ?? 8 },
     );

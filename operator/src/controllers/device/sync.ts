@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException } from '@kubernetes/client-node';
-import { API_VERSION, DeviceResource } from '@kubeflash/api';
+import { API_VERSION, ConditionStatus, DeviceConditionType, DeviceResource } from '@kubeflash/api';
+import { findCondition } from '../conditions';
 import { completeCredentials } from '../../config/credentials';
 import { secretBytes } from '../../config/fleet';
 import { classEncrypts } from '../../config/render';
@@ -18,7 +19,12 @@ export interface DeviceSyncDeps {
   now?: () => Date;
   /** Called after a config Secret was written, with its hash. */
   onSecretWritten?: (key: string, hash: string) => void;
+  /** Called with the outcome of a render that changed something (for the config renders metric). */
+  onRendered?: (result: RenderResult) => void;
 }
+
+/** Outcome of a device config render that wrote something. */
+export type RenderResult = 'written' | 'invalid' | 'write_failed';
 
 /** Reads one Device's inputs from the caches; undefined when the Device is gone or being deleted. */
 export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string, name: string): DeviceInputs | undefined {
@@ -89,10 +95,13 @@ export async function syncDevice(deps: DeviceSyncDeps, key: string): Promise<voi
   try {
     await applyDevice(deps.writer, inputs, decision, now);
   } catch (err) {
+    if (err instanceof ConfigWriteError) deps.onRendered?.('write_failed');
     // The Device went away while we wrote: nothing left to do.
     if (err instanceof ApiException && err.code === 404 && !deps.caches.devices.get(namespace, name)) return;
     throw err;
   }
   const hash = decision.secret?.object.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
   if (hash) deps.onSecretWritten?.(key, hash);
+  if (decision.secret) deps.onRendered?.('written');
+  else if (findCondition(decision.status?.conditions, DeviceConditionType.ConfigReady)?.status === ConditionStatus.False) deps.onRendered?.('invalid');
 }

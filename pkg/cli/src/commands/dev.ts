@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { KubeConfig } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { WEBHOOK_CONFIGURATION_NAME, installObjects } from '@kubeflash/install';
 import type { DevCluster } from '@kubeflash/devcluster';
 import { dependencyOrder, readManifestDir, ensureObjects, waitForCrdsEstablished } from '@kubeflash/operator/kube';
-import { createLogger, LogFormat, startOperator } from '@kubeflash/operator';
+import { createLogger, fixedCertificates, LogFormat, makeServingMaterial, startOperator } from '@kubeflash/operator';
 import { crdDir, examplesDir } from '@kubeflash/operator/paths';
 import { UsageError, parsePort } from '@kubeflash/operator/cli';
 
@@ -62,12 +63,48 @@ async function runDev(options: DevOptions): Promise<void> {
   log('stopped');
 }
 
-/** Installs the CRDs (and examples), runs the operator until Ctrl-C. Any failure propagates after cleanup. */
+/** The webhook configurations of the install, pointing at this process's webhook server by URL. */
+function devWebhookConfigurations(port: number, caBundlePem: string): KubernetesObject[] {
+  const webhookClient = { url: `https://127.0.0.1:${port}`, caBundle: Buffer.from(caBundlePem).toString('base64') };
+  return installObjects({ webhookClient, namespaceObject: false }).filter((o) => WEBHOOK_KINDS.includes(String(o.kind))) as KubernetesObject[];
+}
+
+const WEBHOOK_KINDS = ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'];
+
+/** Removes the dev webhook configurations (they point at a port that is about to close). */
+async function unregisterDevWebhooks(kubeConfig: KubeConfig): Promise<void> {
+  const api = kubeConfig.makeApiClient(AdmissionregistrationV1Api);
+  await Promise.allSettled([
+    api.deleteValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME }),
+    api.deleteMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME }),
+  ]);
+}
+
+/**
+ * Installs the CRDs, runs the operator with its admission webhooks served in-process and registered by URL (on
+ * devcluster; a real cluster's API server cannot reach this machine), then applies the examples through them,
+ * until Ctrl-C. Any failure propagates after cleanup.
+ */
 async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: DevCluster | undefined, examples: boolean, healthPort: number): Promise<void> {
   const crds = await readManifestDir(crdDir);
   await ensureObjects(kubeConfig, crds.map((m) => m.object), 'create-or-replace');
   await waitForCrdsEstablished(kubeConfig, crds.map((m) => m.object.metadata?.name ?? ''));
   log(`CRDs: ${crds.length} installed`);
+
+  const material = cluster ? await makeServingMaterial([], ['127.0.0.1']) : undefined;
+  const operator = await startOperator({
+    kubeConfig,
+    healthPort,
+    logger: createLogger({ format: LogFormat.Text }),
+    webhooks: material ? { host: '127.0.0.1', port: 0, certificates: fixedCertificates(material) } : undefined,
+  });
+  const webhookPort = operator.webhookPort();
+  if (material && webhookPort) {
+    await ensureObjects(kubeConfig, devWebhookConfigurations(webhookPort, material.caBundlePem), 'create-or-replace');
+    log(`webhooks: validation and defaults served on https://127.0.0.1:${webhookPort} and registered`);
+  } else {
+    log('webhooks: not registered in an external cluster (its API server cannot reach this machine); the Helm chart installs them');
+  }
 
   if (examples) {
     const manifests = dependencyOrder(await readManifestDir(examplesDir));
@@ -75,8 +112,6 @@ async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: De
     const created = outcomes.filter((o) => o === 'created').length;
     log(`examples: ${created} created, ${outcomes.length - created} already present`);
   }
-
-  const operator = await startOperator({ kubeConfig, healthPort, logger: createLogger({ format: LogFormat.Text }) });
   // Written last: its presence tells scripts and tests that the API, CRDs and examples are ready.
   if (cluster) await cluster.writeKubeconfig(kubeconfigPath);
 
@@ -93,5 +128,6 @@ async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: De
     process.once('SIGTERM', stop);
   });
   log('stopping...');
+  if (material) await unregisterDevWebhooks(kubeConfig);
   await operator.stop();
 }

@@ -3,6 +3,7 @@ import { registerDevCommand } from './dev';
 import { registerFlashCommand } from './flash';
 import { registerFlashScriptCommand } from './flash-script';
 import { registerImageCommand } from './image';
+import { registerManifestsCommand } from './manifests';
 import { registerNvsCommand } from './nvs';
 import { registerOperatorCommand } from '@kubeflash/operator/cli';
 import { registerPartitionsCommand } from './partitions';
@@ -12,6 +13,7 @@ import { registerRenderCommand } from './render';
 export function registerCommands(program: Command): void {
   registerDevCommand(program);
   registerOperatorCommand(program);
+  registerManifestsCommand(program);
   registerNvsCommand(program);
   registerPartitionsCommand(program);
   registerImageCommand(program);
