@@ -1,4 +1,5 @@
 import { ApiException, CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { microTime } from '../kube/microtime';
 
 export interface LeaderElectionOptions {
   kubeConfig: KubeConfig;
@@ -67,7 +68,7 @@ export class LeaderElector {
     try {
       const lease = await this.api.readNamespacedLease({ name, namespace });
       if (lease.spec?.holderIdentity === this.options.identity) {
-        lease.spec = { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: this.now() };
+        lease.spec = { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: microTime(this.now()) };
         await this.api.replaceNamespacedLease({ name, namespace, body: lease });
       }
     } catch (err) {
@@ -103,6 +104,8 @@ export class LeaderElector {
     const { namespace, leaseName: name, identity } = this.options;
     const leaseDurationSeconds = this.options.leaseDurationSeconds ?? 15;
     const now = this.now();
+    // MicroTime fields: kube-apiserver rejects anything but six fractional digits (a plain Date has three).
+    const stamp = microTime(now);
     let lease: V1Lease | undefined;
     try {
       lease = await this.api.readNamespacedLease({ name, namespace });
@@ -113,7 +116,7 @@ export class LeaderElector {
       try {
         await this.api.createNamespacedLease({
           namespace,
-          body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 } },
+          body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 } },
         });
         return true;
       } catch (err) {
@@ -125,8 +128,8 @@ export class LeaderElector {
     if (decision === 'wait') return false;
     const spec = lease.spec ?? {};
     lease.spec = decision === 'renew'
-      ? { ...spec, renewTime: now, leaseDurationSeconds }
-      : { ...spec, holderIdentity: identity, acquireTime: now, renewTime: now, leaseDurationSeconds, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 };
+      ? { ...spec, renewTime: stamp, leaseDurationSeconds }
+      : { ...spec, holderIdentity: identity, acquireTime: stamp, renewTime: stamp, leaseDurationSeconds, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 };
     try {
       await this.api.replaceNamespacedLease({ name, namespace, body: lease });
       return true;
