@@ -1,6 +1,18 @@
+import { RESET_SPEC, RESET_STATUS } from './fieldmanager/manager';
 import type { PrinterColumn, ResourceType } from './registry';
 import type { KObject } from './store';
 import { age } from './table';
+import * as admissionregistration from './typed/kinds/admissionregistration';
+import * as apps from './typed/kinds/apps';
+import * as batch from './typed/kinds/batch';
+import * as coordination from './typed/kinds/coordination';
+import * as core from './typed/kinds/core';
+import * as eventsV1 from './typed/kinds/events';
+import * as rbacTypes from './typed/kinds/rbac';
+import { namespaceDefaults, secretDefaults, validateConfigMap, validateEvent, validateLease, validateNamespace, validateSecret } from './validation/core';
+import { bindingDefaults, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './validation/rbac';
+
+const STATUS_SPLIT = { main: RESET_STATUS, status: RESET_SPEC };
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -55,18 +67,8 @@ function define(spec: Spec): ResourceType {
     defaultPropagation: 'Background',
     storageKey: `${spec.group}/${spec.plural}`,
     ...spec,
+    fieldType: spec.fieldType ?? spec.goType,
   };
-}
-
-function decodeSecretStringData(obj: KObject): void {
-  const stringData = obj.stringData as Record<string, string> | undefined;
-  if (stringData && typeof stringData === 'object') {
-    const data = { ...((obj.data as Record<string, string> | undefined) ?? {}) };
-    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
-    obj.data = data;
-  }
-  delete obj.stringData;
-  if (!obj.type) obj.type = 'Opaque';
 }
 
 const EVENT_RENAMES: [core: string, events: string][] = [
@@ -146,6 +148,7 @@ export function builtinTypes(): ResourceType[] {
       generation: true,
       categories: ['api-extensions'],
       columns: [col('Webhooks', (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0), 0, 'integer'), AGE],
+      goType: kind === 'ValidatingWebhookConfiguration' ? admissionregistration.ValidatingWebhookConfiguration : admissionregistration.MutatingWebhookConfiguration,
     });
   const events = define({
     group: '',
@@ -155,6 +158,8 @@ export function builtinTypes(): ResourceType[] {
     shortNames: ['ev'],
     fieldLabels: EVENT_FIELDS,
     columns: [...EVENT_COLUMNS, { name: 'Name', type: 'string', format: 'name', priority: 1, cell: (o) => o.metadata.name }],
+    goType: core.Event,
+    validate: validateEvent,
   });
   return [
     define({
@@ -168,9 +173,14 @@ export function builtinTypes(): ResourceType[] {
       verbs: ALL_VERBS.filter((v) => v !== 'deletecollection'),
       fieldLabels: { 'status.phase': (o) => str(o, 'status.phase') },
       columns: [col('Status', (o) => str(o, 'status.phase') ?? ''), AGE],
+      goType: core.Namespace,
+      defaults: namespaceDefaults,
+      validate: validateNamespace,
+      resetFields: STATUS_SPLIT,
+      subresources: ['finalize'],
+      nameRule: 'label',
       prepareCreate: (o) => {
-        o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name ?? '' };
-        o.spec = { finalizers: ['kubernetes'], ...(o.spec as object | undefined) };
+        o.spec = { finalizers: ['kubernetes'] };
         o.status = { phase: 'Active' };
       },
       prepareUpdate: (o) => {
@@ -184,8 +194,9 @@ export function builtinTypes(): ResourceType[] {
       plural: 'secrets',
       fieldLabels: { type: (o) => str(o, 'type') },
       columns: [col('Type', (o) => str(o, 'type') ?? ''), col('Data', (o) => count(o.data), 0, 'integer'), AGE],
-      prepareCreate: decodeSecretStringData,
-      prepareUpdate: decodeSecretStringData,
+      goType: core.Secret,
+      defaults: secretDefaults,
+      validate: validateSecret,
     }),
     define({
       group: '',
@@ -194,6 +205,8 @@ export function builtinTypes(): ResourceType[] {
       plural: 'configmaps',
       shortNames: ['cm'],
       columns: [col('Data', (o) => count(o.data) + count(o.binaryData), 0, 'integer'), AGE],
+      goType: core.ConfigMap,
+      validate: validateConfigMap,
     }),
     events,
     define({
@@ -208,6 +221,8 @@ export function builtinTypes(): ResourceType[] {
       },
       fromStorage: (o) => renameFields(o, EVENT_RENAMES, 'events.k8s.io/v1'),
       toStorage: (o) => renameFields(o, EVENT_RENAMES.map(([a, b]) => [b, a]), 'v1'),
+      goType: eventsV1.EventsEvent,
+      fieldType: eventsV1.EventsEvent,
     }),
     define({
       group: '',
@@ -216,6 +231,8 @@ export function builtinTypes(): ResourceType[] {
       plural: 'serviceaccounts',
       shortNames: ['sa'],
       columns: [AGE],
+      goType: core.ServiceAccount,
+      subresources: ['token'],
     }),
     define({
       group: '',
@@ -239,6 +256,8 @@ export function builtinTypes(): ResourceType[] {
         col('Restarts', () => 0, 0, 'integer'),
         AGE,
       ],
+      goType: core.Pod,
+      resetFields: STATUS_SPLIT,
     }),
     define({
       group: '',
@@ -254,6 +273,8 @@ export function builtinTypes(): ResourceType[] {
         col('Ports', (o) => ((get(o, 'spec.ports') as { port: number; protocol?: string }[] | undefined) ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',')),
         AGE,
       ],
+      goType: core.Service,
+      resetFields: STATUS_SPLIT,
     }),
     define({
       group: 'batch',
@@ -266,6 +287,8 @@ export function builtinTypes(): ResourceType[] {
       defaultPropagation: 'Orphan',
       fieldLabels: { 'status.successful': (o) => str(o, 'status.succeeded') ?? '0' },
       columns: JOB_COLUMNS,
+      goType: batch.Job,
+      resetFields: STATUS_SPLIT,
     }),
     define({
       group: 'apps',
@@ -282,6 +305,8 @@ export function builtinTypes(): ResourceType[] {
         col('Available', (o) => Number(str(o, 'status.availableReplicas') ?? 0), 0, 'integer'),
         AGE,
       ],
+      goType: apps.Deployment,
+      resetFields: STATUS_SPLIT,
     }),
     define({
       group: 'coordination.k8s.io',
@@ -289,6 +314,8 @@ export function builtinTypes(): ResourceType[] {
       kind: 'Lease',
       plural: 'leases',
       columns: [col('Holder', (o) => str(o, 'spec.holderIdentity') ?? ''), AGE],
+      goType: coordination.Lease,
+      validate: validateLease,
     }),
     define({
       group: 'apiextensions.k8s.io',
@@ -302,12 +329,24 @@ export function builtinTypes(): ResourceType[] {
       generation: true,
       strategicMerge: false,
       columns: [CREATED_AT],
+      resetFields: STATUS_SPLIT,
     }),
     webhooks('ValidatingWebhookConfiguration', 'validatingwebhookconfigurations'),
     webhooks('MutatingWebhookConfiguration', 'mutatingwebhookconfigurations'),
-    define({ group: rbac, version: 'v1', kind: 'Role', plural: 'roles', columns: [CREATED_AT] }),
-    define({ group: rbac, version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', columns: [ROLE_REF, AGE] }),
-    define({ group: rbac, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, columns: [CREATED_AT] }),
-    define({ group: rbac, version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, columns: [ROLE_REF, AGE] }),
+    define({ group: rbac, version: 'v1', kind: 'Role', plural: 'roles', columns: [CREATED_AT], goType: rbacTypes.Role, validate: validateRole, nameRule: 'path' }),
+    define({ group: rbac, version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', columns: [ROLE_REF, AGE], goType: rbacTypes.RoleBinding, validate: validateRoleBinding, defaults: bindingDefaults, nameRule: 'path' }),
+    define({ group: rbac, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, columns: [CREATED_AT], goType: rbacTypes.ClusterRole, validate: validateClusterRole, nameRule: 'path' }),
+    define({
+      group: rbac,
+      version: 'v1',
+      kind: 'ClusterRoleBinding',
+      plural: 'clusterrolebindings',
+      namespaced: false,
+      columns: [ROLE_REF, AGE],
+      goType: rbacTypes.ClusterRoleBinding,
+      validate: validateClusterRoleBinding,
+      defaults: bindingDefaults,
+      nameRule: 'path',
+    }),
   ];
 }

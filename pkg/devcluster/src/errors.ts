@@ -72,7 +72,14 @@ export class StatusError extends Error {
       reason: this.reason,
       code: this.code,
     };
-    if (this.details) body.details = this.details;
+    if (this.details) {
+      // StatusDetails fields are omitempty.
+      const d: StatusDetails = {};
+      for (const [k, v] of Object.entries(this.details) as [keyof StatusDetails, unknown][]) {
+        if (v !== '' && v !== undefined && v !== 0 && !(Array.isArray(v) && v.length === 0)) (d as Record<string, unknown>)[k] = v;
+      }
+      body.details = d;
+    }
     return body;
   }
 }

@@ -28,6 +28,8 @@ export interface DevClusterOptions {
   watchHistory?: number;
   /** Builds the admission chain that calls webhooks; default: the real webhook caller (`createAdmissionChain`). */
   admission?: (source: AdmissionSource) => AdmissionChain;
+  /** How long a deleted namespace stays Terminating before the namespace controller empties it (default 1000 ms). */
+  namespaceDeletionDelayMs?: number;
 }
 
 export interface DevCluster {
@@ -72,13 +74,13 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
       log(`loaded state from ${options.stateDir} (resourceVersion ${snapshot.resourceVersion})`);
     }
   }
-  const controllers = new Controllers(api, log);
+  // HTTPS like a real API server: @kubernetes/client-node refuses plain HTTP without skipTLSVerify.
+  const tls = await loadOrCreateServingTls(options.stateDir);
+  const controllers = new Controllers(api, log, { rootCA: tls.caPem, namespaceDeletionDelayMs: options.namespaceDeletionDelayMs });
   controllers.runNow();
   const nsType = registry.get('', 'v1', 'namespaces');
   for (const name of BOOTSTRAP_NAMESPACES) {
-    if (nsType && !store.get(nsType.storageKey, undefined, name)) {
-      await api.create(nsType, undefined, { metadata: { name } }, { internal: true });
-    }
+    if (nsType && !store.get(nsType.storageKey, undefined, name)) api.createStored(nsType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, 'kube-apiserver');
   }
   controllers.runNow();
   // Like an etcd compaction right after start: watches must begin from a list made by this process.
@@ -92,8 +94,6 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
 
   let url = '';
   const handler = new HttpHandler(api, () => url.replace(/^https?:\/\//, ''), log);
-  // HTTPS like a real API server: @kubernetes/client-node refuses plain HTTP without skipTLSVerify.
-  const tls = await loadOrCreateServingTls(options.stateDir);
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => void handler.handle(req, res));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {

@@ -42,7 +42,7 @@ describe('devcluster HTTP API', () => {
     expect(core.resources.map((r) => r.name)).toContain('namespaces/status');
     const missing = await call('GET', '/apis/nothing.example/v1/things');
     expect(missing.status).toBe(404);
-    expect(missing.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
+    expect(missing.body).toBe('404 page not found\n');
   });
 
   it('serves OpenAPI v3 with fieldValidation on PATCH operations, and v2 as empty protobuf', async () => {
@@ -69,7 +69,7 @@ describe('devcluster HTTP API', () => {
     };
     expect(table.kind).toBe('Table');
     expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Data', 'Age']);
-    expect(table.rows[0].cells.slice(0, 2)).toEqual(['one', 1]);
+    expect(table.rows.map((r) => r.cells.slice(0, 2))).toContainEqual(['one', 1]);
     const partial = (await call('GET', '/api/v1/namespaces/default/configmaps/one', { accept: 'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io' })).json();
     expect(partial).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { name: 'one' } });
     expect(partial.data).toBeUndefined();
@@ -93,7 +93,7 @@ describe('devcluster HTTP API', () => {
     expect(warned.json().spec).toEqual({ a: 'x' });
     const strict = await call('POST', '/apis/example.dev/v1/things?fieldValidation=Strict', { body: { apiVersion: 'example.dev/v1', kind: 'Thing', metadata: { name: 't2' }, spec: { b: 'y' } } });
     expect(strict.status).toBe(400);
-    expect(strict.json().message).toBe('strict decoding error: unknown field "spec.b"');
+    expect(strict.json().message).toBe('Thing in version "v1" cannot be handled as a Thing: strict decoding error: unknown field "spec.b"');
     const dry = await call('POST', '/apis/example.dev/v1/things?dryRun=All', { body: { apiVersion: 'example.dev/v1', kind: 'Thing', metadata: { name: 'dry' } } });
     expect(dry.status).toBe(201);
     expect((await call('GET', '/apis/example.dev/v1/things/dry')).status).toBe(404);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import yaml from 'js-yaml';
 import type { Api, DeleteOptions, WriteOptions } from './api';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
+import { goJsonSyntaxError } from './decode';
 import { badRequest, StatusError } from './errors';
 import { decodeKubernetesProtobuf } from './protobuf';
 import { openapiV2Json, openapiV3Document, openapiV3Index } from './openapi';
@@ -21,8 +22,19 @@ interface Route {
   watch: boolean;
 }
 
-function notFoundPage(): StatusError {
-  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+/** An unknown path: the Go mux's plain-text 404. */
+class PageNotFound extends Error {}
+
+function notFoundPage(): PageNotFound {
+  return new PageNotFound('404 page not found');
+}
+
+const OPTIONS_KIND: Record<string, string> = { POST: 'CreateOptions', PUT: 'UpdateOptions', PATCH: 'PatchOptions', DELETE: 'DeleteOptions' };
+
+/** A 422 on a query parameter of the request (`<Verb>Options.meta.k8s.io "" is invalid: ...`). */
+function optionsInvalid(method: string, field: string, reason: string, message: string): StatusError {
+  const kind = OPTIONS_KIND[method] ?? 'ListOptions';
+  return new StatusError(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${field}: ${message}`, { group: 'meta.k8s.io', kind, causes: [{ reason, message, field }] });
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -41,7 +53,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function decodeBody(raw: Buffer, contentType: string): unknown {
+/** Like transformDecodeError's summarizeData: the first 30 bytes of a body a decoder could not read. */
+function summarize(raw: Buffer): string {
+  if (raw.length === 0) return '<empty>';
+  return raw.length > 30 ? `${raw.subarray(0, 30).toString('utf8')} ...` : raw.toString('utf8');
+}
+
+function decodeBody(raw: Buffer, contentType: string, kind?: string): unknown {
   if (raw.length === 0) return undefined;
   if (/protobuf/.test(contentType)) return decodeKubernetesProtobuf(raw);
   if (/cbor/.test(contentType)) {
@@ -57,8 +75,9 @@ function decodeBody(raw: Buffer, contentType: string): unknown {
   }
   try {
     return JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  } catch {
+    const reason = `couldn't get version/kind; json parse error: ${goJsonSyntaxError(text)}`;
+    throw badRequest(kind ? `the object provided is unrecognized (must be of type ${kind}): ${reason} (${summarize(raw)})` : reason);
   }
 }
 
@@ -95,6 +114,13 @@ export class HttpHandler {
     try {
       await this.dispatch(req, res, url, warnings);
     } catch (err) {
+      if (err instanceof PageNotFound) {
+        if (!res.headersSent) {
+          res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+          res.end('404 page not found\n');
+        }
+        return;
+      }
       const status = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
       if (!(err instanceof StatusError)) this.log(`${req.method} ${url.pathname}: ${(err as Error).stack ?? String(err)}`);
       if (res.headersSent) {
@@ -159,21 +185,30 @@ export class HttpHandler {
     const type = this.api.registry.get(group, version, rest[0]);
     if (!type || rest.length > 3) throw notFoundPage();
     const subresource = rest[2];
-    if (subresource && !((subresource === 'status' && type.statusSubresource) || (subresource === 'finalize' && type.plural === 'namespaces' && !type.group))) {
-      throw notFoundPage();
-    }
+    if (subresource && !((subresource === 'status' && type.statusSubresource) || type.subresources?.includes(subresource))) throw notFoundPage();
     if (namespace !== undefined && !type.namespaced) throw notFoundPage();
     return { type, namespace, name: rest[1], subresource, watch };
   }
 
-  private writeOptions(url: URL, warnings: string[]): WriteOptions {
+  private writeOptions(req: IncomingMessage, url: URL, warnings: string[]): WriteOptions {
+    const method = req.method ?? 'GET';
     const dryRun = url.searchParams.getAll('dryRun');
-    for (const d of dryRun) if (d !== 'All') throw badRequest(`Invalid value: ${JSON.stringify(dryRun)}: supported values: "All"`);
+    if (dryRun.some((d) => d !== 'All')) {
+      throw optionsInvalid(method, 'dryRun', 'FieldValueNotSupported', `Unsupported value: ${JSON.stringify(dryRun)}: supported values: "All"`);
+    }
     const fieldValidation = url.searchParams.get('fieldValidation') ?? undefined;
     if (fieldValidation && !['Strict', 'Warn', 'Ignore'].includes(fieldValidation)) {
       throw badRequest(`fieldValidation parameter unsupported: ${fieldValidation}`);
     }
-    return { dryRun: dryRun.length > 0, fieldValidation, fieldManager: url.searchParams.get('fieldManager') ?? undefined, warnings };
+    const force = url.searchParams.get('force');
+    return {
+      dryRun: dryRun.length > 0,
+      fieldValidation,
+      fieldManager: url.searchParams.get('fieldManager') ?? undefined,
+      userAgent: req.headers['user-agent'],
+      force: force === 'true' || force === '1',
+      warnings,
+    };
   }
 
   private render(req: IncomingMessage, url: URL, type: ResourceType, stored: KObject[], single: boolean, list?: Record<string, unknown>): unknown {
@@ -205,7 +240,7 @@ export class HttpHandler {
     if (!name && type.namespaced && namespace === undefined && method !== 'GET') {
       throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     }
-    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? decodeBody(await readBody(req), req.headers['content-type'] ?? '') : undefined;
+    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? decodeBody(await readBody(req), req.headers['content-type'] ?? '', method === 'POST' || method === 'PUT' ? route.type.kind : undefined) : undefined;
     switch (method) {
       case 'GET': {
         if (name) {
@@ -221,27 +256,27 @@ export class HttpHandler {
       }
       case 'POST': {
         if (name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        const created = await api.create(type, namespace, body, this.writeOptions(url, warnings));
+        const created = await api.create(type, namespace, body, this.writeOptions(req, url, warnings));
         return this.sendJson(res, 201, created, warnings);
       }
       case 'PUT': {
         if (!name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        const updated = await api.update(type, namespace, name, body, this.writeOptions(url, warnings), subresource);
+        const updated = await api.update(type, namespace, name, body, this.writeOptions(req, url, warnings), subresource);
         return this.sendJson(res, 200, updated, warnings);
       }
       case 'PATCH': {
         if (!name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
-        const options = this.writeOptions(url, warnings);
+        const options = this.writeOptions(req, url, warnings);
         const { object, created } = await api.patch(type, namespace, name, contentType, body, options, subresource);
         return this.sendJson(res, created ? 201 : 200, object, warnings);
       }
       case 'DELETE': {
-        const options: DeleteOptions = { ...this.writeOptions(url, warnings) };
+        const options: DeleteOptions = { ...this.writeOptions(req, url, warnings) };
         const opts = (body ?? {}) as { propagationPolicy?: DeleteOptions['propagationPolicy']; orphanDependents?: boolean; preconditions?: DeleteOptions['preconditions']; dryRun?: string[] };
         const propagation = q.get('propagationPolicy') ?? opts.propagationPolicy;
         if (propagation && !['Orphan', 'Background', 'Foreground'].includes(propagation)) {
-          throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagation}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+          throw optionsInvalid('DELETE', 'propagationPolicy', 'FieldValueNotSupported', `Unsupported value: "${propagation}": supported values: "Foreground", "Background", "Orphan", "nil"`);
         }
         const orphan = q.get('orphanDependents') ?? (opts.orphanDependents === undefined ? undefined : String(opts.orphanDependents));
         options.propagationPolicy = (propagation as DeleteOptions['propagationPolicy']) ?? (orphan === 'true' ? 'Orphan' : orphan === 'false' ? 'Background' : undefined);
@@ -252,8 +287,9 @@ export class HttpHandler {
           return this.sendJson(res, 200, list, warnings);
         }
         const { object, pending } = await api.delete(type, namespace, name, options);
-        if (pending || type.crd) return this.sendJson(res, 200, object, warnings);
-        return this.sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: type.group, kind: type.plural, uid: object.metadata.uid } }, warnings);
+        if (pending) return this.sendJson(res, 200, object, warnings);
+        const details: Record<string, unknown> = { name, ...(type.group ? { group: type.group } : {}), kind: type.plural, uid: object.metadata.uid };
+        return this.sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details }, warnings);
       }
       default:
         throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
