@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AdmissionAttributes, AdmissionChain } from './admission/types';
+import type { RbacAuthorizer } from './auth/rbac';
+import { REVIEW_TYPES, tokenRequest } from './auth/reviews';
+import type { TokenIssuer } from './auth/tokens';
 import { validateCrd } from './crd';
 import { canonical, checkTypeMeta, decodeObject, goJsonSyntaxError } from './decode';
 import { alreadyExists, badRequest, conflict, invalid, notFound, StatusError, type StatusCause } from './errors';
@@ -9,7 +12,8 @@ import { comparable, generateNameSuffix, jsonEqual, timestamp, validateObjectMet
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchedText } from './patch';
 import { apiVersionOf, qualifiedResource, type Registry, type ResourceType } from './registry';
 import type { KObject, Store } from './store';
-import { emptyObject } from './typed/codec';
+import { emptyObject, roundTrip } from './typed/codec';
+import * as authenticationKinds from './typed/kinds/authentication';
 import { untyped } from './typed/types';
 
 export type { ListOptions, ListResult } from './list';
@@ -86,6 +90,8 @@ function withoutManagedFields(obj: KObject): KObject {
 export class Api {
   /** Called after any deletion so the garbage collector and namespace controller can react. */
   onDeletion: () => void = () => undefined;
+  /** Authentication and authorization, for the review APIs and TokenRequest (set once at start). */
+  auth?: { authorizer: RbacAuthorizer; issuer: TokenIssuer };
 
   constructor(
     readonly store: Store,
@@ -100,7 +106,7 @@ export class Api {
   }
 
   private toStorage(type: ResourceType, obj: KObject): KObject {
-    if (!type.toStorage) return obj;
+    if (!type.toStorage) return type.goType ? canonical(type, obj) : obj;
     const stored = type.toStorage(obj);
     const storageType = this.registry.byStorageKey(type.storageKey);
     return storageType?.goType && storageType !== type ? canonical(storageType, stored) : stored;
@@ -192,7 +198,8 @@ export class Api {
         causes.push({ reason: 'FieldValueForbidden', field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` });
       }
     }
-    if (causes.length) throw invalid(type.kind, type.group, obj.metadata.name ?? '', causes);
+    // Errors name the kind in its storage group (events.k8s.io Events are validated as core Events).
+    if (causes.length) throw invalid(type.kind, type.storageVersion?.group ?? type.group, obj.metadata.name ?? '', causes);
     if (this.admission && !options.internal) await this.admission.validate(this.attributes(type, operation, obj, old, options, subresource));
   }
 
@@ -232,10 +239,54 @@ export class Api {
   }
 
   async create(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions = {}): Promise<KObject> {
+    if (type.virtual) return this.review(type, namespace, body, options);
     const raw = checkTypeMeta(type, body);
     this.placeInNamespace(type, namespace, raw);
     const obj = decodeObject(type, raw, options);
     return this.createDecoded(type, obj, options, () => updateManagedFields(this.scope(type), undefined, this.emptyOf(type), withoutManagedFields(obj), managerName(options), timestamp()));
+  }
+
+  private reviewContext(options: WriteOptions, namespace?: string) {
+    if (!this.auth) throw new StatusError(503, 'ServiceUnavailable', 'authentication and authorization are not configured');
+    return { user: options.user ?? SYSTEM_USER, namespace, authorizer: this.auth.authorizer, issuer: this.auth.issuer, store: this.store };
+  }
+
+  /** A create on a review API: decoded, answered, never stored (201 with the status filled in). */
+  private review(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions): KObject {
+    const reviewer = REVIEW_TYPES.find((r) => r.kind === type.kind && r.group === type.group);
+    if (!reviewer) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    const raw = checkTypeMeta(type, body);
+    if (type.namespaced) this.placeInNamespace(type, namespace, raw);
+    const obj = decodeObject(type, raw, options);
+    obj.metadata.managedFields = updateManagedFields(this.scope(type), undefined, this.emptyOf(type), withoutManagedFields(obj), managerName(options), timestamp());
+    this.normalizeMeta(obj);
+    return canonical(type, reviewer.review(obj, this.reviewContext(options, namespace)));
+  }
+
+  /** POST serviceaccounts/<name>/token (TokenRequest). */
+  tokenRequest(saType: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): KObject {
+    const sa = this.store.get(saType.storageKey, namespace, name);
+    if (!sa) throw notFound(saType.plural, saType.group, name);
+    const trType = authenticationKinds.TokenRequest;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of the request must be a TokenRequest');
+    const raw = body as Record<string, unknown>;
+    if (raw.kind !== undefined && raw.kind !== 'TokenRequest') throw badRequest(`the kind in the data (${String(raw.kind)}) does not match the expected kind (TokenRequest)`);
+    let decoded: KObject;
+    try {
+      const result = roundTrip(trType, raw);
+      decoded = result.value as KObject;
+    } catch (err) {
+      throw badRequest(`TokenRequest in version "v1" cannot be handled as a TokenRequest: ${(err as Error).message}`);
+    }
+    decoded.kind = 'TokenRequest';
+    decoded.apiVersion = 'authentication.k8s.io/v1';
+    if (!isMap(decoded.metadata)) decoded.metadata = {};
+    const scope: FieldManagerScope = { type: trType, apiVersion: 'authentication.k8s.io/v1', subresource: 'token' };
+    const empty = { ...emptyObject(trType), kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1' };
+    decoded.metadata.managedFields = updateManagedFields(scope, undefined, empty, withoutManagedFields(decoded), managerName(options), timestamp());
+    this.normalizeMeta(decoded);
+    const answer = tokenRequest(sa, decoded, this.reviewContext(options, namespace));
+    return roundTrip(trType, answer).value as KObject;
   }
 
   /** The create pipeline after decoding: managedFields, admission, strategy, validation, store. */
@@ -393,7 +444,7 @@ export class Api {
     } catch (err) {
       if (!(err instanceof StatusError) || err.code !== 400 || !/cannot be handled as a/.test(err.message) || /strict decoding error/.test(err.message)) throw err;
       const detail = err.message.replace(/^.*? cannot be handled as a [^:]*: /, '');
-      const text = patchedText(current, patchType === PATCH_TYPES.json ? 'json' : 'merge', body);
+      const text = patchedText(type.goType ? canonical(type, current) : current, patchType === PATCH_TYPES.json ? 'json' : 'merge', body);
       const cause: StatusCause = { reason: 'FieldValueInvalid', field: 'patch', message: `Invalid value: ${JSON.stringify(text)}: ${detail}` };
       throw new StatusError(422, 'Invalid', ` "" is invalid: patch: ${cause.message}`, { causes: [cause] });
     }
@@ -495,7 +546,8 @@ export class Api {
     next.metadata.finalizers = finalizers;
     if (!next.metadata.deletionTimestamp) {
       next.metadata.deletionTimestamp = timestamp();
-      next.metadata.deletionGracePeriodSeconds = 0;
+      // Namespaces are deleted by their own storage, which sets no grace period.
+      if (!isNamespace) next.metadata.deletionGracePeriodSeconds = 0;
       if (type.generation) next.metadata.generation = (next.metadata.generation ?? 1) + 1;
     }
     if (next.metadata.finalizers?.length === 0) delete next.metadata.finalizers;

@@ -1,3 +1,4 @@
+import { reviewResourceTypes } from './auth/reviews';
 import { RESET_SPEC, RESET_STATUS } from './fieldmanager/manager';
 import type { PrinterColumn, ResourceType } from './registry';
 import type { KObject } from './store';
@@ -14,6 +15,17 @@ import { bindingDefaults, validateClusterRole, validateClusterRoleBinding, valid
 
 const STATUS_SPLIT = { main: RESET_STATUS, status: RESET_SPEC };
 
+/** SetDefaults_CustomResourceDefinition: conversion strategy None, names.singular and names.listKind. */
+function crdDefaults(obj: KObject): void {
+  const spec = obj.spec as { conversion?: object; names?: { kind?: string; singular?: string; listKind?: string } } | undefined;
+  if (!spec || typeof spec !== 'object') return;
+  spec.conversion ??= { strategy: 'None' };
+  if (spec.names?.kind) {
+    spec.names.singular ||= spec.names.kind.toLowerCase();
+    spec.names.listKind ||= `${spec.names.kind}List`;
+  }
+}
+
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 type Spec = Partial<ResourceType> & Pick<ResourceType, 'group' | 'version' | 'kind' | 'plural'>;
@@ -29,17 +41,36 @@ function str(obj: unknown, path: string): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
 }
 
+/** Field documentation the printers of kube-apiserver use as column descriptions (the API reference texts). */
+const DOC = {
+  creationTimestamp:
+    'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+  secretType: 'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types',
+  secretData:
+    "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4",
+  configMapData:
+    "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+  eventLastTimestamp: 'The time at which the most recent occurrence of this event was recorded.',
+  eventType: 'Type of this event (Normal, Warning), new types could be added in the future',
+  eventReason: "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+  eventObject: 'The object that this event is about.',
+  eventMessage: 'A human-readable description of the status of this operation.',
+  jobSucceeded: 'The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.',
+  leaseHolder:
+    'holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.',
+};
+
 const AGE: PrinterColumn = {
   name: 'Age',
   type: 'string',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  description: DOC.creationTimestamp,
   cell: (o, now) => age(o.metadata.creationTimestamp, now),
 };
 
-const CREATED_AT: PrinterColumn = { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp ?? '' };
+const CREATED_AT: PrinterColumn = { name: 'Created At', type: 'date', description: DOC.creationTimestamp, cell: (o) => o.metadata.creationTimestamp ?? '' };
 
-function col(name: string, cell: (o: KObject, now: number) => unknown, priority = 0, type: PrinterColumn['type'] = 'string'): PrinterColumn {
-  return { name, type, priority, cell };
+function col(name: string, cell: (o: KObject, now: number) => unknown, priority = 0, type: PrinterColumn['type'] = 'string', description = ''): PrinterColumn {
+  return { name, type, priority, cell, description };
 }
 
 function count(v: unknown): number {
@@ -107,11 +138,11 @@ const EVENT_FIELDS: Record<string, (o: KObject) => string | undefined> = {
 };
 
 const EVENT_COLUMNS: PrinterColumn[] = [
-  col('Last Seen', (o, now) => age(str(o, 'lastTimestamp') ?? str(o, 'eventTime') ?? o.metadata.creationTimestamp, now)),
-  col('Type', (o) => str(o, 'type') ?? ''),
-  col('Reason', (o) => str(o, 'reason') ?? ''),
-  col('Object', (o) => `${(str(o, 'involvedObject.kind') ?? '').toLowerCase()}/${str(o, 'involvedObject.name') ?? ''}`),
-  col('Message', (o) => str(o, 'message') ?? ''),
+  col('Last Seen', (o, now) => age(str(o, 'lastTimestamp') ?? str(o, 'eventTime') ?? o.metadata.creationTimestamp, now), 0, 'string', DOC.eventLastTimestamp),
+  col('Type', (o) => str(o, 'type') ?? '', 0, 'string', DOC.eventType),
+  col('Reason', (o) => str(o, 'reason') ?? '', 0, 'string', DOC.eventReason),
+  col('Object', (o) => `${(str(o, 'involvedObject.kind') ?? '').toLowerCase()}/${str(o, 'involvedObject.name') ?? ''}`, 0, 'string', DOC.eventObject),
+  col('Message', (o) => str(o, 'message') ?? '', 0, 'string', DOC.eventMessage),
 ];
 
 const JOB_COLUMNS: PrinterColumn[] = [
@@ -121,7 +152,7 @@ const JOB_COLUMNS: PrinterColumn[] = [
     if (done) return done.type;
     return get(o, 'spec.suspend') === true ? 'Suspended' : 'Running';
   }),
-  col('Completions', (o) => `${str(o, 'status.succeeded') ?? 0}/${str(o, 'spec.completions') ?? 1}`),
+  col('Completions', (o) => `${str(o, 'status.succeeded') ?? 0}/${str(o, 'spec.completions') ?? 1}`, 0, 'string', DOC.jobSucceeded),
   col('Duration', (o, now) => {
     const start = str(o, 'status.startTime');
     if (!start) return '';
@@ -172,7 +203,7 @@ export function builtinTypes(): ResourceType[] {
       statusSubresource: true,
       verbs: ALL_VERBS.filter((v) => v !== 'deletecollection'),
       fieldLabels: { 'status.phase': (o) => str(o, 'status.phase') },
-      columns: [col('Status', (o) => str(o, 'status.phase') ?? ''), AGE],
+      columns: [col('Status', (o) => str(o, 'status.phase') ?? '', 0, 'string', 'The status of the namespace'), AGE],
       goType: core.Namespace,
       defaults: namespaceDefaults,
       validate: validateNamespace,
@@ -193,7 +224,7 @@ export function builtinTypes(): ResourceType[] {
       kind: 'Secret',
       plural: 'secrets',
       fieldLabels: { type: (o) => str(o, 'type') },
-      columns: [col('Type', (o) => str(o, 'type') ?? ''), col('Data', (o) => count(o.data), 0, 'integer'), AGE],
+      columns: [col('Type', (o) => str(o, 'type') ?? '', 0, 'string', DOC.secretType), col('Data', (o) => count(o.data), 0, 'string', DOC.secretData), AGE],
       goType: core.Secret,
       defaults: secretDefaults,
       validate: validateSecret,
@@ -204,7 +235,7 @@ export function builtinTypes(): ResourceType[] {
       kind: 'ConfigMap',
       plural: 'configmaps',
       shortNames: ['cm'],
-      columns: [col('Data', (o) => count(o.data) + count(o.binaryData), 0, 'integer'), AGE],
+      columns: [col('Data', (o) => count(o.data) + count(o.binaryData), 0, 'string', DOC.configMapData), AGE],
       goType: core.ConfigMap,
       validate: validateConfigMap,
     }),
@@ -213,6 +244,7 @@ export function builtinTypes(): ResourceType[] {
       ...events,
       group: 'events.k8s.io',
       shortNames: ['ev'],
+      storageVersion: { group: '', version: 'v1' },
       storageKey: '/events',
       strategicMerge: true,
       fieldLabels: {
@@ -313,7 +345,7 @@ export function builtinTypes(): ResourceType[] {
       version: 'v1',
       kind: 'Lease',
       plural: 'leases',
-      columns: [col('Holder', (o) => str(o, 'spec.holderIdentity') ?? ''), AGE],
+      columns: [col('Holder', (o) => str(o, 'spec.holderIdentity') ?? '', 0, 'string', DOC.leaseHolder), AGE],
       goType: coordination.Lease,
       validate: validateLease,
     }),
@@ -330,6 +362,7 @@ export function builtinTypes(): ResourceType[] {
       strategicMerge: false,
       columns: [CREATED_AT],
       resetFields: STATUS_SPLIT,
+      defaults: crdDefaults,
     }),
     webhooks('ValidatingWebhookConfiguration', 'validatingwebhookconfigurations'),
     webhooks('MutatingWebhookConfiguration', 'mutatingwebhookconfigurations'),
@@ -348,5 +381,6 @@ export function builtinTypes(): ResourceType[] {
       defaults: bindingDefaults,
       nameRule: 'path',
     }),
+    ...reviewResourceTypes(define),
   ];
 }

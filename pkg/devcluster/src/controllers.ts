@@ -1,6 +1,9 @@
 import { FINALIZER, type Api } from './api';
 import { crdResourceTypes, establishedStatus, preferredVersion } from './crd';
+import { aggregateClusterRoles } from './auth/bootstrap-policy';
+import type { TokenIssuer } from './auth/tokens';
 import { collectGarbage } from './gc';
+import { populateTokenSecrets } from './sa-token-secrets';
 import { NamespaceController } from './namespaces';
 import { jsonEqual, timestamp } from './meta';
 import type { KObject, StoreEvent } from './store';
@@ -95,6 +98,8 @@ export class CrdController {
 export interface ControllerOptions {
   /** PEM of the CA published as kube-root-ca.crt in every namespace. */
   rootCA: string;
+  /** Signs the tokens of legacy ServiceAccount token Secrets; without it those Secrets stay empty. */
+  issuer?: TokenIssuer;
   /** How long deleted namespaces stay Terminating before the namespace controller empties them. */
   namespaceDeletionDelayMs?: number;
 }
@@ -109,7 +114,7 @@ export class Controllers {
   constructor(
     private readonly api: Api,
     private readonly log: (line: string) => void,
-    options: ControllerOptions,
+    private readonly options: ControllerOptions,
   ) {
     this.crds = new CrdController(api, log);
     this.namespaces = new NamespaceController(api, { rootCA: options.rootCA, deletionDelayMs: options.namespaceDeletionDelayMs, wakeAt: (ms) => this.wakeAfter(ms) });
@@ -129,6 +134,8 @@ export class Controllers {
     for (let round = 0; round < 50; round++) {
       let changed = this.crds.reconcile();
       changed = this.namespaces.reconcile() || changed;
+      changed = aggregateClusterRoles(this.api) || changed;
+      if (this.options.issuer) changed = populateTokenSecrets(this.api, this.options.issuer, this.options.rootCA) || changed;
       changed = collectGarbage(this.api) || changed;
       if (!changed) return;
     }
@@ -161,6 +168,9 @@ export class Controllers {
    */
   static relevant(e: StoreEvent, ownerState: (uid: string) => 'live' | 'deleting' | 'absent' = () => 'absent'): boolean {
     if (e.resource === NAMESPACE_KEY || e.resource === CRD_KEY || e.type === 'DELETED') return true;
+    if (e.resource === 'rbac.authorization.k8s.io/clusterroles') return true;
+    if (e.resource === '/secrets' && e.object.type === 'kubernetes.io/service-account-token') return true;
+    if (e.resource === '/serviceaccounts' && e.type === 'ADDED') return true;
     if (e.object.metadata.deletionTimestamp) return true;
     const refs = e.object.metadata.ownerReferences;
     if (!refs?.length) return false;

@@ -131,6 +131,7 @@ export function crdResourceTypes(obj: KObject): ResourceType[] {
         resetFields: v.subresources?.status ? { main: RESET_STATUS, status: RESET_SPEC } : undefined,
         crd: obj.metadata.name,
         storageKey,
+        storageVersion: { group: spec.group, version: spec.versions.find((x) => x.storage)?.name ?? v.name },
       } satisfies ResourceType;
     });
 }

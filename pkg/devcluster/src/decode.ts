@@ -8,6 +8,7 @@ import { badRequest, StatusError, type StatusCause } from './errors';
 import { apiVersionOf, type ResourceType } from './registry';
 import type { KObject } from './store';
 import { DecodeError, roundTrip } from './typed/codec';
+import { ObjectMeta } from './typed/kinds/meta';
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -77,10 +78,21 @@ export function decodeObject(type: ResourceType, raw: KObject, options: DecodeOp
     type.defaults?.(obj);
     return obj;
   }
-  if (!type.schema) return raw;
+  if (!type.schema) {
+    type.defaults?.(raw);
+    return raw;
+  }
   const { object, unknownFields } = type.schema.prune(raw);
   if (report) reportUnknown(type, bodyKind, unknownFields, options);
-  return type.schema.applyDefaults(object) as KObject;
+  const defaulted = type.schema.applyDefaults(object) as KObject;
+  // Like apiextensions' metadata coercion: ObjectMeta goes through its Go type (empty maps and lists drop out).
+  try {
+    defaulted.metadata = roundTrip(ObjectMeta, defaulted.metadata).value as KObject['metadata'];
+  } catch (err) {
+    if (err instanceof DecodeError) throw cannotBeHandled(type, bodyKind, err.message);
+    throw err;
+  }
+  return defaulted;
 }
 
 /** Decodes without reporting: the Go type's canonical form of an object already accepted once. */

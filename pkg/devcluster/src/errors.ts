@@ -78,6 +78,8 @@ export class StatusError extends Error {
       for (const [k, v] of Object.entries(this.details) as [keyof StatusDetails, unknown][]) {
         if (v !== '' && v !== undefined && v !== 0 && !(Array.isArray(v) && v.length === 0)) (d as Record<string, unknown>)[k] = v;
       }
+      // StatusCause fields are omitempty too.
+      if (d.causes) d.causes = d.causes.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== '' && v !== undefined)) as unknown as StatusCause);
       body.details = d;
     }
     return body;

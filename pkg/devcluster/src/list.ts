@@ -31,26 +31,33 @@ interface ContinueToken {
   start: string;
 }
 
-function listOptionsInvalid(field: string, cause: StatusCause): StatusError {
-  return new StatusError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${field}: ${cause.message}`, { group: 'meta.k8s.io', kind: 'ListOptions', causes: [cause] });
-}
-
-/** Validation of the list options (ListOptions validation of kube-apiserver). */
-export function validateListOptions(options: ListOptions): void {
-  const match = options.resourceVersionMatch;
-  if (match === undefined || match === '') return;
-  if (!options.resourceVersion) {
-    throw listOptionsInvalid('resourceVersionMatch', { reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' });
+/** ValidateListOptions of kube-apiserver (list and watch rules), every problem as one 422. */
+export function validateListOptions(options: ListOptions & { watch?: boolean; sendInitialEvents?: string }): void {
+  const causes: StatusCause[] = [];
+  const forbid = (field: string, detail: string) => causes.push({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${detail}` });
+  const unsupported = (value: string, allowed: string[]) =>
+    causes.push({ reason: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}` });
+  const match = options.resourceVersionMatch ?? '';
+  const sendInitialEvents = options.sendInitialEvents !== undefined;
+  if (options.watch) {
+    if (sendInitialEvents && match !== 'NotOlderThan') forbid('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+    if (match) {
+      if (!sendInitialEvents) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+      if (match !== 'NotOlderThan') unsupported(match, ['NotOlderThan']);
+      if (options.continue) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided');
+    }
+  } else {
+    if (match) {
+      if (!options.resourceVersion) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided');
+      if (options.continue) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided');
+      if (match !== 'Exact' && match !== 'NotOlderThan') unsupported(match, ['Exact', 'NotOlderThan', '']);
+      if (match === 'Exact' && options.resourceVersion === '0') forbid('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+    }
+    if (sendInitialEvents) forbid('sendInitialEvents', 'sendInitialEvents is forbidden for list');
   }
-  if (match !== 'Exact' && match !== 'NotOlderThan') {
-    throw listOptionsInvalid('resourceVersionMatch', { reason: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan", ""` });
-  }
-  if (match === 'Exact' && options.resourceVersion === '0') {
-    throw listOptionsInvalid('resourceVersionMatch', { reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"' });
-  }
-  if (options.continue) {
-    throw listOptionsInvalid('resourceVersionMatch', { reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden when continue is provided' });
-  }
+  if (causes.length === 0) return;
+  const list = causes.map((c) => `${c.field}: ${c.message}`);
+  throw new StatusError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`, { group: 'meta.k8s.io', kind: 'ListOptions', causes });
 }
 
 function parseRevision(rv: string): number {

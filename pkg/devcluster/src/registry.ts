@@ -78,6 +78,8 @@ export interface ResourceType {
   nameRule?: 'subdomain' | 'label' | 'path';
   /** Served but never stored: create runs `review` and returns its result (TokenReview, access reviews). */
   virtual?: boolean;
+  /** The group/version objects are stored in when it is not this one (events.k8s.io -> core v1; a CRD's storage version). */
+  storageVersion?: { group: string; version: string };
 }
 
 export function apiVersionOf(t: Pick<ResourceType, 'group' | 'version'>): string {

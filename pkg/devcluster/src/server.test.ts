@@ -12,10 +12,12 @@ interface Reply {
 describe('devcluster HTTP API', () => {
   let cluster: DevCluster;
   let ca: string;
+  let cert: string;
+  let key: string;
 
   const call = (method: string, path: string, options: { body?: unknown; accept?: string; contentType?: string } = {}): Promise<Reply> =>
     new Promise((resolve, reject) => {
-      const req = request(`${cluster.url}${path}`, { method, ca, headers: { Accept: options.accept ?? 'application/json', 'Content-Type': options.contentType ?? 'application/json' } }, (res) => {
+      const req = request(`${cluster.url}${path}`, { method, ca, cert, key, headers: { Accept: options.accept ?? 'application/json', 'Content-Type': options.contentType ?? 'application/json' } }, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) as Record<string, unknown> }));
@@ -26,14 +28,21 @@ describe('devcluster HTTP API', () => {
 
   beforeAll(async () => {
     cluster = await startDevCluster();
-    const config = yaml.load(cluster.kubeconfigYaml()) as { clusters: { cluster: { 'certificate-authority-data': string } }[] };
-    ca = Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
+    const config = yaml.load(cluster.kubeconfigYaml()) as {
+      clusters: { cluster: { 'certificate-authority-data': string } }[];
+      users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
+    };
+    const pem = (b64: string) => Buffer.from(b64, 'base64').toString();
+    ca = pem(config.clusters[0].cluster['certificate-authority-data']);
+    // The kubeconfig's administrator: a client certificate in group system:masters.
+    cert = pem(config.users[0].user['client-certificate-data']);
+    key = pem(config.users[0].user['client-key-data']);
   });
   afterAll(() => cluster.stop());
 
   it('serves health, version and legacy discovery', async () => {
     expect((await call('GET', '/readyz')).body).toBe('ok');
-    expect((await call('GET', '/version')).json()).toMatchObject({ major: '1', minor: '32' });
+    expect((await call('GET', '/version')).json()).toMatchObject({ major: '1', minor: '36' });
     expect((await call('GET', '/api')).json()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await call('GET', '/apis')).json() as { groups: { name: string }[] };
     expect(groups.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['apps', 'batch', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'events.k8s.io']));

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
@@ -12,6 +12,7 @@ export const CORPUS_DIR = fileURLToPath(new URL('../kube-apiserver/', import.met
 export const EXTRA_DIR = join(CORPUS_DIR, 'extra');
 
 export function loadCases(dir = join(CORPUS_DIR, 'cases')): Case[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()

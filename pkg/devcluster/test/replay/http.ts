@@ -98,14 +98,23 @@ export class ReplayHttp {
   /** Opens a streaming GET; resolves with the response once its headers arrive. */
   open(o: SendOptions, timeoutMs = 10_000): Promise<{ res: IncomingMessage; abort: () => void }> {
     const { url, options } = this.options(o);
+    // A watch gets its own connection, closed with it.
+    const agent = new Agent({ ca: this.target.ca, rejectUnauthorized: !this.target.insecure, cert: o.auth === 'admin' ? this.target.cert : undefined, key: o.auth === 'admin' ? this.target.key : undefined });
     return new Promise((resolve, reject) => {
-      const req = httpsRequest(url, { ...options, agent: new Agent({ ca: this.target.ca, rejectUnauthorized: !this.target.insecure, cert: o.auth === 'admin' ? this.target.cert : undefined, key: o.auth === 'admin' ? this.target.key : undefined }) }, (res) => {
+      const req = httpsRequest(url, { ...options, agent }, (res) => {
         clearTimeout(timer);
-        resolve({ res, abort: () => req.destroy() });
+        resolve({
+          res,
+          abort: () => {
+            req.destroy();
+            agent.destroy();
+          },
+        });
       });
       const timer = setTimeout(() => req.destroy(new Error(`watch ${url.pathname}: no response headers within ${timeoutMs} ms`)), timeoutMs);
       req.on('error', (err) => {
         clearTimeout(timer);
+        agent.destroy();
         reject(err);
       });
       req.end(o.body);

@@ -13,6 +13,8 @@ export interface ReplayOptions {
   /** Only these case ids. */
   only?: string[];
   concurrency?: number;
+  /** Called as each case finishes. */
+  onResult?: (r: CaseResult) => void;
 }
 
 /** Applies the corpus CRDs to the target, then runs the cases. */
@@ -22,7 +24,7 @@ export async function replay(target: Target, options: ReplayOptions = {}): Promi
     await applyCorpusCrds(http);
     let cases = options.cases ?? loadCases();
     if (options.only?.length) cases = cases.filter((c) => options.only?.includes(c.id));
-    return await runCases(http, cases, options.concurrency ?? 4);
+    return await runCases(http, cases, options.concurrency ?? 4, options.onResult);
   } finally {
     http.close();
   }

@@ -287,13 +287,14 @@ export async function runCase(http: ReplayHttp, c: Case): Promise<CaseResult> {
 }
 
 /** Runs cases with a bounded number in flight (each has its own namespaces). */
-export async function runCases(http: ReplayHttp, cases: Case[], concurrency = 4): Promise<CaseResult[]> {
+export async function runCases(http: ReplayHttp, cases: Case[], concurrency = 4, onResult?: (r: CaseResult) => void): Promise<CaseResult[]> {
   const results: CaseResult[] = new Array<CaseResult>(cases.length);
   let next = 0;
   const worker = async () => {
     while (next < cases.length) {
       const i = next++;
       results[i] = await runCase(http, cases[i]);
+      onResult?.(results[i]);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
