@@ -13,6 +13,7 @@ interface DevOptions {
   port: string;
   healthPort: string;
   examples: boolean;
+  operator: boolean;
   kubeconfig?: string;
 }
 
@@ -24,6 +25,7 @@ export function registerDevCommand(program: Command): void {
     .option('--port <port>', 'port of the devcluster API server (0 = any free port)', '6443')
     .option('--health-port <port>', 'port of the operator health endpoints (0 = any free port)', '0')
     .option('--no-examples', 'do not apply the example fleet')
+    .option('--no-operator', 'do not run the operator (with --no-examples: the bare API server with the CRDs installed)')
     .option('--kubeconfig <path>', 'use this cluster instead of starting devcluster')
     .action((options: DevOptions) => runDev(options));
 }
@@ -55,7 +57,7 @@ async function runDev(options: DevOptions): Promise<void> {
   }
 
   try {
-    await serve(kubeConfig, kubeconfigPath, cluster, options.examples, healthPort);
+    await serve(kubeConfig, kubeconfigPath, cluster, options.examples, options.operator, healthPort);
   } finally {
     if (cluster) await cluster.stop();
   }
@@ -63,7 +65,7 @@ async function runDev(options: DevOptions): Promise<void> {
 }
 
 /** Installs the CRDs (and examples), runs the operator until Ctrl-C. Any failure propagates after cleanup. */
-async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: DevCluster | undefined, examples: boolean, healthPort: number): Promise<void> {
+async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: DevCluster | undefined, examples: boolean, runOperator: boolean, healthPort: number): Promise<void> {
   const crds = await readManifestDir(crdDir);
   await ensureObjects(kubeConfig, crds.map((m) => m.object), 'create-or-replace');
   await waitForCrdsEstablished(kubeConfig, crds.map((m) => m.object.metadata?.name ?? ''));
@@ -76,7 +78,8 @@ async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: De
     log(`examples: ${created} created, ${outcomes.length - created} already present`);
   }
 
-  const operator = await startOperator({ kubeConfig, healthPort, log });
+  const operator = runOperator ? await startOperator({ kubeConfig, healthPort, log }) : undefined;
+  if (!operator) log('operator: not started (--no-operator)');
   // Written last: its presence tells scripts and tests that the API, CRDs and examples are ready.
   if (cluster) await cluster.writeKubeconfig(kubeconfigPath);
 
@@ -93,5 +96,5 @@ async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: De
     process.once('SIGTERM', stop);
   });
   log('stopping...');
-  await operator.stop();
+  await operator?.stop();
 }
