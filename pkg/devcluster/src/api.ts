@@ -4,7 +4,7 @@ import type { RbacAuthorizer } from './auth/rbac';
 import { REVIEW_TYPES, tokenRequest } from './auth/reviews';
 import type { TokenIssuer } from './auth/tokens';
 import { validateCrd } from './crd';
-import { canonical, checkTypeMeta, decodeObject, goJsonSyntaxError } from './decode';
+import { canonical, canonicalMeta, checkTypeMeta, decodeObject, goJsonSyntaxError } from './decode';
 import { alreadyExists, badRequest, conflict, invalid, notFound, StatusError, type StatusCause } from './errors';
 import { applyManagedFields, updateManagedFields, type FieldManagerScope } from './fieldmanager/manager';
 import { listObjects, type ListOptions, type ListResult } from './list';
@@ -106,7 +106,8 @@ export class Api {
   }
 
   private toStorage(type: ResourceType, obj: KObject): KObject {
-    if (!type.toStorage) return type.goType ? canonical(type, obj) : obj;
+    // Decoding already put the object in Go's field order; only metadata gained fields since.
+    if (!type.toStorage) return type.goType ? { ...obj, metadata: canonicalMeta(obj.metadata) } : obj;
     const stored = type.toStorage(obj);
     const storageType = this.registry.byStorageKey(type.storageKey);
     return storageType?.goType && storageType !== type ? canonical(storageType, stored) : stored;

@@ -99,13 +99,18 @@ export function decodeObject(type: ResourceType, raw: KObject, options: DecodeOp
 export function canonical(type: ResourceType, obj: KObject): KObject {
   if (!type.goType) return obj;
   try {
-    const out = roundTrip(type.goType, obj).value as KObject;
+    const out = roundTrip(type.goType, obj, true).value as KObject;
     out.kind = type.kind;
     out.apiVersion = apiVersionOf(type);
     return out;
   } catch {
     return obj;
   }
+}
+
+/** ObjectMeta in Go's field order (values already valid). */
+export function canonicalMeta(meta: KObject['metadata']): KObject['metadata'] {
+  return roundTrip(ObjectMeta, meta, true).value as KObject['metadata'];
 }
 
 /** Parses a JSON body like Go's encoding/json, with its error texts. */

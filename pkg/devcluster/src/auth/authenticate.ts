@@ -43,6 +43,26 @@ function subjectValues(v: string | string[] | undefined): string[] {
   return Array.isArray(v) ? v : [v];
 }
 
+/** The certificate identity of each TLS connection (kept for its keep-alive requests). */
+const byConnection = new WeakMap<object, AuthenticationResult | null>();
+
+function certificateIdentity(socket: TLSSocket): AuthenticationResult | null {
+  const known = byConnection.get(socket);
+  if (known !== undefined) return known;
+  let result: AuthenticationResult | null = null;
+  const cert = socket.getPeerCertificate();
+  if (cert && Object.keys(cert).length > 0) {
+    if (!socket.authorized) result = { unauthorized: `verifying certificate: ${String(socket.authorizationError ?? 'unknown authority')}` };
+    else {
+      const cn = subjectValues(cert.subject?.CN)[0] ?? '';
+      const groups = subjectValues(cert.subject?.O);
+      result = cn ? { user: { username: cn, groups: groups.includes(AUTHENTICATED) ? groups : [...groups, AUTHENTICATED] } } : { unauthorized: 'certificate has no common name' };
+    }
+  }
+  byConnection.set(socket, result);
+  return result;
+}
+
 /** Who sent the request; `unauthorized` for credentials that do not check out (401). */
 export function authenticate(req: IncomingMessage, issuer: TokenIssuer, store: Store): AuthenticationResult {
   const auth = req.headers.authorization;
@@ -52,17 +72,8 @@ export function authenticate(req: IncomingMessage, issuer: TokenIssuer, store: S
     return user ? { user } : { unauthorized: 'invalid bearer token' };
   }
   const socket = req.socket as TLSSocket;
-  if (typeof socket.getPeerCertificate === 'function') {
-    const cert = socket.getPeerCertificate();
-    if (cert && Object.keys(cert).length > 0) {
-      if (!socket.authorized) return { unauthorized: `verifying certificate: ${String(socket.authorizationError ?? 'unknown authority')}` };
-      const cn = subjectValues(cert.subject?.CN)[0] ?? '';
-      if (!cn) return { unauthorized: 'certificate has no common name' };
-      const groups = subjectValues(cert.subject?.O);
-      return { user: { username: cn, groups: groups.includes(AUTHENTICATED) ? groups : [...groups, AUTHENTICATED] } };
-    }
-  }
-  return { user: ANONYMOUS };
+  const fromCertificate = typeof socket.getPeerCertificate === 'function' ? certificateIdentity(socket) : null;
+  return fromCertificate ?? { user: ANONYMOUS };
 }
 
 /** The identity asked for with Impersonate-* headers, or undefined when there are none. */

@@ -46,6 +46,8 @@ function goTypeName(node: TypeNode): string {
 
 interface Ctx {
   unknown: string[];
+  /** The value was decoded before (re-encoding a stored object): skip the checks of scalars. */
+  trusted?: boolean;
   /** Innermost struct type name and the field path, for Go's UnmarshalTypeError text. */
   structName: string;
 }
@@ -57,9 +59,12 @@ function typeError(ctx: Ctx, path: string, value: unknown, node: TypeNode, detai
 }
 
 const BASE64 = /^[A-Za-z0-9+/]$/;
+/** Canonical standard base64 (what Go would re-encode unchanged). */
+const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Go's base64.StdEncoding.DecodeString validity, with its `illegal base64 data at input byte N` errors. */
 export function checkBase64(text: string): void {
+  if (CANONICAL_BASE64.test(text)) return;
   let quantum = 0;
   let padding = 0;
   for (let i = 0; i < text.length; i++) {
@@ -104,6 +109,7 @@ function decodeScalar(kind: ScalarKind, raw: unknown, ctx: Ctx, path: string, no
       return raw;
     case 'time':
     case 'microtime':
+      if (ctx.trusted && typeof raw === 'string') return raw;
       if (typeof raw !== 'string') throw new DecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type string`);
       try {
         const t = parseGoTime(raw, kind === 'microtime');
@@ -114,6 +120,7 @@ function decodeScalar(kind: ScalarKind, raw: unknown, ctx: Ctx, path: string, no
       }
     case 'bytes':
       if (typeof raw !== 'string') throw typeError(ctx, path, raw, node);
+      if (ctx.trusted || CANONICAL_BASE64.test(raw)) return raw;
       checkBase64(raw);
       return Buffer.from(raw.replace(/[\r\n]/g, ''), 'base64').toString('base64');
     case 'intorstring':
@@ -252,8 +259,8 @@ function encodeStruct(t: StructType, value: Record<string, unknown>): Record<str
  * Decodes a JSON object into the Go type and encodes it back: the server's canonical form.
  * Throws DecodeError with Go's message when the JSON does not fit the type.
  */
-export function roundTrip(type: StructType, raw: Record<string, unknown>): DecodeResult {
-  const ctx: Ctx = { unknown: [], structName: type.name };
+export function roundTrip(type: StructType, raw: Record<string, unknown>, trusted = false): DecodeResult {
+  const ctx: Ctx = { unknown: [], structName: type.name, trusted };
   const value = decodeStruct(type, raw, ctx, '');
   return { value, unknownFields: ctx.unknown };
 }
