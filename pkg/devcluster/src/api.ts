@@ -10,6 +10,7 @@ import { applyManagedFields, updateManagedFields, type FieldManagerScope } from 
 import { listObjects, type ListOptions, type ListResult } from './list';
 import { comparable, generateNameSuffix, jsonEqual, timestamp, validateObjectMeta, validateObjectMetaUpdate } from './meta';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchedText } from './patch';
+import { invalid as fieldInvalid } from './schema/field-errors';
 import { apiVersionOf, qualifiedResource, type Registry, type ResourceType } from './registry';
 import type { KObject, Store } from './store';
 import { emptyObject, roundTrip } from './typed/codec';
@@ -38,6 +39,8 @@ export interface WriteOptions {
   force?: boolean;
   /** Warnings to return in `Warning` headers. */
   warnings?: string[];
+  /** The body was parsed for this request alone: decoding may change it in place instead of copying it. */
+  bodyOwned?: boolean;
   /** Set by internal controllers (GC, namespace cleanup): skips admission webhooks. */
   internal?: boolean;
   user?: UserInfo;
@@ -207,7 +210,7 @@ export class Api {
   private async mutate(type: ResourceType, operation: 'CREATE' | 'UPDATE', obj: KObject, old: KObject | undefined, options: WriteOptions, subresource?: string): Promise<KObject> {
     if (!this.admission || options.internal) return obj;
     const mutated = await this.admission.mutate(this.attributes(type, operation, obj, old, options, subresource));
-    return mutated ? decodeObject(type, checkTypeMeta(type, mutated), options, false) : obj;
+    return mutated ? decodeObject(type, checkTypeMeta(type, mutated, true), options, false) : obj;
   }
 
   /** NamespaceLifecycle admission: the namespace must exist and not be terminating. */
@@ -241,7 +244,7 @@ export class Api {
 
   async create(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions = {}): Promise<KObject> {
     if (type.virtual) return this.review(type, namespace, body, options);
-    const raw = checkTypeMeta(type, body);
+    const raw = checkTypeMeta(type, body, options.bodyOwned);
     this.placeInNamespace(type, namespace, raw);
     const obj = decodeObject(type, raw, options);
     return this.createDecoded(type, obj, options, () => updateManagedFields(this.scope(type), undefined, this.emptyOf(type), withoutManagedFields(obj), managerName(options), timestamp()));
@@ -266,8 +269,6 @@ export class Api {
 
   /** POST serviceaccounts/<name>/token (TokenRequest). */
   tokenRequest(saType: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): KObject {
-    const sa = this.store.get(saType.storageKey, namespace, name);
-    if (!sa) throw notFound(saType.plural, saType.group, name);
     const trType = authenticationKinds.TokenRequest;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of the request must be a TokenRequest');
     const raw = body as Record<string, unknown>;
@@ -282,6 +283,13 @@ export class Api {
     decoded.kind = 'TokenRequest';
     decoded.apiVersion = 'authentication.k8s.io/v1';
     if (!isMap(decoded.metadata)) decoded.metadata = {};
+    // The create handler's namespace check, then TokenREST.Create: the body may repeat the ServiceAccount's name, not contradict it.
+    if (decoded.metadata.namespace && decoded.metadata.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (decoded.metadata.name && decoded.metadata.name !== name) {
+      throw invalid('TokenRequest', 'authentication.k8s.io', name, [fieldInvalid('metadata.name', decoded.metadata.name, 'must match the service account name if specified')]);
+    }
+    const sa = this.store.get(saType.storageKey, namespace, name);
+    if (!sa) throw notFound(saType.plural, saType.group, name);
     const scope: FieldManagerScope = { type: trType, apiVersion: 'authentication.k8s.io/v1', subresource: 'token' };
     const empty = { ...emptyObject(trType), kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1' };
     decoded.metadata.managedFields = updateManagedFields(scope, undefined, empty, withoutManagedFields(decoded), managerName(options), timestamp());
@@ -307,10 +315,16 @@ export class Api {
     delete m.selfLink;
     if (type.generation) m.generation = 1;
     else delete m.generation;
-    if (type.statusSubresource) delete obj.status;
+    if (type.statusSubresource) {
+      // PrepareForCreate resets status: a Go status struct is its zero value ({}), a custom resource has none.
+      const zero = type.goType ? this.emptyOf(type).status : undefined;
+      if (zero === undefined) delete obj.status;
+      else obj.status = structuredClone(zero);
+    }
     type.prepareCreate?.(obj);
     this.normalizeMeta(obj);
     await this.validate(type, 'CREATE', obj, undefined, options);
+    if (type.warningsOnCreate) options.warnings?.push(...type.warningsOnCreate(obj));
     if (this.store.get(type.storageKey, obj.metadata.namespace, obj.metadata.name ?? '')) {
       throw alreadyExists(type.plural, type.group, obj.metadata.name ?? '');
     }
@@ -324,7 +338,7 @@ export class Api {
    * endpoint keeps the stored status when the kind has a status subresource.
    */
   async update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}, subresource?: string): Promise<KObject> {
-    const raw = checkTypeMeta(type, body);
+    const raw = checkTypeMeta(type, body, options.bodyOwned);
     if (raw.metadata.name && raw.metadata.name !== name) {
       throw badRequest(`the name of the object (${raw.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -441,7 +455,7 @@ export class Api {
   /** Decodes a patched object; a decode failure is a 422 on `patch` quoting the patched JSON, as kube-apiserver reports it. */
   private decodePatched(type: ResourceType, patched: Record<string, unknown>, current: KObject, patchType: string, body: unknown, options: WriteOptions): KObject {
     try {
-      return decodeObject(type, checkTypeMeta(type, patched), options);
+      return decodeObject(type, checkTypeMeta(type, patched, true), options);
     } catch (err) {
       if (!(err instanceof StatusError) || err.code !== 400 || !/cannot be handled as a/.test(err.message) || /strict decoding error/.test(err.message)) throw err;
       const detail = err.message.replace(/^.*? cannot be handled as a [^:]*: /, '');

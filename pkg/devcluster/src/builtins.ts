@@ -11,6 +11,7 @@ import * as core from './typed/kinds/core';
 import * as eventsV1 from './typed/kinds/events';
 import * as rbacTypes from './typed/kinds/rbac';
 import { namespaceDefaults, secretDefaults, validateConfigMap, validateEvent, validateLease, validateNamespace, validateSecret } from './validation/core';
+import { jobDefaults, jobPrepareCreate, jobPrepareUpdate, jobWarnings, validateJob } from './validation/batch';
 import { bindingDefaults, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './validation/rbac';
 
 const STATUS_SPLIT = { main: RESET_STATUS, status: RESET_SPEC };
@@ -321,6 +322,11 @@ export function builtinTypes(): ResourceType[] {
       columns: JOB_COLUMNS,
       goType: batch.Job,
       resetFields: STATUS_SPLIT,
+      defaults: jobDefaults,
+      prepareCreate: jobPrepareCreate,
+      prepareUpdate: jobPrepareUpdate,
+      validate: validateJob,
+      warningsOnCreate: jobWarnings,
     }),
     define({
       group: 'apps',

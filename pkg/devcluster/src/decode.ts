@@ -33,10 +33,13 @@ function reportUnknown(type: ResourceType, bodyKind: string | undefined, unknown
   if (mode === 'Warn') options.warnings?.push(...list);
 }
 
-/** Checks apiVersion and kind of a body against the endpoint; returns a copy with both set. */
-export function checkTypeMeta(type: ResourceType, body: unknown): KObject {
+/**
+ * Checks apiVersion and kind of a body against the endpoint; returns it with both set: a copy,
+ * unless `owned` (a body parsed for this request alone, which may be changed in place).
+ */
+export function checkTypeMeta(type: ResourceType, body: unknown, owned = false): KObject {
   if (!isMap(body)) throw badRequest('the body of the request must be an object');
-  const obj = structuredClone(body) as KObject;
+  const obj = (owned ? body : structuredClone(body)) as KObject;
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersionOf(type)) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`);
   }

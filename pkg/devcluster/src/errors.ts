@@ -110,7 +110,8 @@ export function conflict(resource: string, group: string, name: string): StatusE
 /** 422 Invalid: `<Kind>.<group> "<name>" is invalid: [<field>: <message>, ...]`. */
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): StatusError {
   const qualified = group ? `${kind}.${group}` : kind;
-  const list = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  // field.ErrorList.ToAggregate: the message names each distinct error once; the causes keep them all.
+  const list = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)))];
   const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
   return new StatusError(422, 'Invalid', `${qualified} "${name}" is invalid: ${summary}`, { name, group, kind, causes });
 }

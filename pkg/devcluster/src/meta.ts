@@ -48,15 +48,51 @@ function nameProblems(name: string, rule: NameRule, prefix: boolean): string | u
   return DNS_SUBDOMAIN.test(value) ? undefined : SUBDOMAIN_MESSAGE;
 }
 
-function validateMetaFields(meta: KObject['metadata'], causes: StatusCause[]): void {
-  for (const [k, v] of Object.entries(meta.labels ?? {})) {
-    if (!qualifiedNameValid(k)) {
-      causes.push({ reason: 'FieldValueInvalid', field: 'metadata.labels', message: `Invalid value: ${JSON.stringify(k)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')` });
-    }
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
-      causes.push({ reason: 'FieldValueInvalid', field: 'metadata.labels', message: `Invalid value: ${JSON.stringify(v)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')` });
-    }
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const QUALIFIED_NAME_MESSAGE =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const LABEL_VALUE_MESSAGE =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+/** validation.IsQualifiedName */
+export function qualifiedNameProblems(value: string): string[] {
+  const parts = value.split('/');
+  let name = value;
+  const out: string[] = [];
+  if (parts.length === 2) {
+    const [prefix, rest] = parts;
+    name = rest;
+    if (prefix.length === 0) out.push('prefix part must be non-empty');
+    else if (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) out.push(`prefix part ${SUBDOMAIN_MESSAGE}`);
+  } else if (parts.length > 2) {
+    return [`a qualified name ${QUALIFIED_NAME_MESSAGE.replace(/^name part /, '')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
+  if (name.length === 0) out.push('name part must be non-empty');
+  else if (name.length > 63) out.push('name part must be no more than 63 characters');
+  if (!QUALIFIED_NAME.test(name)) out.push(QUALIFIED_NAME_MESSAGE);
+  return out;
+}
+
+/** validation.IsValidLabelValue */
+export function labelValueProblems(value: string): string[] {
+  const out: string[] = [];
+  if (value.length > 63) out.push('must be no more than 63 characters');
+  if (!LABEL_VALUE.test(value)) out.push(LABEL_VALUE_MESSAGE);
+  return out;
+}
+
+/** unversionedvalidation.ValidateLabels: label keys are qualified names, values label values. */
+export function validateLabels(labels: Record<string, string> | undefined, field: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    for (const msg of qualifiedNameProblems(k)) causes.push({ reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(k)}: ${msg}` });
+    for (const msg of labelValueProblems(typeof v === 'string' ? v : String(v))) causes.push({ reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(v)}: ${msg}` });
+  }
+  return causes;
+}
+
+function validateMetaFields(meta: KObject['metadata'], causes: StatusCause[]): void {
+  causes.push(...validateLabels(meta.labels, 'metadata.labels'));
   for (const k of Object.keys(meta.annotations ?? {})) {
     if (!qualifiedNameValid(k.toLowerCase())) {
       causes.push({ reason: 'FieldValueInvalid', field: 'metadata.annotations', message: `Invalid value: ${JSON.stringify(k)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')` });
@@ -75,6 +111,8 @@ function validateMetaFields(meta: KObject['metadata'], causes: StatusCause[]): v
 /** ObjectMeta validation on create: generateName, name, labels, annotations, finalizers (texts as kube-apiserver words them). */
 /** How a kind's names are validated: DNS subdomain (most), DNS label (namespaces), path segment (RBAC). */
 export type NameRule = 'subdomain' | 'label' | 'path';
+
+export { DNS_LABEL, LABEL_MESSAGE as DNS_LABEL_MESSAGE, LABEL_VALUE };
 
 export function validateObjectMeta(obj: KObject, nameRule: NameRule, _namespaced = true): StatusCause[] {
   const causes: StatusCause[] = [];

@@ -70,6 +70,8 @@ export interface ResourceType {
   defaults?: (obj: KObject) => void;
   /** The kind's own validation on create and update (ObjectMeta is validated for every kind). */
   validate?: (obj: KObject, old: KObject | undefined, ctx: ValidationContext) => StatusCause[];
+  /** Warning headers of a valid create (the strategy's WarningsOnCreate). */
+  warningsOnCreate?: (obj: KObject) => string[];
   /** Fields each endpoint resets (main: usually status; `status`: usually spec), never owned there. */
   resetFields?: { main?: FieldSet; status?: FieldSet };
   /** Subresources besides `status` (e.g. `token` of serviceaccounts, `finalize` of namespaces). */

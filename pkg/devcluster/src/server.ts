@@ -282,6 +282,7 @@ export class HttpHandler {
       force: force === 'true' || force === '1',
       warnings,
       user,
+      bodyOwned: true,
     };
   }
 

@@ -46,17 +46,40 @@ function subjectValues(v: string | string[] | undefined): string[] {
 /** The certificate identity of each TLS connection (kept for its keep-alive requests). */
 const byConnection = new WeakMap<object, AuthenticationResult | null>();
 
+/** CN and O values of an X.509 subject as Node prints it (one `KEY=value` per line). */
+function subjectFields(subject: string): { cn: string[]; o: string[] } {
+  const out = { cn: [] as string[], o: [] as string[] };
+  for (const line of subject.split('\n')) {
+    const eq = line.indexOf('=');
+    const key = line.slice(0, eq);
+    if (key === 'CN') out.cn.push(line.slice(eq + 1));
+    else if (key === 'O') out.o.push(line.slice(eq + 1));
+  }
+  return out;
+}
+
 function certificateIdentity(socket: TLSSocket): AuthenticationResult | null {
   const known = byConnection.get(socket);
   if (known !== undefined) return known;
   let result: AuthenticationResult | null = null;
-  const cert = socket.getPeerCertificate();
-  if (cert && Object.keys(cert).length > 0) {
+  // getPeerX509Certificate is far cheaper than getPeerCertificate (no full JS conversion of the chain).
+  const x509 = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
+  if (x509) {
     if (!socket.authorized) result = { unauthorized: `verifying certificate: ${String(socket.authorizationError ?? 'unknown authority')}` };
     else {
-      const cn = subjectValues(cert.subject?.CN)[0] ?? '';
-      const groups = subjectValues(cert.subject?.O);
-      result = cn ? { user: { username: cn, groups: groups.includes(AUTHENTICATED) ? groups : [...groups, AUTHENTICATED] } } : { unauthorized: 'certificate has no common name' };
+      const { cn, o: groups } = subjectFields(x509.subject);
+      const name = cn[0] ?? '';
+      result = name ? { user: { username: name, groups: groups.includes(AUTHENTICATED) ? groups : [...groups, AUTHENTICATED] } } : { unauthorized: 'certificate has no common name' };
+    }
+  } else if (typeof socket.getPeerX509Certificate !== 'function') {
+    const cert = socket.getPeerCertificate();
+    if (cert && Object.keys(cert).length > 0) {
+      if (!socket.authorized) result = { unauthorized: `verifying certificate: ${String(socket.authorizationError ?? 'unknown authority')}` };
+      else {
+        const name = subjectValues(cert.subject?.CN)[0] ?? '';
+        const groups = subjectValues(cert.subject?.O);
+        result = name ? { user: { username: name, groups: groups.includes(AUTHENTICATED) ? groups : [...groups, AUTHENTICATED] } } : { unauthorized: 'certificate has no common name' };
+      }
     }
   }
   byConnection.set(socket, result);

@@ -5,7 +5,7 @@
  * SelfSubjectRulesReview. Nothing is stored; the answer is the request with its status.
  */
 import type { UserInfo } from '../api';
-import { StatusError, type StatusCause } from '../errors';
+import { badRequest, StatusError, type StatusCause } from '../errors';
 import type { ResourceType } from '../registry';
 import { invalid, required } from '../schema/field-errors';
 import type { KObject, Store } from '../store';
@@ -177,15 +177,30 @@ export function tokenRequest(sa: KObject, request: KObject, ctx: ReviewContext, 
   let bound: BoundObject | undefined;
   const ref = isMap(spec.boundObjectRef) ? spec.boundObjectRef : undefined;
   if (ref) {
+    // schema.FromAPIVersionAndKind: only core Secrets and Pods can be bound here (devcluster has no Nodes).
     const kind = String(ref.kind ?? '');
-    const key = kind === 'Secret' ? '/secrets' : kind === 'Pod' ? '/pods' : undefined;
-    const target = key ? ctx.store.get(key, sa.metadata.namespace, String(ref.name ?? '')) : undefined;
-    if (!key) throw invalidReview('TokenRequest', 'authentication.k8s.io', [invalid('spec.boundObjectRef.kind', kind, 'supported values: "Pod", "Secret"')]);
-    if (!target) throw new StatusError(404, 'NotFound', `${key.slice(1)} "${String(ref.name ?? '')}" not found`, { name: String(ref.name ?? ''), kind: key.slice(1) });
-    if (ref.uid && ref.uid !== target.metadata.uid) {
-      throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${key.slice(1)} "${String(ref.name)}": the UID in the bound object reference (${String(ref.uid)}) does not match the UID in record. The object might have been deleted and then recreated`, { name: String(ref.name), kind: key.slice(1) });
+    const apiVersion = String(ref.apiVersion ?? '');
+    const slash = apiVersion.indexOf('/');
+    const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
+    const version = slash >= 0 ? apiVersion.slice(slash + 1) : apiVersion;
+    const key = group === '' && kind === 'Secret' ? '/secrets' : group === '' && kind === 'Pod' ? '/pods' : undefined;
+    if (!key) throw badRequest(`cannot bind token to object of type ${group}/${version}, Kind=${kind}`);
+    const refName = String(ref.name ?? '');
+    const target = ctx.store.get(key, sa.metadata.namespace, refName);
+    if (!target) throw new StatusError(404, 'NotFound', `${key.slice(1)} "${refName}" not found`, { name: refName, kind: key.slice(1) });
+    if (kind === 'Pod') {
+      const podSa = isMap(target.spec) && typeof target.spec.serviceAccountName === 'string' ? target.spec.serviceAccountName : '';
+      if (podSa !== sa.metadata.name) throw badRequest(`cannot bind token for serviceaccount ${JSON.stringify(sa.metadata.name ?? '')} to pod running with different serviceaccount name.`);
     }
-    bound = { kind, name: String(ref.name ?? ''), uid: target.metadata.uid ?? '' };
+    if (ref.uid && ref.uid !== target.metadata.uid) {
+      throw new StatusError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${group ? `${kind}.${group}` : kind} "${refName}": the UID in the bound object reference (${String(ref.uid)}) does not match the UID in record. The object might have been deleted and then recreated`,
+        { name: refName, group: group || undefined, kind },
+      );
+    }
+    bound = { kind, name: refName, uid: target.metadata.uid ?? '' };
   }
   const { token, expiresAt } = ctx.issuer.issue({ namespace: sa.metadata.namespace ?? '', name: sa.metadata.name ?? '', uid: sa.metadata.uid ?? '' }, spec.audiences as string[], spec.expirationSeconds as number, bound, now);
   const metadata = { ...request.metadata, name: sa.metadata.name, namespace: sa.metadata.namespace, uid: sa.metadata.uid, creationTimestamp: formatTime({ epochSeconds: Math.floor(now / 1000), micros: 0 }) };

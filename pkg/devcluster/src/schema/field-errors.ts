@@ -73,6 +73,7 @@ export const invalid = (field: string, value: unknown, detail: string): StatusCa
 export const typeInvalid = (field: string, value: unknown, detail: string): StatusCause =>
   fieldError('FieldValueTypeInvalid', field, value, detail);
 export const forbidden = (field: string, detail: string): StatusCause => fieldError('FieldValueForbidden', field, '', detail);
+export const notFound = (field: string, value: unknown): StatusCause => fieldError('FieldValueNotFound', field, value, '');
 export const duplicate = (field: string, value: unknown): StatusCause => fieldError('FieldValueDuplicate', field, value, '');
 
 /** `field.NotSupported`: supported values are quoted strings (non-strings JSON-encoded first). */

@@ -5,6 +5,7 @@
  * decoder dropped (for fieldValidation Strict/Warn).
  */
 import { formatMicroTime, formatTime, GoTimeParseError, parseGoTime } from './gotime';
+import { canonicalQuantity, QuantityError } from './quantity';
 import { resolve, type FieldDef, type ScalarKind, type StructType, type TypeNode } from './types';
 
 /** A decode failure; the message is Go's (e.g. `json: cannot unmarshal ...`, `parsing time ...`, `illegal base64 data ...`). */
@@ -87,7 +88,6 @@ export function checkBase64(text: string): void {
   if (padding === 0 && quantum !== 0) throw new DecodeError(`illegal base64 data at input byte ${text.length}`);
 }
 
-const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 
 function decodeScalar(kind: ScalarKind, raw: unknown, ctx: Ctx, path: string, node: TypeNode): unknown {
   switch (kind) {
@@ -130,8 +130,13 @@ function decodeScalar(kind: ScalarKind, raw: unknown, ctx: Ctx, path: string, no
     case 'quantity': {
       const text = typeof raw === 'number' ? String(raw) : raw;
       if (typeof text !== 'string') throw new DecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type string`);
-      if (!QUANTITY.test(text.trim())) throw new DecodeError("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
-      return text.trim();
+      if (ctx.trusted) return text;
+      try {
+        return canonicalQuantity(text.trim());
+      } catch (err) {
+        if (err instanceof QuantityError) throw new DecodeError(err.message);
+        throw err;
+      }
     }
     case 'duration':
       if (typeof raw !== 'string') throw new DecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type string`);

@@ -6,7 +6,10 @@
 import type { StatusCause } from '../errors';
 import type { ValidationContext } from '../registry';
 import { fieldError, forbidden, formatBadValue, invalid, notSupported, required, tooLong } from '../schema/field-errors';
+import { qualifiedNameProblems } from '../meta';
 import type { KObject } from '../store';
+
+export { qualifiedNameProblems };
 
 type Obj = Record<string, unknown>;
 
@@ -15,7 +18,6 @@ function isMap(v: unknown): v is Obj {
 }
 
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const MAX_DATA_SIZE = 1024 * 1024;
 
@@ -34,25 +36,6 @@ export function configKeyProblems(key: string): string[] {
   if (key === '.') out.push("must not be '.'");
   else if (key === '..') out.push("must not be '..'");
   else if (key.startsWith('..')) out.push("must not start with '..'");
-  return out;
-}
-
-/** validation.IsQualifiedName */
-export function qualifiedNameProblems(value: string): string[] {
-  const parts = value.split('/');
-  let name = value;
-  const out: string[] = [];
-  if (parts.length === 2) {
-    const [prefix, rest] = parts;
-    name = rest;
-    if (prefix.length === 0) out.push('prefix part must be non-empty');
-    else if (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) out.push(`prefix part ${SUBDOMAIN_MESSAGE}`);
-  } else if (parts.length > 2) {
-    return [`a qualified name ${QUALIFIED_NAME_MESSAGE.replace(/^name part /, '')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
-  }
-  if (name.length === 0) out.push('name part must be non-empty');
-  else if (name.length > 63) out.push('name part must be no more than 63 characters');
-  if (!QUALIFIED_NAME.test(name)) out.push(QUALIFIED_NAME_MESSAGE);
   return out;
 }
 
