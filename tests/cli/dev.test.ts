@@ -12,9 +12,9 @@ interface Started {
   output: () => string;
 }
 
-function startDev(stateDir: string): Started {
+function startDev(stateDir: string, extra: string[] = []): Started {
   let output = '';
-  const child = spawn(process.execPath, [cli, 'dev', '--state-dir', stateDir, '--port', '0'], { cwd: repoRoot });
+  const child = spawn(process.execPath, [cli, 'dev', '--state-dir', stateDir, '--port', '0', ...extra], { cwd: repoRoot });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   return { child, output: () => output };
@@ -74,6 +74,27 @@ describe('kubeflash dev', () => {
     expect(marked.stdout.trim()).not.toBe('');
     expect(second.output()).toMatch(/examples: 0 created/);
     expect(await stop(second)).toBe(0);
+  });
+
+  it('--no-operator --no-examples runs the bare API server: the CRDs, an administrator kubeconfig, nothing else', async () => {
+    const bareDir = mkdtempSync(join(tmpdir(), 'kubeflash-dev-bare-'));
+    const bare = startDev(bareDir, ['--no-operator', '--no-examples']);
+    try {
+      const kubeconfig = join(bareDir, 'kubeconfig');
+      await waitFor(() => existsSync(kubeconfig), 'the kubeconfig', bare);
+      expect(bare.output()).toContain('operator: not started (--no-operator)');
+      const crds = kubectl(kubeconfig, ['get', 'crds', '-o', 'name']).stdout.trim().split('\n');
+      expect(crds.filter((n) => n.endsWith('.kubeflash.dev')).length).toBeGreaterThanOrEqual(6);
+      expect(kubectl(kubeconfig, ['get', 'kubeflash', '-A', '-o', 'name']).stdout.trim()).toBe('');
+      // The kubeconfig authenticates with a client certificate of a cluster administrator.
+      const whoami = JSON.parse(kubectl(kubeconfig, ['auth', 'whoami', '-o', 'json']).stdout) as { status: { userInfo: { username: string; groups: string[] } } };
+      expect(whoami.status.userInfo.groups).toContain('system:masters');
+      expect(kubectl(kubeconfig, ['auth', 'can-i', '*', '*']).stdout.trim()).toBe('yes');
+      expect(await stop(bare)).toBe(0);
+    } finally {
+      if (bare.child.exitCode === null) await stop(bare);
+      rmSync(bareDir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a bad port with a one-line message and exit code 2', () => {

@@ -3,22 +3,10 @@
  * (branch devcluster adds both). Older devclusters have neither: the suites then say SKIPPED and why.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import type { DevCluster } from '@kubeflash/devcluster';
-import type { PlainObject } from '@kubeflash/install';
+import type { AuditEntry, DevCluster } from '@kubeflash/devcluster';
 
-/** One audited request (devcluster's AuditEntry). */
-export interface AuditEntry {
-  user: string;
-  groups: string[];
-  verb: string;
-  apiGroup: string;
-  resource: string;
-  subresource: string;
-  namespace: string;
-  name: string;
-  path: string;
-  code: number;
-}
+export type { AuditEntry };
+import type { PlainObject } from '@kubeflash/install';
 
 /** devcluster with authentication, RBAC and an audit log. */
 export interface AuthenticatingDevCluster extends DevCluster {

@@ -1,5 +1,6 @@
 // Kubernetes plumbing shared by the operator, the CLI and the suites: kubeconfig loading, manifest
-// folders, and create-or-keep application of objects.
+// folders, create-or-keep application of objects, and wire formats (MicroTime).
 export * from './kubeconfig';
 export * from './manifests';
 export * from './apply';
+export * from './microtime';

@@ -1,5 +1,6 @@
 import { ApiException, CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { apiErrorMessage } from '../kube/apply';
+import { microTime } from '../kube/microtime';
 import type { Logger } from './logger';
 
 export interface LeaderElectionOptions {
@@ -69,7 +70,7 @@ export class LeaderElector {
     try {
       const lease = await this.api.readNamespacedLease({ name, namespace });
       if (lease.spec?.holderIdentity === this.options.identity) {
-        lease.spec = { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: this.now() };
+        lease.spec = { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: microTime(this.now()) };
         await this.api.replaceNamespacedLease({ name, namespace, body: lease });
       }
     } catch (err) {
@@ -105,6 +106,8 @@ export class LeaderElector {
     const { namespace, leaseName: name, identity } = this.options;
     const leaseDurationSeconds = this.options.leaseDurationSeconds ?? 15;
     const now = this.now();
+    // MicroTime fields: kube-apiserver rejects anything but six fractional digits (a plain Date has three).
+    const stamp = microTime(now);
     let lease: V1Lease | undefined;
     try {
       lease = await this.api.readNamespacedLease({ name, namespace });
@@ -115,7 +118,7 @@ export class LeaderElector {
       try {
         await this.api.createNamespacedLease({
           namespace,
-          body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 } },
+          body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 } },
         });
         return true;
       } catch (err) {
@@ -127,8 +130,8 @@ export class LeaderElector {
     if (decision === 'wait') return false;
     const spec = lease.spec ?? {};
     lease.spec = decision === 'renew'
-      ? { ...spec, renewTime: now, leaseDurationSeconds }
-      : { ...spec, holderIdentity: identity, acquireTime: now, renewTime: now, leaseDurationSeconds, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 };
+      ? { ...spec, renewTime: stamp, leaseDurationSeconds }
+      : { ...spec, holderIdentity: identity, acquireTime: stamp, renewTime: stamp, leaseDurationSeconds, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 };
     try {
       await this.api.replaceNamespacedLease({ name, namespace, body: lease });
       return true;

@@ -27,7 +27,12 @@ const crd: KObject = {
                 properties: {
                   phase: { type: 'string' },
                   message: { type: 'string' },
-                  conditions: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, status: { type: 'string' } } } },
+                  conditions: {
+                    type: 'array',
+                    'x-kubernetes-list-type': 'map',
+                    'x-kubernetes-list-map-keys': ['type'],
+                    items: { type: 'object', required: ['type'], properties: { type: { type: 'string' }, status: { type: 'string' } } },
+                  },
                 },
               },
             },

@@ -1,42 +1,54 @@
 import { randomUUID } from 'node:crypto';
 import type { AdmissionAttributes, AdmissionChain } from './admission/types';
+import type { RbacAuthorizer } from './auth/rbac';
+import { REVIEW_TYPES, tokenRequest } from './auth/reviews';
+import type { TokenIssuer } from './auth/tokens';
 import { validateCrd } from './crd';
+import { canonical, canonicalMeta, checkTypeMeta, decodeObject, goJsonSyntaxError } from './decode';
 import { alreadyExists, badRequest, conflict, invalid, notFound, StatusError, type StatusCause } from './errors';
-import { comparable, generateNameSuffix, jsonEqual, timestamp, validateObjectMeta } from './meta';
-import { appliedFieldPaths, applyJsonPatch, applyMergePatch, applyServerSideApply, applyStrategicMergePatch, removeFieldPath } from './patch';
+import { applyManagedFields, updateManagedFields, type FieldManagerScope } from './fieldmanager/manager';
+import { listObjects, type ListOptions, type ListResult } from './list';
+import { comparable, generateNameSuffix, jsonEqual, timestamp, validateObjectMeta, validateObjectMetaUpdate } from './meta';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchedText } from './patch';
+import { invalid as fieldInvalid } from './schema/field-errors';
 import { apiVersionOf, qualifiedResource, type Registry, type ResourceType } from './registry';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import type { KObject, Store } from './store';
+import { emptyObject, roundTrip } from './typed/codec';
+import * as authenticationKinds from './typed/kinds/authentication';
+import { untyped } from './typed/types';
 
-/** Options every write carries (query parameters of the request). */
+export type { ListOptions, ListResult } from './list';
+
+/** Who makes a request (authenticated user), as admission, audit and managedFields see it. */
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** Options every write carries (query parameters and the caller). */
 export interface WriteOptions {
   dryRun?: boolean;
   /** Strict | Warn | Ignore; kube-apiserver's default is Warn. */
   fieldValidation?: string;
+  /** The `fieldManager` parameter; without it the User-Agent's program name is the manager. */
   fieldManager?: string;
+  userAgent?: string;
+  /** Server-side apply `force`. */
+  force?: boolean;
   /** Warnings to return in `Warning` headers. */
   warnings?: string[];
+  /** The body was parsed for this request alone: decoding may change it in place instead of copying it. */
+  bodyOwned?: boolean;
   /** Set by internal controllers (GC, namespace cleanup): skips admission webhooks. */
   internal?: boolean;
+  user?: UserInfo;
 }
 
 export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
-}
-
-export interface ListOptions {
-  labelSelector?: string;
-  fieldSelector?: string;
-  limit?: number;
-  continue?: string;
-}
-
-export interface ListResult {
-  items: KObject[];
-  resourceVersion: string;
-  continueToken?: string;
-  remainingItemCount?: number;
 }
 
 export const PATCH_TYPES = {
@@ -55,42 +67,53 @@ export const FINALIZER = {
 
 const NAMESPACE_KEY = '/namespaces';
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
+export const SYSTEM_USER: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** managerOrUserAgent: the explicit field manager, else the User-Agent up to its first `/`. */
+export function managerName(options: WriteOptions): string {
+  if (options.fieldManager) return options.fieldManager;
+  return (options.userAgent ?? '').split('/')[0];
+}
+
+function withoutManagedFields(obj: KObject): KObject {
+  const copy = { ...obj, metadata: { ...obj.metadata } };
+  delete copy.metadata.managedFields;
+  return copy;
+}
+
 /**
- * The REST semantics of kube-apiserver over the store: conversion to the requested version,
- * the write pipeline (prune, defaults, admission, validation), optimistic concurrency,
+ * The REST semantics of kube-apiserver over the store: decoding into the endpoint's version, the
+ * write pipeline (defaults, managedFields, admission, strategy, validation), optimistic concurrency,
  * generation, status split, finalizers and deletion. HTTP-free so controllers can use it too.
  */
 export class Api {
-  /**
-   * Server-side apply ownership: per object uid, per `manager|subresource`, the field paths that
-   * manager applied last. Kept in memory only (lost on restart).
-   */
-  private readonly applied = new Map<string, Map<string, Set<string>>>();
-
   /** Called after any deletion so the garbage collector and namespace controller can react. */
   onDeletion: () => void = () => undefined;
+  /** Authentication and authorization, for the review APIs and TokenRequest (set once at start). */
+  auth?: { authorizer: RbacAuthorizer; issuer: TokenIssuer };
 
   constructor(
     readonly store: Store,
     readonly registry: Registry,
     private readonly admission?: AdmissionChain,
-  ) {
-    store.subscribe((e) => {
-      if (e.type === 'DELETED' && e.object.metadata.uid) this.applied.delete(e.object.metadata.uid);
-    });
-  }
+  ) {}
 
+  /** A stored object in the endpoint's version, encoded like the Go type does. */
   toVersion(type: ResourceType, stored: KObject): KObject {
-    return type.fromStorage ? type.fromStorage(stored) : { ...stored, apiVersion: apiVersionOf(type) };
+    const converted = type.fromStorage ? type.fromStorage(stored) : { ...stored, apiVersion: apiVersionOf(type) };
+    return type.fromStorage && type.goType ? canonical(type, converted) : converted;
   }
 
   private toStorage(type: ResourceType, obj: KObject): KObject {
-    return type.toStorage ? type.toStorage(obj) : obj;
+    // Decoding already put the object in Go's field order; only metadata gained fields since.
+    if (!type.toStorage) return type.goType ? { ...obj, metadata: canonicalMeta(obj.metadata) } : obj;
+    const stored = type.toStorage(obj);
+    const storageType = this.registry.byStorageKey(type.storageKey);
+    return storageType?.goType && storageType !== type ? canonical(storageType, stored) : stored;
   }
 
   private namespaceOf(type: ResourceType, namespace: string | undefined): string | undefined {
@@ -103,30 +126,9 @@ export class Api {
     return this.toVersion(type, obj);
   }
 
-  /** Lists objects (storage form) matching selectors, with limit/continue paging. */
+  /** Lists objects (storage form) with selectors, resourceVersion semantics and paging. */
   listStored(type: ResourceType, namespace: string | undefined, options: ListOptions): ListResult {
-    const labels = parseLabelSelector(options.labelSelector);
-    const fields = parseFieldSelector(options.fieldSelector, ['metadata.name', 'metadata.namespace', ...Object.keys(type.fieldLabels)]);
-    const resourceVersion = String(this.store.resourceVersion);
-    let items = this.store
-      .list(type.storageKey, this.namespaceOf(type, namespace))
-      .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, this.fieldValues(type, o)));
-    if (options.continue) {
-      let after: string;
-      try {
-        after = (JSON.parse(Buffer.from(options.continue, 'base64url').toString('utf8')) as { start: string }).start;
-      } catch {
-        throw badRequest('continue key is not valid: illegal base64 data');
-      }
-      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
-    }
-    if (options.limit && options.limit > 0 && items.length > options.limit) {
-      const page = items.slice(0, options.limit);
-      const last = page[page.length - 1];
-      const token = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: Number(resourceVersion), start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
-      return { items: page, resourceVersion, continueToken: token, remainingItemCount: items.length - page.length };
-    }
-    return { items, resourceVersion };
+    return listObjects(this.store, type, this.namespaceOf(type, namespace), options, (o) => this.fieldValues(type, o));
   }
 
   /** The field-selector values of one stored object. */
@@ -136,33 +138,23 @@ export class Api {
     return values;
   }
 
-  /** The `<Kind>List` response for a listStored result. */
+  /** The `<Kind>List` response: built-in items carry no apiVersion/kind, custom resource lists always a `continue`. */
   listResponse(type: ResourceType, result: ListResult): Record<string, unknown> {
     const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
-    if (result.continueToken) {
-      metadata.continue = result.continueToken;
-      metadata.remainingItemCount = result.remainingItemCount;
-    }
-    return { apiVersion: apiVersionOf(type), kind: type.listKind, metadata, items: result.items.map((o) => this.toVersion(type, o)) };
-  }
-
-  private checkBody(type: ResourceType, body: unknown): KObject {
-    if (!isMap(body)) throw badRequest('the body of the request must be an object');
-    const obj = structuredClone(body) as KObject;
-    if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersionOf(type)) {
-      throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`);
-    }
-    if (obj.kind !== undefined && obj.kind !== type.kind) {
-      throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${type.kind})`);
-    }
-    obj.apiVersion = apiVersionOf(type);
-    obj.kind = type.kind;
-    if (!isMap(obj.metadata)) obj.metadata = {};
-    return obj;
+    if (type.crd || result.continueToken) metadata.continue = result.continueToken ?? '';
+    if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
+    const items = result.items.map((o) => {
+      const v = this.toVersion(type, o);
+      if (type.crd) return v;
+      const { kind: _kind, apiVersion: _apiVersion, ...rest } = v;
+      return rest;
+    });
+    return { apiVersion: apiVersionOf(type), kind: type.listKind, metadata, items };
   }
 
   private attributes(type: ResourceType, operation: AdmissionAttributes['operation'], obj: KObject | undefined, old: KObject | undefined, options: WriteOptions, subResource?: string): AdmissionAttributes {
     const meta = (obj ?? old)?.metadata ?? {};
+    const user = options.user ?? SYSTEM_USER;
     return {
       operation,
       kind: { group: type.group, version: type.version, kind: type.kind },
@@ -174,53 +166,54 @@ export class Api {
       oldObject: old,
       dryRun: !!options.dryRun,
       warnings: options.warnings,
-      userInfo: { username: 'devcluster-admin', groups: ['system:masters', 'system:authenticated'] },
+      userInfo: { username: user.username, groups: user.groups },
     };
+  }
+
+  private scope(type: ResourceType, subresource?: string): FieldManagerScope {
+    const resetFields = subresource === 'status' ? type.resetFields?.status : subresource ? undefined : type.resetFields?.main;
+    return { type: type.fieldType ?? type.goType ?? untyped, apiVersion: apiVersionOf(type), resetFields, subresource };
+  }
+
+  /** An empty object of the kind (Go's new(T) encoded), the "before" of a create. */
+  private emptyOf(type: ResourceType): KObject {
+    const empty = (type.goType ? emptyObject(type.goType) : { metadata: {} }) as KObject;
+    return { ...empty, apiVersion: apiVersionOf(type), kind: type.kind };
   }
 
   /** ObjectMeta fields are `omitempty`: empty lists and maps are not stored. */
   private normalizeMeta(obj: KObject): void {
     const m = obj.metadata;
-    for (const key of ['finalizers', 'ownerReferences', 'labels', 'annotations', 'generateName'] as const) {
+    for (const key of ['finalizers', 'ownerReferences', 'labels', 'annotations', 'generateName', 'managedFields'] as const) {
       const v = m[key];
       if (v === '' || v === null || (Array.isArray(v) && v.length === 0) || (isMap(v) && Object.keys(v).length === 0)) Reflect.deleteProperty(m, key);
     }
   }
 
-  /** prune -> (Strict/Warn unknown fields) -> defaults, for CRD-backed kinds. */
-  private decode(type: ResourceType, obj: KObject, options: WriteOptions, report: boolean): KObject {
-    if (!type.schema) return obj;
-    const { object, unknownFields } = type.schema.prune(obj);
-    if (report && unknownFields.length) {
-      const mode = options.fieldValidation ?? 'Warn';
-      if (mode === 'Strict') throw badRequest(`strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
-      if (mode === 'Warn') options.warnings?.push(...unknownFields.map((f) => `unknown field "${f}"`));
-    }
-    return type.schema.applyDefaults(object) as KObject;
-  }
-
-  /** Mutating admission, re-decoding, validation (schema + metadata + kind rules), validating admission. */
-  private async admit(type: ResourceType, operation: 'CREATE' | 'UPDATE', obj: KObject, old: KObject | undefined, options: WriteOptions, subResource?: string): Promise<KObject> {
-    let current = obj;
-    if (this.admission && !options.internal) {
-      const mutated = await this.admission.mutate(this.attributes(type, operation, current, old, options, subResource));
-      if (mutated) current = this.decode(type, this.checkBody(type, mutated), options, false);
-    }
-    const causes: StatusCause[] = [...validateObjectMeta(current, type.plural === 'namespaces' ? 'label' : 'subdomain')];
-    if (type.schema) causes.push(...type.schema.validate(current, old));
-    if (type.storageKey === CRD_KEY) causes.push(...validateCrd(current));
+  /** Validation (ObjectMeta, schema, kind rules) and the validating admission webhooks. */
+  private async validate(type: ResourceType, operation: 'CREATE' | 'UPDATE', obj: KObject, old: KObject | undefined, options: WriteOptions, subresource?: string): Promise<void> {
+    const causes: StatusCause[] = old ? validateObjectMetaUpdate(obj, old) : validateObjectMeta(obj, type.nameRule ?? 'subdomain', type.namespaced);
+    if (type.schema) causes.push(...type.schema.validate(obj, old));
+    if (type.storageKey === CRD_KEY) causes.push(...validateCrd(obj));
+    if (type.validate) causes.push(...type.validate(obj, old, { apiVersion: apiVersionOf(type), subresource }));
     if (old?.metadata.deletionTimestamp) {
-      const added = (current.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+      const added = (obj.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
       if (added.length) {
         causes.push({ reason: 'FieldValueForbidden', field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` });
       }
     }
-    if (causes.length) throw invalid(type.kind, type.group, current.metadata.name ?? '', causes);
-    this.normalizeMeta(current);
-    if (this.admission && !options.internal) await this.admission.validate(this.attributes(type, operation, current, old, options, subResource));
-    return current;
+    // Errors name the kind in its storage group (events.k8s.io Events are validated as core Events).
+    if (causes.length) throw invalid(type.kind, type.storageVersion?.group ?? type.group, obj.metadata.name ?? '', causes);
+    if (this.admission && !options.internal) await this.admission.validate(this.attributes(type, operation, obj, old, options, subresource));
   }
 
+  private async mutate(type: ResourceType, operation: 'CREATE' | 'UPDATE', obj: KObject, old: KObject | undefined, options: WriteOptions, subresource?: string): Promise<KObject> {
+    if (!this.admission || options.internal) return obj;
+    const mutated = await this.admission.mutate(this.attributes(type, operation, obj, old, options, subresource));
+    return mutated ? decodeObject(type, checkTypeMeta(type, mutated, true), options, false) : obj;
+  }
+
+  /** NamespaceLifecycle admission: the namespace must exist and not be terminating. */
   private ensureNamespace(type: ResourceType, namespace: string | undefined, name: string): void {
     if (!type.namespaced) return;
     if (!namespace) throw badRequest('the server could not find the requested resource: a namespace is required for namespaced resources');
@@ -236,8 +229,8 @@ export class Api {
     }
   }
 
-  async create(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions = {}): Promise<KObject> {
-    let obj = this.checkBody(type, body);
+  /** The namespace of a new object: the URL's, which a body may repeat but not contradict. */
+  private placeInNamespace(type: ResourceType, namespace: string | undefined, obj: KObject): void {
     const meta = obj.metadata;
     if (type.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
@@ -247,67 +240,145 @@ export class Api {
     } else {
       delete meta.namespace;
     }
-    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${generateNameSuffix()}`;
-    this.ensureNamespace(type, meta.namespace, meta.name ?? '');
-    obj = this.decode(type, obj, options, true);
+  }
+
+  async create(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions = {}): Promise<KObject> {
+    if (type.virtual) return this.review(type, namespace, body, options);
+    const raw = checkTypeMeta(type, body, options.bodyOwned);
+    this.placeInNamespace(type, namespace, raw);
+    const obj = decodeObject(type, raw, options);
+    return this.createDecoded(type, obj, options, () => updateManagedFields(this.scope(type), undefined, this.emptyOf(type), withoutManagedFields(obj), managerName(options), timestamp()));
+  }
+
+  private reviewContext(options: WriteOptions, namespace?: string) {
+    if (!this.auth) throw new StatusError(503, 'ServiceUnavailable', 'authentication and authorization are not configured');
+    return { user: options.user ?? SYSTEM_USER, namespace, authorizer: this.auth.authorizer, issuer: this.auth.issuer, store: this.store };
+  }
+
+  /** A create on a review API: decoded, answered, never stored (201 with the status filled in). */
+  private review(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions): KObject {
+    const reviewer = REVIEW_TYPES.find((r) => r.kind === type.kind && r.group === type.group);
+    if (!reviewer) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    const raw = checkTypeMeta(type, body);
+    if (type.namespaced) this.placeInNamespace(type, namespace, raw);
+    const obj = decodeObject(type, raw, options);
+    obj.metadata.managedFields = updateManagedFields(this.scope(type), undefined, this.emptyOf(type), withoutManagedFields(obj), managerName(options), timestamp());
+    this.normalizeMeta(obj);
+    return canonical(type, reviewer.review(obj, this.reviewContext(options, namespace)));
+  }
+
+  /** POST serviceaccounts/<name>/token (TokenRequest). */
+  tokenRequest(saType: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): KObject {
+    const trType = authenticationKinds.TokenRequest;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of the request must be a TokenRequest');
+    const raw = body as Record<string, unknown>;
+    if (raw.kind !== undefined && raw.kind !== 'TokenRequest') throw badRequest(`the kind in the data (${String(raw.kind)}) does not match the expected kind (TokenRequest)`);
+    let decoded: KObject;
+    try {
+      const result = roundTrip(trType, raw);
+      decoded = result.value as KObject;
+    } catch (err) {
+      throw badRequest(`TokenRequest in version "v1" cannot be handled as a TokenRequest: ${(err as Error).message}`);
+    }
+    decoded.kind = 'TokenRequest';
+    decoded.apiVersion = 'authentication.k8s.io/v1';
+    if (!isMap(decoded.metadata)) decoded.metadata = {};
+    // The create handler's namespace check, then TokenREST.Create: the body may repeat the ServiceAccount's name, not contradict it.
+    if (decoded.metadata.namespace && decoded.metadata.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (decoded.metadata.name && decoded.metadata.name !== name) {
+      throw invalid('TokenRequest', 'authentication.k8s.io', name, [fieldInvalid('metadata.name', decoded.metadata.name, 'must match the service account name if specified')]);
+    }
+    const sa = this.store.get(saType.storageKey, namespace, name);
+    if (!sa) throw notFound(saType.plural, saType.group, name);
+    const scope: FieldManagerScope = { type: trType, apiVersion: 'authentication.k8s.io/v1', subresource: 'token' };
+    const empty = { ...emptyObject(trType), kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1' };
+    decoded.metadata.managedFields = updateManagedFields(scope, undefined, empty, withoutManagedFields(decoded), managerName(options), timestamp());
+    this.normalizeMeta(decoded);
+    const answer = tokenRequest(sa, decoded, this.reviewContext(options, namespace));
+    return roundTrip(trType, answer).value as KObject;
+  }
+
+  /** The create pipeline after decoding: managedFields, admission, strategy, validation, store. */
+  private async createDecoded(type: ResourceType, decoded: KObject, options: WriteOptions, managedFields: () => Record<string, unknown>[]): Promise<KObject> {
+    let obj = decoded;
+    obj.metadata.managedFields = managedFields();
+    if (type.namespaced) this.placeInNamespace(type, obj.metadata.namespace, obj);
+    this.ensureNamespace(type, obj.metadata.namespace, obj.metadata.name ?? obj.metadata.generateName ?? '');
+    obj = await this.mutate(type, 'CREATE', obj, undefined, options);
     const m = obj.metadata;
+    if (!m.name && m.generateName) m.name = `${m.generateName}${generateNameSuffix()}`;
     m.uid = randomUUID();
     m.creationTimestamp = timestamp();
     delete m.resourceVersion;
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
-    delete m.managedFields;
     delete m.selfLink;
     if (type.generation) m.generation = 1;
     else delete m.generation;
-    if (type.statusSubresource) delete obj.status;
+    if (type.statusSubresource) {
+      // PrepareForCreate resets status: a Go status struct is its zero value ({}), a custom resource has none.
+      const zero = type.goType ? this.emptyOf(type).status : undefined;
+      if (zero === undefined) delete obj.status;
+      else obj.status = structuredClone(zero);
+    }
     type.prepareCreate?.(obj);
-    obj = await this.admit(type, 'CREATE', obj, undefined, options);
+    this.normalizeMeta(obj);
+    await this.validate(type, 'CREATE', obj, undefined, options);
+    if (type.warningsOnCreate) options.warnings?.push(...type.warningsOnCreate(obj));
     if (this.store.get(type.storageKey, obj.metadata.namespace, obj.metadata.name ?? '')) {
       throw alreadyExists(type.plural, type.group, obj.metadata.name ?? '');
     }
     this.ensureNamespace(type, obj.metadata.namespace, obj.metadata.name ?? '');
-    if (options.dryRun) return obj;
+    if (options.dryRun) return this.toVersion(type, this.toStorage(type, obj));
     return this.toVersion(type, this.store.create(type.storageKey, this.toStorage(type, obj)));
   }
 
   /**
-   * PUT (and the end of every patch). `subresource` 'status' keeps everything but status from the
-   * stored object; the main endpoint keeps the stored status when the kind has a status subresource.
+   * PUT. `subresource` 'status' keeps everything but status from the stored object; the main
+   * endpoint keeps the stored status when the kind has a status subresource.
    */
   async update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}, subresource?: string): Promise<KObject> {
-    let obj = this.checkBody(type, body);
-    if (obj.metadata.name && obj.metadata.name !== name) {
-      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    const raw = checkTypeMeta(type, body, options.bodyOwned);
+    if (raw.metadata.name && raw.metadata.name !== name) {
+      throw badRequest(`the name of the object (${raw.metadata.name}) does not match the name on the URL (${name})`);
     }
     const ns = this.namespaceOf(type, namespace);
-    if (type.namespaced && obj.metadata.namespace && ns && obj.metadata.namespace !== ns) {
+    if (type.namespaced && raw.metadata.namespace && ns && raw.metadata.namespace !== ns) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
+    const obj = decodeObject(type, raw, options);
+    return this.updateDecoded(type, ns, name, obj, options, subresource);
+  }
+
+  /** The update pipeline after decoding (PUT and every patch but apply). */
+  private async updateDecoded(type: ResourceType, ns: string | undefined, name: string, decoded: KObject, options: WriteOptions, subresource?: string, managed?: (old: KObject) => Record<string, unknown>[]): Promise<KObject> {
     const stored = this.store.get(type.storageKey, ns, name);
     if (!stored) throw notFound(type.plural, type.group, name);
-    const requestedVersion = obj.metadata.resourceVersion;
+    const requestedVersion = decoded.metadata.resourceVersion;
     if (requestedVersion && requestedVersion !== stored.metadata.resourceVersion) throw conflict(type.plural, type.group, name);
     const old = this.toVersion(type, stored);
+    let obj = decoded;
+    obj.metadata.managedFields = managed ? managed(old) : updateManagedFields(this.scope(type, subresource), old, this.emptyOf(type), obj, managerName(options), timestamp());
+    obj = await this.mutate(type, 'UPDATE', obj, old, options, subresource);
 
     if (subresource === 'status') {
       const status = obj.status;
+      const managedFields = obj.metadata.managedFields;
       obj = structuredClone(old);
+      obj.metadata.managedFields = managedFields;
       if (status === undefined) delete obj.status;
       else obj.status = status;
     } else if (type.statusSubresource) {
       if (old.status === undefined) delete obj.status;
       else obj.status = old.status;
     }
-    obj = this.decode(type, obj, options, true);
     const m = obj.metadata;
     const om = old.metadata;
     m.name = name;
     m.namespace = om.namespace;
-    m.uid = om.uid;
+    m.uid ||= om.uid;
     m.creationTimestamp = om.creationTimestamp;
     m.resourceVersion = om.resourceVersion;
-    delete m.managedFields;
     delete m.selfLink;
     if (om.deletionTimestamp) {
       m.deletionTimestamp = om.deletionTimestamp;
@@ -322,14 +393,15 @@ export class Api {
     } else {
       delete m.generation;
     }
-    if (type.plural === 'namespaces' && subresource !== 'finalize') obj.spec = old.spec;
+    if (type.plural === 'namespaces' && !type.group && subresource !== 'finalize') obj.spec = old.spec;
     type.prepareUpdate?.(obj, old);
-    obj = await this.admit(type, 'UPDATE', obj, old, options, subresource);
+    this.normalizeMeta(obj);
+    await this.validate(type, 'UPDATE', obj, old, options, subresource);
 
     const latest = this.store.get(type.storageKey, ns, name);
     if (!latest) throw notFound(type.plural, type.group, name);
     if (latest.metadata.resourceVersion !== stored.metadata.resourceVersion) throw conflict(type.plural, type.group, name);
-    if (jsonEqual(comparable(obj, false, false), comparable(old, false, false))) return old;
+    if (jsonEqual(comparable(obj, false, false), comparable(old, false, false)) && jsonEqual(obj.metadata.managedFields ?? [], old.metadata.managedFields ?? [])) return old;
     if (options.dryRun) return obj;
     const result = this.store.update(type.storageKey, this.toStorage(type, obj));
     if (result.metadata.deletionTimestamp && this.finalizersDone(result)) {
@@ -346,22 +418,16 @@ export class Api {
 
   async patch(type: ResourceType, namespace: string | undefined, name: string, patchType: string, body: unknown, options: WriteOptions = {}, subresource?: string): Promise<{ object: KObject; created: boolean }> {
     const ns = this.namespaceOf(type, namespace);
+    if (!(Object.values(PATCH_TYPES) as string[]).includes(patchType) || (patchType === PATCH_TYPES.strategic && !type.strategicMerge)) {
+      const accepted = type.strategicMerge ? Object.values(PATCH_TYPES) : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply];
+      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+    }
+    if (patchType === PATCH_TYPES.apply) return this.apply(type, ns, name, body, options, subresource);
     for (let attempt = 0; ; attempt++) {
       const stored = this.store.get(type.storageKey, ns, name);
-      if (!stored) {
-        if (patchType === PATCH_TYPES.apply && !subresource) {
-          if (!options.fieldManager) throw badRequest('PATCH /apply requires fieldManager to be set');
-          const obj = this.checkBody(type, body);
-          obj.metadata.name = obj.metadata.name ?? name;
-          const created = await this.create(type, namespace, obj, options);
-          if (!options.dryRun) this.recordApply(created.metadata.uid, options.fieldManager, subresource, appliedFieldPaths(body));
-          return { object: created, created: true };
-        }
-        throw notFound(type.plural, type.group, name);
-      }
+      if (!stored) throw notFound(type.plural, type.group, name);
       const current = this.toVersion(type, stored);
       let patched: unknown;
-      let appliedNow: Set<string> | undefined;
       switch (patchType) {
         case PATCH_TYPES.merge:
           patched = applyMergePatch(current, body);
@@ -369,29 +435,15 @@ export class Api {
         case PATCH_TYPES.json:
           patched = applyJsonPatch(current, body);
           break;
-        case PATCH_TYPES.strategic:
-          if (!type.strategicMerge) {
-            throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
-          }
-          patched = applyStrategicMergePatch(current, body);
-          break;
-        case PATCH_TYPES.apply:
-          if (!options.fieldManager) throw badRequest('PATCH /apply requires fieldManager to be set');
-          patched = applyServerSideApply(current, body);
-          appliedNow = appliedFieldPaths(body);
-          this.dropUnapplied(patched, current.metadata.uid, options.fieldManager, subresource, appliedNow);
-          break;
         default:
-          throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.values(PATCH_TYPES).join(', ')}`);
+          patched = applyStrategicMergePatch(current, body);
       }
       if (!isMap(patched)) throw badRequest('the patch produced a non-object');
-      const patchedMeta = isMap(patched.metadata) ? patched.metadata : {};
-      const pinned = patchedMeta.resourceVersion !== undefined && patchedMeta.resourceVersion !== current.metadata.resourceVersion;
-      if (pinned) throw conflict(type.plural, type.group, name);
+      const decoded = this.decodePatched(type, patched, current, patchType, body, options);
       const explicitVersion = isMap(body) && isMap(body.metadata) && body.metadata.resourceVersion !== undefined;
+      if (!explicitVersion) decoded.metadata.resourceVersion = current.metadata.resourceVersion;
       try {
-        const object = await this.update(type, namespace, name, { ...patched, metadata: { ...patchedMeta, resourceVersion: current.metadata.resourceVersion } }, options, subresource);
-        if (appliedNow && !options.dryRun) this.recordApply(current.metadata.uid, options.fieldManager ?? '', subresource, appliedNow);
+        const object = await this.updateDecoded(type, ns, name, decoded, options, subresource);
         return { object, created: false };
       } catch (err) {
         if (err instanceof StatusError && err.reason === 'Conflict' && !explicitVersion && attempt < 5) continue;
@@ -400,23 +452,68 @@ export class Api {
     }
   }
 
-  private recordApply(uid: string | undefined, manager: string, subresource: string | undefined, paths: Set<string>): void {
-    if (!uid) return;
-    const owners = this.applied.get(uid) ?? new Map<string, Set<string>>();
-    owners.set(`${manager}|${subresource ?? ''}`, paths);
-    this.applied.set(uid, owners);
+  /** Decodes a patched object; a decode failure is a 422 on `patch` quoting the patched JSON, as kube-apiserver reports it. */
+  private decodePatched(type: ResourceType, patched: Record<string, unknown>, current: KObject, patchType: string, body: unknown, options: WriteOptions): KObject {
+    try {
+      return decodeObject(type, checkTypeMeta(type, patched, true), options);
+    } catch (err) {
+      if (!(err instanceof StatusError) || err.code !== 400 || !/cannot be handled as a/.test(err.message) || /strict decoding error/.test(err.message)) throw err;
+      const detail = err.message.replace(/^.*? cannot be handled as a [^:]*: /, '');
+      const text = patchedText(type.goType ? canonical(type, current) : current, patchType === PATCH_TYPES.json ? 'json' : 'merge', body);
+      const cause: StatusCause = { reason: 'FieldValueInvalid', field: 'patch', message: `Invalid value: ${JSON.stringify(text)}: ${detail}` };
+      throw new StatusError(422, 'Invalid', ` "" is invalid: patch: ${cause.message}`, { causes: [cause] });
+    }
   }
 
-  /** Removes fields this manager applied before, no longer applies, and no other applier claims. */
-  private dropUnapplied(patched: unknown, uid: string | undefined, manager: string | undefined, subresource: string | undefined, now: Set<string>): void {
-    const owners = uid ? this.applied.get(uid) : undefined;
-    const key = `${manager ?? ''}|${subresource ?? ''}`;
-    const before = owners?.get(key);
-    if (!owners || !before) return;
-    for (const path of before) {
-      if (now.has(path)) continue;
-      if ([...owners].some(([other, paths]) => other !== key && paths.has(path))) continue;
-      removeFieldPath(patched, path);
+  /** Server-side apply (PATCH application/apply-patch+yaml): creates the object when it does not exist. */
+  private async apply(type: ResourceType, ns: string | undefined, name: string, body: unknown, options: WriteOptions, subresource?: string): Promise<{ object: KObject; created: boolean }> {
+    if (!options.fieldManager) {
+      const cause: StatusCause = { reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' };
+      throw new StatusError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: fieldManager: ${cause.message}`, { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [cause] });
+    }
+    if (!isMap(body)) throw badRequest('error decoding patch: the apply configuration is not an object');
+    if (body.apiVersion !== apiVersionOf(type) || body.kind !== type.kind) {
+      if (body.kind !== undefined && body.kind !== type.kind) throw checkTypeMeta(type, body) && badRequest('kind mismatch');
+      throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(body.apiVersion ?? '')}, expected: ${apiVersionOf(type)}`);
+    }
+    const config = structuredClone(body) as KObject;
+    if (!isMap(config.metadata)) config.metadata = {};
+    const configName = config.metadata.name;
+    if (configName !== undefined && configName !== name) throw badRequest(`the name of the object (${String(configName)}) does not match the name on the URL (${name})`);
+    if (type.namespaced && config.metadata.namespace !== undefined && config.metadata.namespace !== ns) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    // Unknown fields in the configuration are reported like in any other write.
+    decodeObject(type, checkTypeMeta(type, config), options);
+    for (let attempt = 0; ; attempt++) {
+      const stored = this.store.get(type.storageKey, ns, name);
+      const now = timestamp();
+      const scope = this.scope(type, subresource);
+      if (!stored) {
+        if (subresource) throw notFound(type.plural, type.group, name);
+        const empty = this.emptyOf(type);
+        const result = applyManagedFields(scope, undefined, empty, config, options.fieldManager, !!options.force, now);
+        const merged = (result.object ?? empty) as KObject;
+        if (!isMap(merged.metadata)) merged.metadata = {};
+        merged.metadata.name = name;
+        if (ns) merged.metadata.namespace = ns;
+        const obj = decodeObject(type, checkTypeMeta(type, merged), options, false);
+        const object = await this.createDecoded(type, obj, options, () => result.managedFields);
+        return { object, created: true };
+      }
+      const current = this.toVersion(type, stored);
+      const result = applyManagedFields(scope, current, this.emptyOf(type), config, options.fieldManager, !!options.force, now);
+      const next = (result.object ? result.object : withoutManagedFields(current)) as KObject;
+      if (!isMap(next.metadata)) next.metadata = {};
+      next.metadata.resourceVersion = current.metadata.resourceVersion;
+      const decoded = decodeObject(type, checkTypeMeta(type, next), options, false);
+      try {
+        const object = await this.updateDecoded(type, ns, name, decoded, options, subresource, () => result.managedFields);
+        return { object, created: false };
+      } catch (err) {
+        if (err instanceof StatusError && err.reason === 'Conflict' && !err.details?.causes && attempt < 5) continue;
+        throw err;
+      }
     }
   }
 
@@ -426,11 +523,12 @@ export class Api {
     const stored = this.store.get(type.storageKey, ns, name);
     if (!stored) throw notFound(type.plural, type.group, name);
     const pre = options.preconditions;
+    const qualifiedKind = type.group ? `${type.kind}.${type.group}` : type.kind;
     if (pre?.uid && pre.uid !== stored.metadata.uid) {
-      throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${stored.metadata.uid}`, { name, group: type.group, kind: type.plural });
+      throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedKind} "${name}": the UID in the precondition (${pre.uid}) does not match the UID in record (${stored.metadata.uid ?? ''}). The object might have been deleted and then recreated`, { name, group: type.group, kind: type.kind });
     }
     if (pre?.resourceVersion && pre.resourceVersion !== stored.metadata.resourceVersion) {
-      throw new StatusError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${stored.metadata.resourceVersion}`, { name, group: type.group, kind: type.plural });
+      throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedKind} "${name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${stored.metadata.resourceVersion ?? ''}). The object might have been modified`, { name, group: type.group, kind: type.kind });
     }
     if (this.admission && !options.internal) {
       await this.admission.validate(this.attributes(type, 'DELETE', undefined, this.toVersion(type, stored), options));
@@ -463,9 +561,11 @@ export class Api {
     next.metadata.finalizers = finalizers;
     if (!next.metadata.deletionTimestamp) {
       next.metadata.deletionTimestamp = timestamp();
-      next.metadata.deletionGracePeriodSeconds = 0;
+      // Namespaces are deleted by their own storage, which sets no grace period.
+      if (!isNamespace) next.metadata.deletionGracePeriodSeconds = 0;
       if (type.generation) next.metadata.generation = (next.metadata.generation ?? 1) + 1;
     }
+    if (next.metadata.finalizers?.length === 0) delete next.metadata.finalizers;
     if (isNamespace) next.status = { ...(isMap(next.status) ? next.status : {}), phase: 'Terminating' };
     const updated = this.store.update(type.storageKey, next);
     this.onDeletion();
@@ -482,12 +582,26 @@ export class Api {
         if (!(err instanceof StatusError && err.code === 404)) throw err;
       }
     }
-    return { apiVersion: apiVersionOf(type), kind: type.listKind, metadata: { resourceVersion: String(this.store.resourceVersion) }, items: deleted };
+    const list = this.listResponse(type, { items: deleted.map((o) => this.toStorage(type, o)), resourceVersion: String(this.store.resourceVersion) });
+    return list;
   }
 
-  /** Writes a changed stored object directly (controllers: finalizer removal, CRD status). */
-  writeStored(storageKey: string, obj: KObject): KObject {
-    const result = this.store.update(storageKey, obj);
+  /**
+   * Writes a changed stored object directly (controllers: finalizer removal, CRD status). With a
+   * `manager`, the change is recorded in managedFields like any Update by that manager.
+   */
+  writeStored(storageKey: string, obj: KObject, manager?: string): KObject {
+    let next = obj;
+    if (manager) {
+      const type = this.registry.byStorageKey(storageKey);
+      const live = this.store.get(storageKey, obj.metadata.namespace, obj.metadata.name ?? '');
+      if (type && live) {
+        next = { ...obj, metadata: { ...obj.metadata } };
+        next.metadata.managedFields = updateManagedFields(this.scope(type), this.toVersion(type, live), this.emptyOf(type), this.toVersion(type, withoutManagedFields(obj)), manager, timestamp());
+        this.normalizeMeta(next);
+      }
+    }
+    const result = this.store.update(storageKey, next);
     if (result.metadata.deletionTimestamp && this.finalizersDone(result)) {
       this.store.remove(storageKey, result.metadata.namespace, result.metadata.name ?? '');
       this.onDeletion();
@@ -495,8 +609,26 @@ export class Api {
     return result;
   }
 
+  /**
+   * Creates an object as a controller of the cluster (`manager` in managedFields), synchronously
+   * and without admission: the default ServiceAccount, kube-root-ca.crt, bootstrap objects.
+   */
+  createStored(type: ResourceType, body: KObject, manager: string): KObject {
+    const obj = decodeObject(type, checkTypeMeta(type, body), {}, false);
+    obj.metadata.managedFields = updateManagedFields(this.scope(type), undefined, this.emptyOf(type), withoutManagedFields(obj), manager, timestamp());
+    const m = obj.metadata;
+    m.uid = randomUUID();
+    m.creationTimestamp = timestamp();
+    if (type.generation) m.generation = 1;
+    type.prepareCreate?.(obj);
+    this.normalizeMeta(obj);
+    return this.toVersion(type, this.store.create(type.storageKey, this.toStorage(type, obj)));
+  }
+
   /** `resource.group` of a type (for messages). */
   static qualified(type: ResourceType): string {
     return qualifiedResource(type);
   }
 }
+
+export { goJsonSyntaxError };

@@ -1,6 +1,31 @@
+import { reviewResourceTypes } from './auth/reviews';
+import { RESET_SPEC, RESET_STATUS } from './fieldmanager/manager';
 import type { PrinterColumn, ResourceType } from './registry';
 import type { KObject } from './store';
 import { age } from './table';
+import * as admissionregistration from './typed/kinds/admissionregistration';
+import * as apps from './typed/kinds/apps';
+import * as batch from './typed/kinds/batch';
+import * as coordination from './typed/kinds/coordination';
+import * as core from './typed/kinds/core';
+import * as eventsV1 from './typed/kinds/events';
+import * as rbacTypes from './typed/kinds/rbac';
+import { namespaceDefaults, secretDefaults, validateConfigMap, validateEvent, validateLease, validateNamespace, validateSecret } from './validation/core';
+import { jobDefaults, jobPrepareCreate, jobPrepareUpdate, jobWarnings, validateJob } from './validation/batch';
+import { bindingDefaults, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './validation/rbac';
+
+const STATUS_SPLIT = { main: RESET_STATUS, status: RESET_SPEC };
+
+/** SetDefaults_CustomResourceDefinition: conversion strategy None, names.singular and names.listKind. */
+function crdDefaults(obj: KObject): void {
+  const spec = obj.spec as { conversion?: object; names?: { kind?: string; singular?: string; listKind?: string } } | undefined;
+  if (!spec || typeof spec !== 'object') return;
+  spec.conversion ??= { strategy: 'None' };
+  if (spec.names?.kind) {
+    spec.names.singular ||= spec.names.kind.toLowerCase();
+    spec.names.listKind ||= `${spec.names.kind}List`;
+  }
+}
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -17,17 +42,36 @@ function str(obj: unknown, path: string): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
 }
 
+/** Field documentation the printers of kube-apiserver use as column descriptions (the API reference texts). */
+const DOC = {
+  creationTimestamp:
+    'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+  secretType: 'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types',
+  secretData:
+    "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4",
+  configMapData:
+    "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+  eventLastTimestamp: 'The time at which the most recent occurrence of this event was recorded.',
+  eventType: 'Type of this event (Normal, Warning), new types could be added in the future',
+  eventReason: "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+  eventObject: 'The object that this event is about.',
+  eventMessage: 'A human-readable description of the status of this operation.',
+  jobSucceeded: 'The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.',
+  leaseHolder:
+    'holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.',
+};
+
 const AGE: PrinterColumn = {
   name: 'Age',
   type: 'string',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  description: DOC.creationTimestamp,
   cell: (o, now) => age(o.metadata.creationTimestamp, now),
 };
 
-const CREATED_AT: PrinterColumn = { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp ?? '' };
+const CREATED_AT: PrinterColumn = { name: 'Created At', type: 'date', description: DOC.creationTimestamp, cell: (o) => o.metadata.creationTimestamp ?? '' };
 
-function col(name: string, cell: (o: KObject, now: number) => unknown, priority = 0, type: PrinterColumn['type'] = 'string'): PrinterColumn {
-  return { name, type, priority, cell };
+function col(name: string, cell: (o: KObject, now: number) => unknown, priority = 0, type: PrinterColumn['type'] = 'string', description = ''): PrinterColumn {
+  return { name, type, priority, cell, description };
 }
 
 function count(v: unknown): number {
@@ -55,18 +99,8 @@ function define(spec: Spec): ResourceType {
     defaultPropagation: 'Background',
     storageKey: `${spec.group}/${spec.plural}`,
     ...spec,
+    fieldType: spec.fieldType ?? spec.goType,
   };
-}
-
-function decodeSecretStringData(obj: KObject): void {
-  const stringData = obj.stringData as Record<string, string> | undefined;
-  if (stringData && typeof stringData === 'object') {
-    const data = { ...((obj.data as Record<string, string> | undefined) ?? {}) };
-    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
-    obj.data = data;
-  }
-  delete obj.stringData;
-  if (!obj.type) obj.type = 'Opaque';
 }
 
 const EVENT_RENAMES: [core: string, events: string][] = [
@@ -105,11 +139,11 @@ const EVENT_FIELDS: Record<string, (o: KObject) => string | undefined> = {
 };
 
 const EVENT_COLUMNS: PrinterColumn[] = [
-  col('Last Seen', (o, now) => age(str(o, 'lastTimestamp') ?? str(o, 'eventTime') ?? o.metadata.creationTimestamp, now)),
-  col('Type', (o) => str(o, 'type') ?? ''),
-  col('Reason', (o) => str(o, 'reason') ?? ''),
-  col('Object', (o) => `${(str(o, 'involvedObject.kind') ?? '').toLowerCase()}/${str(o, 'involvedObject.name') ?? ''}`),
-  col('Message', (o) => str(o, 'message') ?? ''),
+  col('Last Seen', (o, now) => age(str(o, 'lastTimestamp') ?? str(o, 'eventTime') ?? o.metadata.creationTimestamp, now), 0, 'string', DOC.eventLastTimestamp),
+  col('Type', (o) => str(o, 'type') ?? '', 0, 'string', DOC.eventType),
+  col('Reason', (o) => str(o, 'reason') ?? '', 0, 'string', DOC.eventReason),
+  col('Object', (o) => `${(str(o, 'involvedObject.kind') ?? '').toLowerCase()}/${str(o, 'involvedObject.name') ?? ''}`, 0, 'string', DOC.eventObject),
+  col('Message', (o) => str(o, 'message') ?? '', 0, 'string', DOC.eventMessage),
 ];
 
 const JOB_COLUMNS: PrinterColumn[] = [
@@ -119,7 +153,7 @@ const JOB_COLUMNS: PrinterColumn[] = [
     if (done) return done.type;
     return get(o, 'spec.suspend') === true ? 'Suspended' : 'Running';
   }),
-  col('Completions', (o) => `${str(o, 'status.succeeded') ?? 0}/${str(o, 'spec.completions') ?? 1}`),
+  col('Completions', (o) => `${str(o, 'status.succeeded') ?? 0}/${str(o, 'spec.completions') ?? 1}`, 0, 'string', DOC.jobSucceeded),
   col('Duration', (o, now) => {
     const start = str(o, 'status.startTime');
     if (!start) return '';
@@ -146,6 +180,7 @@ export function builtinTypes(): ResourceType[] {
       generation: true,
       categories: ['api-extensions'],
       columns: [col('Webhooks', (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0), 0, 'integer'), AGE],
+      goType: kind === 'ValidatingWebhookConfiguration' ? admissionregistration.ValidatingWebhookConfiguration : admissionregistration.MutatingWebhookConfiguration,
     });
   const events = define({
     group: '',
@@ -155,6 +190,8 @@ export function builtinTypes(): ResourceType[] {
     shortNames: ['ev'],
     fieldLabels: EVENT_FIELDS,
     columns: [...EVENT_COLUMNS, { name: 'Name', type: 'string', format: 'name', priority: 1, cell: (o) => o.metadata.name }],
+    goType: core.Event,
+    validate: validateEvent,
   });
   return [
     define({
@@ -167,10 +204,15 @@ export function builtinTypes(): ResourceType[] {
       statusSubresource: true,
       verbs: ALL_VERBS.filter((v) => v !== 'deletecollection'),
       fieldLabels: { 'status.phase': (o) => str(o, 'status.phase') },
-      columns: [col('Status', (o) => str(o, 'status.phase') ?? ''), AGE],
+      columns: [col('Status', (o) => str(o, 'status.phase') ?? '', 0, 'string', 'The status of the namespace'), AGE],
+      goType: core.Namespace,
+      defaults: namespaceDefaults,
+      validate: validateNamespace,
+      resetFields: STATUS_SPLIT,
+      subresources: ['finalize'],
+      nameRule: 'label',
       prepareCreate: (o) => {
-        o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name ?? '' };
-        o.spec = { finalizers: ['kubernetes'], ...(o.spec as object | undefined) };
+        o.spec = { finalizers: ['kubernetes'] };
         o.status = { phase: 'Active' };
       },
       prepareUpdate: (o) => {
@@ -183,9 +225,10 @@ export function builtinTypes(): ResourceType[] {
       kind: 'Secret',
       plural: 'secrets',
       fieldLabels: { type: (o) => str(o, 'type') },
-      columns: [col('Type', (o) => str(o, 'type') ?? ''), col('Data', (o) => count(o.data), 0, 'integer'), AGE],
-      prepareCreate: decodeSecretStringData,
-      prepareUpdate: decodeSecretStringData,
+      columns: [col('Type', (o) => str(o, 'type') ?? '', 0, 'string', DOC.secretType), col('Data', (o) => count(o.data), 0, 'string', DOC.secretData), AGE],
+      goType: core.Secret,
+      defaults: secretDefaults,
+      validate: validateSecret,
     }),
     define({
       group: '',
@@ -193,13 +236,16 @@ export function builtinTypes(): ResourceType[] {
       kind: 'ConfigMap',
       plural: 'configmaps',
       shortNames: ['cm'],
-      columns: [col('Data', (o) => count(o.data) + count(o.binaryData), 0, 'integer'), AGE],
+      columns: [col('Data', (o) => count(o.data) + count(o.binaryData), 0, 'string', DOC.configMapData), AGE],
+      goType: core.ConfigMap,
+      validate: validateConfigMap,
     }),
     events,
     define({
       ...events,
       group: 'events.k8s.io',
       shortNames: ['ev'],
+      storageVersion: { group: '', version: 'v1' },
       storageKey: '/events',
       strategicMerge: true,
       fieldLabels: {
@@ -208,6 +254,8 @@ export function builtinTypes(): ResourceType[] {
       },
       fromStorage: (o) => renameFields(o, EVENT_RENAMES, 'events.k8s.io/v1'),
       toStorage: (o) => renameFields(o, EVENT_RENAMES.map(([a, b]) => [b, a]), 'v1'),
+      goType: eventsV1.EventsEvent,
+      fieldType: eventsV1.EventsEvent,
     }),
     define({
       group: '',
@@ -216,6 +264,8 @@ export function builtinTypes(): ResourceType[] {
       plural: 'serviceaccounts',
       shortNames: ['sa'],
       columns: [AGE],
+      goType: core.ServiceAccount,
+      subresources: ['token'],
     }),
     define({
       group: '',
@@ -239,6 +289,8 @@ export function builtinTypes(): ResourceType[] {
         col('Restarts', () => 0, 0, 'integer'),
         AGE,
       ],
+      goType: core.Pod,
+      resetFields: STATUS_SPLIT,
     }),
     define({
       group: '',
@@ -254,6 +306,8 @@ export function builtinTypes(): ResourceType[] {
         col('Ports', (o) => ((get(o, 'spec.ports') as { port: number; protocol?: string }[] | undefined) ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',')),
         AGE,
       ],
+      goType: core.Service,
+      resetFields: STATUS_SPLIT,
     }),
     define({
       group: 'batch',
@@ -266,6 +320,13 @@ export function builtinTypes(): ResourceType[] {
       defaultPropagation: 'Orphan',
       fieldLabels: { 'status.successful': (o) => str(o, 'status.succeeded') ?? '0' },
       columns: JOB_COLUMNS,
+      goType: batch.Job,
+      resetFields: STATUS_SPLIT,
+      defaults: jobDefaults,
+      prepareCreate: jobPrepareCreate,
+      prepareUpdate: jobPrepareUpdate,
+      validate: validateJob,
+      warningsOnCreate: jobWarnings,
     }),
     define({
       group: 'apps',
@@ -282,13 +343,17 @@ export function builtinTypes(): ResourceType[] {
         col('Available', (o) => Number(str(o, 'status.availableReplicas') ?? 0), 0, 'integer'),
         AGE,
       ],
+      goType: apps.Deployment,
+      resetFields: STATUS_SPLIT,
     }),
     define({
       group: 'coordination.k8s.io',
       version: 'v1',
       kind: 'Lease',
       plural: 'leases',
-      columns: [col('Holder', (o) => str(o, 'spec.holderIdentity') ?? ''), AGE],
+      columns: [col('Holder', (o) => str(o, 'spec.holderIdentity') ?? '', 0, 'string', DOC.leaseHolder), AGE],
+      goType: coordination.Lease,
+      validate: validateLease,
     }),
     define({
       group: 'apiextensions.k8s.io',
@@ -302,13 +367,27 @@ export function builtinTypes(): ResourceType[] {
       generation: true,
       strategicMerge: false,
       columns: [CREATED_AT],
+      resetFields: STATUS_SPLIT,
+      defaults: crdDefaults,
     }),
     webhooks('ValidatingWebhookConfiguration', 'validatingwebhookconfigurations'),
     webhooks('MutatingWebhookConfiguration', 'mutatingwebhookconfigurations'),
     define({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', shortNames: ['pdb'] }),
-    define({ group: rbac, version: 'v1', kind: 'Role', plural: 'roles', columns: [CREATED_AT] }),
-    define({ group: rbac, version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', columns: [ROLE_REF, AGE] }),
-    define({ group: rbac, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, columns: [CREATED_AT] }),
-    define({ group: rbac, version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false, columns: [ROLE_REF, AGE] }),
+    define({ group: rbac, version: 'v1', kind: 'Role', plural: 'roles', columns: [CREATED_AT], goType: rbacTypes.Role, validate: validateRole, nameRule: 'path' }),
+    define({ group: rbac, version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', columns: [ROLE_REF, AGE], goType: rbacTypes.RoleBinding, validate: validateRoleBinding, defaults: bindingDefaults, nameRule: 'path' }),
+    define({ group: rbac, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, columns: [CREATED_AT], goType: rbacTypes.ClusterRole, validate: validateClusterRole, nameRule: 'path' }),
+    define({
+      group: rbac,
+      version: 'v1',
+      kind: 'ClusterRoleBinding',
+      plural: 'clusterrolebindings',
+      namespaced: false,
+      columns: [ROLE_REF, AGE],
+      goType: rbacTypes.ClusterRoleBinding,
+      validate: validateClusterRoleBinding,
+      defaults: bindingDefaults,
+      nameRule: 'path',
+    }),
+    ...reviewResourceTypes(define),
   ];
 }

@@ -1,56 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { FINALIZER, type Api } from './api';
 import { crdResourceTypes, establishedStatus, preferredVersion } from './crd';
+import { aggregateClusterRoles } from './auth/bootstrap-policy';
+import type { TokenIssuer } from './auth/tokens';
 import { collectGarbage } from './gc';
+import { populateTokenSecrets } from './sa-token-secrets';
+import { NamespaceController } from './namespaces';
 import { jsonEqual, timestamp } from './meta';
 import type { KObject, StoreEvent } from './store';
 
 const NAMESPACE_KEY = '/namespaces';
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
-
-/**
- * Namespace lifecycle (the namespace controller and service-account controller of a real cluster):
- * every active namespace gets a `default` ServiceAccount; a terminating namespace has its content
- * deleted and is removed once empty.
- */
-function reconcileNamespaces(api: Api): boolean {
-  let changed = false;
-  const saType = api.registry.get('', 'v1', 'serviceaccounts');
-  const namespaced = api.registry.all().filter((t) => t.namespaced);
-  const storageKeys = [...new Set(namespaced.map((t) => t.storageKey))];
-  for (const ns of api.store.list(NAMESPACE_KEY)) {
-    const name = ns.metadata.name ?? '';
-    if (!ns.metadata.deletionTimestamp) {
-      if (saType && !api.store.get(saType.storageKey, name, 'default')) {
-        api.store.create(saType.storageKey, {
-          apiVersion: 'v1',
-          kind: 'ServiceAccount',
-          metadata: { name: 'default', namespace: name, uid: randomUUID(), creationTimestamp: timestamp() },
-        });
-        changed = true;
-      }
-      continue;
-    }
-    let remaining = 0;
-    for (const key of storageKeys) {
-      for (const obj of api.store.list(key, name)) {
-        remaining++;
-        if (obj.metadata.deletionTimestamp) continue;
-        const type = api.registry.byStorageKey(key);
-        if (type) api.deleteStored(type, obj, 'Background');
-        changed = true;
-      }
-    }
-    if (remaining === 0) {
-      const spec = (ns.spec ?? {}) as { finalizers?: string[] };
-      if (spec.finalizers?.length) {
-        api.writeStored(NAMESPACE_KEY, { ...ns, spec: { ...spec, finalizers: [] } } as KObject);
-        changed = true;
-      }
-    }
-  }
-  return changed;
-}
 
 /**
  * The CRD controllers of apiextensions-apiserver: serve every version of a stored CRD, mark it
@@ -136,23 +95,47 @@ export class CrdController {
  * Runs the in-process controllers (CRDs, namespaces, garbage collector) after every change,
  * batched on the next tick, repeating until nothing changes.
  */
+export interface ControllerOptions {
+  /** PEM of the CA published as kube-root-ca.crt in every namespace. */
+  rootCA: string;
+  /** Signs the tokens of legacy ServiceAccount token Secrets; without it those Secrets stay empty. */
+  issuer?: TokenIssuer;
+  /** How long deleted namespaces stay Terminating before the namespace controller empties them. */
+  namespaceDeletionDelayMs?: number;
+}
+
 export class Controllers {
   private scheduled = false;
   private readonly crds: CrdController;
+  private readonly namespaces: NamespaceController;
   private stopped = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly api: Api,
     private readonly log: (line: string) => void,
+    private readonly options: ControllerOptions,
   ) {
     this.crds = new CrdController(api, log);
+    this.namespaces = new NamespaceController(api, { rootCA: options.rootCA, deletionDelayMs: options.namespaceDeletionDelayMs, wakeAt: (ms) => this.wakeAfter(ms) });
+  }
+
+  private wakeAfter(ms: number): void {
+    if (this.wakeTimer || this.stopped) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.schedule();
+    }, ms);
+    this.wakeTimer.unref?.();
   }
 
   /** Runs every controller until quiet (synchronously). */
   runNow(): void {
     for (let round = 0; round < 50; round++) {
       let changed = this.crds.reconcile();
-      changed = reconcileNamespaces(this.api) || changed;
+      changed = this.namespaces.reconcile() || changed;
+      changed = aggregateClusterRoles(this.api) || changed;
+      if (this.options.issuer) changed = populateTokenSecrets(this.api, this.options.issuer, this.options.rootCA) || changed;
       changed = collectGarbage(this.api) || changed;
       if (!changed) return;
     }
@@ -175,6 +158,7 @@ export class Controllers {
 
   stop(): void {
     this.stopped = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
   }
 
   /**
@@ -184,6 +168,9 @@ export class Controllers {
    */
   static relevant(e: StoreEvent, ownerState: (uid: string) => 'live' | 'deleting' | 'absent' = () => 'absent'): boolean {
     if (e.resource === NAMESPACE_KEY || e.resource === CRD_KEY || e.type === 'DELETED') return true;
+    if (e.resource === 'rbac.authorization.k8s.io/clusterroles') return true;
+    if (e.resource === '/secrets' && e.object.type === 'kubernetes.io/service-account-token') return true;
+    if (e.resource === '/serviceaccounts' && e.type === 'ADDED') return true;
     if (e.object.metadata.deletionTimestamp) return true;
     const refs = e.object.metadata.ownerReferences;
     if (!refs?.length) return false;

@@ -3,7 +3,9 @@ import { evaluateJsonPath } from './jsonpath';
 import type { PrinterColumn, ResourceType } from './registry';
 import { checkCrdSchema, compileSchema } from './schema/index';
 import type { JSONSchemaProps } from './schema/types';
+import { RESET_SPEC, RESET_STATUS } from './fieldmanager/manager';
 import type { KObject } from './store';
+import { customResourceType } from './typed/from-schema';
 import { DEFAULT_CRD_COLUMNS } from './table';
 
 const CRD_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
@@ -125,8 +127,11 @@ export function crdResourceTypes(obj: KObject): ResourceType[] {
         defaultPropagation: 'Background',
         openAPISchema: schema,
         schema: compileSchema(schema),
+        fieldType: customResourceType(schema),
+        resetFields: v.subresources?.status ? { main: RESET_STATUS, status: RESET_SPEC } : undefined,
         crd: obj.metadata.name,
         storageKey,
+        storageVersion: { group: spec.group, version: spec.versions.find((x) => x.storage)?.name ?? v.name },
       } satisfies ResourceType;
     });
 }

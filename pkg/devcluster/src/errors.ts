@@ -72,7 +72,16 @@ export class StatusError extends Error {
       reason: this.reason,
       code: this.code,
     };
-    if (this.details) body.details = this.details;
+    if (this.details) {
+      // StatusDetails fields are omitempty.
+      const d: StatusDetails = {};
+      for (const [k, v] of Object.entries(this.details) as [keyof StatusDetails, unknown][]) {
+        if (v !== '' && v !== undefined && v !== 0 && !(Array.isArray(v) && v.length === 0)) (d as Record<string, unknown>)[k] = v;
+      }
+      // StatusCause fields are omitempty too.
+      if (d.causes) d.causes = d.causes.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== '' && v !== undefined)) as unknown as StatusCause);
+      body.details = d;
+    }
     return body;
   }
 }
@@ -101,7 +110,8 @@ export function conflict(resource: string, group: string, name: string): StatusE
 /** 422 Invalid: `<Kind>.<group> "<name>" is invalid: [<field>: <message>, ...]`. */
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): StatusError {
   const qualified = group ? `${kind}.${group}` : kind;
-  const list = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  // field.ErrorList.ToAggregate: the message names each distinct error once; the causes keep them all.
+  const list = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)))];
   const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
   return new StatusError(422, 'Invalid', `${qualified} "${name}" is invalid: ${summary}`, { name, group, kind, causes });
 }

@@ -8,9 +8,13 @@ function setup() {
   const registry = new Registry();
   for (const t of builtinTypes()) registry.add(t);
   const api = new Api(new Store(), registry);
-  const controllers = new Controllers(api, (line) => {
-    throw new Error(line);
-  });
+  const controllers = new Controllers(
+    api,
+    (line) => {
+      throw new Error(line);
+    },
+    { rootCA: 'test-ca', namespaceDeletionDelayMs: 0 },
+  );
   api.onDeletion = () => controllers.runNow();
   const type = (plural: string) => registry.all().find((t) => t.plural === plural && t.group !== 'events.k8s.io') as ResourceType;
   return { api, controllers, type };

@@ -14,9 +14,14 @@ import { loadSnapshot, Persister } from './persistence';
 import { Registry } from './registry';
 import { HttpHandler } from './server';
 import { Store } from './store';
-import { loadOrCreateServingTls } from './tls';
+import { issueClientCertificate, loadOrCreateServingTls, type ClientCertificate } from './tls';
+import { AuditLog, type AuditEntry } from './audit';
+import { bootstrapPolicy } from './auth/bootstrap-policy';
+import { RbacAuthorizer } from './auth/rbac';
+import { TokenIssuer } from './auth/tokens';
 
 export { createAdmissionChain, type ServiceResolver } from './admission/index';
+export type { AuditEntry } from './audit';
 
 export interface DevClusterOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -30,6 +35,8 @@ export interface DevClusterOptions {
   watchHistory?: number;
   /** Builds the admission chain that calls webhooks; default: the real webhook caller (`createAdmissionChain`). */
   admission?: (source: AdmissionSource) => AdmissionChain;
+  /** How long a deleted namespace stays Terminating before the namespace controller empties it (default 1000 ms). */
+  namespaceDeletionDelayMs?: number;
 }
 
 export interface DevCluster {
@@ -38,9 +45,17 @@ export interface DevCluster {
   /** A kubeconfig (context `devcluster`, namespace default) pointing at this server. */
   kubeconfigYaml(): string;
   writeKubeconfig(path: string): Promise<void>;
+  /** A kubeconfig authenticating with a client certificate of devcluster's CA (CN = user, O = groups). */
+  kubeconfigFor(user: string, groups?: string[]): Promise<string>;
+  /** Every request answered so far: user, verb, resource, subresource, namespace, name, HTTP code. */
+  readonly audit: { list(filter?: { user?: string }): AuditEntry[]; clear(): void };
   /** Closes watches and the listener and writes the state file one last time. */
   stop(): Promise<void>;
 }
+
+/** The administrator of `kubeflash dev` and the test suites: a client certificate in group system:masters. */
+export const ADMIN_USER = 'kubernetes-admin';
+export const ADMIN_GROUPS = ['system:masters'];
 
 const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -74,13 +89,18 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
       log(`loaded state from ${options.stateDir} (resourceVersion ${snapshot.resourceVersion})`);
     }
   }
-  const controllers = new Controllers(api, log);
+  // HTTPS like a real API server: @kubernetes/client-node refuses plain HTTP without skipTLSVerify.
+  const tls = await loadOrCreateServingTls(options.stateDir);
+  const issuer = await TokenIssuer.load(options.stateDir);
+  const authorizer = new RbacAuthorizer(store);
+  api.auth = { authorizer, issuer };
+  const audit = new AuditLog();
+  const controllers = new Controllers(api, log, { rootCA: tls.caPem, issuer, namespaceDeletionDelayMs: options.namespaceDeletionDelayMs });
   controllers.runNow();
+  bootstrapPolicy(api);
   const nsType = registry.get('', 'v1', 'namespaces');
   for (const name of BOOTSTRAP_NAMESPACES) {
-    if (nsType && !store.get(nsType.storageKey, undefined, name)) {
-      await api.create(nsType, undefined, { metadata: { name } }, { internal: true });
-    }
+    if (nsType && !store.get(nsType.storageKey, undefined, name)) api.createStored(nsType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, 'kube-apiserver');
   }
   controllers.runNow();
   // Like an etcd compaction right after start: watches must begin from a list made by this process.
@@ -93,10 +113,9 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
   await persister?.flush();
 
   let url = '';
-  const handler = new HttpHandler(api, () => url.replace(/^https?:\/\//, ''), log);
-  // HTTPS like a real API server: @kubernetes/client-node refuses plain HTTP without skipTLSVerify.
-  const tls = await loadOrCreateServingTls(options.stateDir);
-  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => void handler.handle(req, res));
+  const handler = new HttpHandler(api, () => url.replace(/^https?:\/\//, ''), log, { issuer, authorizer, audit });
+  // Client certificates are optional (tokens and anonymous requests are authenticated too) and checked against the CA.
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => void handler.handle(req, res));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -106,7 +125,8 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
   url = `https://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   log(`API server listening on ${url}`);
 
-  const kubeconfigYaml = () =>
+  const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+  const kubeconfigWith = (client: ClientCertificate) =>
     [
       'apiVersion: v1',
       'kind: Config',
@@ -114,7 +134,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
       '- name: devcluster',
       '  cluster:',
       `    server: ${url}`,
-      `    certificate-authority-data: ${Buffer.from(tls.caPem).toString('base64')}`,
+      `    certificate-authority-data: ${b64(tls.caPem)}`,
       'contexts:',
       '- name: devcluster',
       '  context:',
@@ -124,18 +144,22 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
       'current-context: devcluster',
       'users:',
       '- name: devcluster',
-      // Any token: devcluster does not authenticate, but kubectl prompts for a password over HTTPS without one.
       '  user:',
-      '    token: devcluster',
+      `    client-certificate-data: ${b64(client.certPem)}`,
+      `    client-key-data: ${b64(client.keyPem)}`,
       'preferences: {}',
       '',
     ].join('\n');
+  const admin = await issueClientCertificate(tls, ADMIN_USER, ADMIN_GROUPS);
+  const kubeconfigYaml = () => kubeconfigWith(admin);
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     kubeconfigYaml,
     writeKubeconfig: (path) => writeFile(path, kubeconfigYaml(), { mode: 0o600 }),
+    kubeconfigFor: async (user, groups = []) => kubeconfigWith(await issueClientCertificate(tls, user, groups)),
+    audit: { list: (filter) => audit.list(filter), clear: () => audit.clear() },
     stop() {
       stopping ??= (async () => {
         controllers.stop();

@@ -127,9 +127,9 @@ export function openapiV3Document(registry: Registry, group: string, version: st
   for (const t of types) {
     schemas[definitionName(t)] = kindSchema(t, ref);
     schemas[`${definitionName(t)}List`] = listSchema(t, ref);
-    allPaths = { ...allPaths, ...paths(t) };
+    if (!t.virtual) allPaths = { ...allPaths, ...paths(t) };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: allPaths, components: { schemas } };
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.36.0' }, paths: allPaths, components: { schemas } };
 }
 
 function gvPath(group: string, version: string): string {
@@ -149,7 +149,7 @@ export function openapiV3Index(registry: Registry): Record<string, unknown> {
   return { paths: index };
 }
 
-/** `/openapi/v2` as JSON (Swagger 2.0 definitions of every kind); paths are left out. */
+/** `/openapi/v2` as JSON (Swagger 2.0 definitions and paths of every kind). */
 export function openapiV2Json(registry: Registry): Record<string, unknown> {
   const ref = (n: string) => `#/definitions/${n}`;
   const definitions: Record<string, unknown> = { [OBJECT_META]: OBJECT_META_SCHEMA };
@@ -157,5 +157,7 @@ export function openapiV2Json(registry: Registry): Record<string, unknown> {
     definitions[definitionName(t)] = kindSchema(t, ref);
     definitions[`${definitionName(t)}List`] = listSchema(t, ref);
   }
-  return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: {}, definitions };
+  let allPaths: Record<string, unknown> = {};
+  for (const t of registry.all()) if (!t.virtual) allPaths = { ...allPaths, ...paths(t) };
+  return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.36.0' }, paths: allPaths, definitions };
 }

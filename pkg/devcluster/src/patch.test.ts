@@ -1,5 +1,5 @@
 import { StatusError } from './errors';
-import { applyJsonPatch, applyMergePatch, applyServerSideApply, applyStrategicMergePatch } from './patch';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchedText } from './patch';
 
 describe('JSON merge patch (RFC 7386)', () => {
   it('merges maps, deletes with null and replaces lists', () => {
@@ -60,9 +60,9 @@ describe('strategic merge patch', () => {
   });
 });
 
-describe('server-side apply (simplified)', () => {
-  it('merges the applied configuration without removing other fields', () => {
-    const live = { metadata: { labels: { a: '1' } }, spec: { size: 1, color: 'red' }, status: { phase: 'x' } };
-    expect(applyServerSideApply(live, { spec: { size: 4 } })).toEqual({ metadata: { labels: { a: '1' } }, spec: { size: 4, color: 'red' }, status: { phase: 'x' } });
+describe('patchedText (the patched object kube-apiserver quotes in patch errors)', () => {
+  it('keeps the Go field order of untouched maps and sorts the root and every map the patch touched', () => {
+    const live = { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1', metadata: { name: 'l', namespace: 'n' }, spec: { holderIdentity: 'a', renewTime: 'x' } };
+    expect(patchedText(live, 'merge', { spec: { renewTime: 'y' } })).toBe('{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"l","namespace":"n"},"spec":{"holderIdentity":"a","renewTime":"y"}}');
   });
 });

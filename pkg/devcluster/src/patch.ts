@@ -26,10 +26,9 @@ export function applyJsonPatch(target: Json, patch: Json): Json {
   try {
     return fastJsonPatch.applyPatch(structuredClone(target), patch as Operation[], true, false).newDocument;
   } catch (err) {
-    const e = err as { name?: string; message?: string; operation?: Operation };
-    const op = e.operation ? `${e.operation.op} operation does not apply: doc is missing path: ${e.operation.path}` : (e.message ?? String(err));
-    const message = e.name === 'TEST_OPERATION_FAILED' ? `testing value ${e.operation?.path} failed: test failed` : op;
-    throw new StatusError(422, 'Invalid', message.split('\n')[0]);
+    if (err instanceof StatusError) throw err;
+    // kube-apiserver answers a patch that does not apply with a generic 422 and empty details.
+    throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
   }
 }
 
@@ -132,110 +131,42 @@ export function applyStrategicMergePatch(target: Json, patch: Json): Json {
 }
 
 /**
- * Server-side apply, simplified: the applied configuration is merged into the live object (maps
- * recursively, keyed lists by their merge key, other lists replaced). Removing fields a manager
- * stopped applying is done by the caller with appliedFieldPaths/removeFieldPath; conflicts
- * between managers are never reported.
+ * The patched object as the JSON text kube-apiserver quotes in patch errors: the current object
+ * in Go's field order, with the maps the patch touched (and the root) re-serialized in sorted key
+ * order, as evanphx/json-patch does with the partial documents it decodes.
  */
-export function applyServerSideApply(target: Json, applied: Json): Json {
-  if (!isMap(applied)) throw badRequest('apply patch must be an object');
-  const merge = (current: unknown, patch: unknown, field: string): unknown => {
-    if (isMap(patch)) {
-      const result: JsonMap = isMap(current) ? { ...current } : {};
-      for (const [k, v] of Object.entries(patch)) result[k] = merge(result[k], v, k);
-      return result;
+export function patchedText(current: unknown, kind: 'merge' | 'json', patch: unknown): string {
+  const touched = new Set<string>(['']);
+  if (kind === 'merge') {
+    const walk = (p: unknown, path: string) => {
+      if (!isMap(p)) return;
+      touched.add(path);
+      for (const [k, v] of Object.entries(p)) walk(v, `${path}/${k}`);
+    };
+    walk(patch, '');
+  } else if (Array.isArray(patch)) {
+    for (const op of patch) {
+      if (!isMap(op) || typeof op.path !== 'string') continue;
+      const parts = op.path.split('/').slice(1);
+      for (let i = 0; i < parts.length; i++) touched.add(`/${parts.slice(0, i).join('/')}`.replace(/\/$/, ''));
     }
-    if (Array.isArray(patch)) {
-      const key = mergeKeyFor(field, patch);
-      if (!key || !Array.isArray(current)) return structuredClone(patch);
-      const result = [...current];
-      for (const p of patch) {
-        const i = result.findIndex((r) => isMap(r) && isMap(p) && r[key] === p[key]);
-        if (i >= 0) result[i] = merge(result[i], p, '');
-        else result.push(structuredClone(p));
-      }
-      return result;
-    }
-    return patch;
-  };
-  return merge(target, applied, '');
-}
-
-const IDENTITY = new Set(['["apiVersion"]', '["kind"]', '["metadata","name"]', '["metadata","namespace"]']);
-
-/**
- * The fields an applied configuration sets, as JSON-encoded path segments: leaves, items of keyed
- * lists (`[type="Ready"]`) and values of set-like lists (`[="x"]`). Server-side apply uses them to
- * remove what a manager applied before and no longer applies.
- */
-export function appliedFieldPaths(applied: unknown): Set<string> {
-  const out = new Set<string>();
-  const walk = (value: unknown, segs: string[], field: string) => {
-    if (isMap(value) && Object.keys(value).length > 0) {
-      for (const [k, v] of Object.entries(value)) walk(v, [...segs, k], k);
-      return;
-    }
-    if (Array.isArray(value) && value.length > 0) {
-      const key = mergeKeyFor(field, value);
-      if (key === '') {
-        for (const v of value) out.add(JSON.stringify([...segs, `[=${JSON.stringify(v)}]`]));
-        return;
-      }
-      if (key && value.every((item) => isMap(item) && key in item)) {
-        for (const item of value as JsonMap[]) {
-          const itemSeg = `[${key}=${JSON.stringify(item[key])}]`;
-          out.add(JSON.stringify([...segs, itemSeg]));
-          for (const [k, v] of Object.entries(item)) if (k !== key) walk(v, [...segs, itemSeg, k], k);
-        }
-        return;
-      }
-    }
-    out.add(JSON.stringify(segs));
-  };
-  walk(applied, [], '');
-  for (const id of IDENTITY) out.delete(id);
-  return out;
-}
-
-/** Removes one field path (from appliedFieldPaths) from an object, dropping containers it empties. */
-export function removeFieldPath(target: unknown, path: string): void {
-  const segs = JSON.parse(path) as string[];
-  const parents: unknown[] = [];
-  let node: unknown = target;
-  for (const seg of segs.slice(0, -1)) {
-    parents.push(node);
-    node = step(node, seg);
-    if (node === undefined) return;
   }
-  removeIn(node, segs[segs.length - 1]);
-  for (let i = segs.length - 2; i >= 0; i--) {
-    const container = i === 0 ? target : parents[i];
-    const child = step(container, segs[i]);
-    const empty = (isMap(child) && Object.keys(child).length === 0) || (Array.isArray(child) && child.length === 0);
-    if (!empty) break;
-    removeIn(container, segs[i]);
-  }
+  const patched = kind === 'merge' ? applyMergePatch(current, patch) : safeJsonPatch(current, patch);
+  const render = (v: unknown, path: string): unknown => {
+    if (Array.isArray(v)) return v.map((x, i) => render(x, `${path}/${i}`));
+    if (!isMap(v)) return v;
+    const keys = touched.has(path) ? Object.keys(v).sort() : Object.keys(v);
+    const out: JsonMap = {};
+    for (const k of keys) out[k] = render(v[k], `${path}/${k}`);
+    return out;
+  };
+  return JSON.stringify(render(patched, ''));
 }
 
-function itemMatcher(seg: string): ((item: unknown) => boolean) | undefined {
-  const m = seg.match(/^\[([^=]*)=(.*)\]$/s);
-  if (!m) return undefined;
-  const value = JSON.parse(m[2]) as unknown;
-  return m[1] === '' ? (item) => JSON.stringify(item) === JSON.stringify(value) : (item) => isMap(item) && item[m[1]] === value;
-}
-
-function step(node: unknown, seg: string): unknown {
-  const match = itemMatcher(seg);
-  if (match) return Array.isArray(node) ? node.find(match) : undefined;
-  return isMap(node) ? node[seg] : undefined;
-}
-
-function removeIn(node: unknown, seg: string): void {
-  const match = itemMatcher(seg);
-  if (match && Array.isArray(node)) {
-    const index = node.findIndex(match);
-    if (index >= 0) node.splice(index, 1);
-  } else if (isMap(node)) {
-    Reflect.deleteProperty(node, seg);
+function safeJsonPatch(current: unknown, patch: unknown): unknown {
+  try {
+    return applyJsonPatch(current, patch);
+  } catch {
+    return current;
   }
 }

@@ -91,7 +91,38 @@ const POD_TEMPLATE: MessageSpec = {
   },
 };
 
+const RESOURCE_ATTRIBUTES: MessageSpec = {
+  1: { name: 'namespace', kind: 'string' },
+  2: { name: 'verb', kind: 'string' },
+  3: { name: 'group', kind: 'string' },
+  4: { name: 'version', kind: 'string' },
+  5: { name: 'resource', kind: 'string' },
+  6: { name: 'subresource', kind: 'string' },
+  7: { name: 'name', kind: 'string' },
+};
+const NON_RESOURCE_ATTRIBUTES: MessageSpec = { 1: { name: 'path', kind: 'string' }, 2: { name: 'verb', kind: 'string' } };
+const ACCESS_REVIEW_SPEC: MessageSpec = {
+  1: { name: 'resourceAttributes', kind: 'message', message: RESOURCE_ATTRIBUTES },
+  2: { name: 'nonResourceAttributes', kind: 'message', message: NON_RESOURCE_ATTRIBUTES },
+  3: { name: 'user', kind: 'string' },
+  4: { name: 'groups', kind: 'string', repeated: true },
+  6: { name: 'uid', kind: 'string' },
+};
+const REVIEW = (spec: MessageSpec): MessageSpec => ({ 1: { name: 'metadata', kind: 'message', message: OBJECT_META }, 2: { name: 'spec', kind: 'message', message: spec } });
+
 const KINDS: Record<string, MessageSpec> = {
+  // The review APIs kubectl auth can-i / whoami call.
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': REVIEW(ACCESS_REVIEW_SPEC),
+  'authorization.k8s.io/v1/SubjectAccessReview': REVIEW(ACCESS_REVIEW_SPEC),
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': REVIEW(ACCESS_REVIEW_SPEC),
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': REVIEW({ 1: { name: 'namespace', kind: 'string' } }),
+  'authentication.k8s.io/v1/SelfSubjectReview': { 1: { name: 'metadata', kind: 'message', message: OBJECT_META } },
+  'authentication.k8s.io/v1/TokenReview': REVIEW({ 1: { name: 'token', kind: 'string' }, 2: { name: 'audiences', kind: 'string', repeated: true } }),
+  'authentication.k8s.io/v1/TokenRequest': REVIEW({
+    1: { name: 'audiences', kind: 'string', repeated: true },
+    3: { name: 'boundObjectRef', kind: 'message', message: { 1: { name: 'kind', kind: 'string' }, 2: { name: 'apiVersion', kind: 'string' }, 3: { name: 'name', kind: 'string' }, 4: { name: 'uid', kind: 'string' } } },
+    4: { name: 'expirationSeconds', kind: 'int64' },
+  }),
   'batch/v1/Job': {
     1: { name: 'metadata', kind: 'message', message: OBJECT_META },
     2: {

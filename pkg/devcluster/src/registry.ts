@@ -1,5 +1,15 @@
+import type { StatusCause } from './errors';
+import type { FieldSet } from './fieldmanager/fieldset';
 import type { CompiledSchema, JSONSchemaProps } from './schema/types';
 import type { KObject } from './store';
+import type { StructType, TypeNode } from './typed/types';
+
+/** What a kind's validation sees besides the object. */
+export interface ValidationContext {
+  /** The request's group/version (events validate differently through core/v1 and events.k8s.io/v1). */
+  apiVersion: string;
+  subresource?: string;
+}
 
 /** A column of a Table response (CRD additionalPrinterColumns or a built-in default). */
 export interface PrinterColumn {
@@ -52,6 +62,26 @@ export interface ResourceType {
   /** Extra work on create (defaults a built-in kind needs, e.g. Secret stringData). */
   prepareCreate?: (obj: KObject) => void;
   prepareUpdate?: (obj: KObject, old: KObject) => void;
+  /** Built-in kinds: the Go type the body is decoded into (typed decoding, encoding, managedFields). */
+  goType?: StructType;
+  /** The structured-merge-diff schema of the whole object (managedFields); built-ins: goType, CRDs: from the schema. */
+  fieldType?: TypeNode;
+  /** SetDefaults_* of the kind, run while decoding (so the writer of the request owns the defaulted fields). */
+  defaults?: (obj: KObject) => void;
+  /** The kind's own validation on create and update (ObjectMeta is validated for every kind). */
+  validate?: (obj: KObject, old: KObject | undefined, ctx: ValidationContext) => StatusCause[];
+  /** Warning headers of a valid create (the strategy's WarningsOnCreate). */
+  warningsOnCreate?: (obj: KObject) => string[];
+  /** Fields each endpoint resets (main: usually status; `status`: usually spec), never owned there. */
+  resetFields?: { main?: FieldSet; status?: FieldSet };
+  /** Subresources besides `status` (e.g. `token` of serviceaccounts, `finalize` of namespaces). */
+  subresources?: string[];
+  /** How names are validated: DNS subdomain (default), DNS label (namespaces), path segment (RBAC). */
+  nameRule?: 'subdomain' | 'label' | 'path';
+  /** Served but never stored: create runs `review` and returns its result (TokenReview, access reviews). */
+  virtual?: boolean;
+  /** The group/version objects are stored in when it is not this one (events.k8s.io -> core v1; a CRD's storage version). */
+  storageVersion?: { group: string; version: string };
 }
 
 export function apiVersionOf(t: Pick<ResourceType, 'group' | 'version'>): string {

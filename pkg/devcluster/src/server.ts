@@ -1,13 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import yaml from 'js-yaml';
-import type { Api, DeleteOptions, WriteOptions } from './api';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
+import { PATCH_TYPES, type Api, type DeleteOptions, type UserInfo, type WriteOptions } from './api';
+import type { AuditLog } from './audit';
+import { ANONYMOUS, authenticate, impersonationRequest } from './auth/authenticate';
+import { forbiddenMessage, type Attributes, type RbacAuthorizer } from './auth/rbac';
+import { requestInfo, type RequestInfo } from './auth/request-info';
+import type { TokenIssuer } from './auth/tokens';
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
+import { goJsonSyntaxError } from './decode';
 import { badRequest, StatusError } from './errors';
 import { decodeKubernetesProtobuf } from './protobuf';
 import { openapiV2Json, openapiV3Document, openapiV3Index } from './openapi';
 import type { ResourceType } from './registry';
 import type { KObject } from './store';
 import { buildTable, type IncludeObject } from './table';
+import { toGoYaml } from './yaml';
+import { validateListOptions } from './list';
 import { startWatch, type WatchEvent } from './watch';
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -21,8 +29,19 @@ interface Route {
   watch: boolean;
 }
 
-function notFoundPage(): StatusError {
-  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+/** An unknown path: the Go mux's plain-text 404. */
+class PageNotFound extends Error {}
+
+function notFoundPage(): PageNotFound {
+  return new PageNotFound('404 page not found');
+}
+
+const OPTIONS_KIND: Record<string, string> = { POST: 'CreateOptions', PUT: 'UpdateOptions', PATCH: 'PatchOptions', DELETE: 'DeleteOptions' };
+
+/** A 422 on a query parameter of the request (`<Verb>Options.meta.k8s.io "" is invalid: ...`). */
+function optionsInvalid(method: string, field: string, reason: string, message: string): StatusError {
+  const kind = OPTIONS_KIND[method] ?? 'ListOptions';
+  return new StatusError(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${field}: ${message}`, { group: 'meta.k8s.io', kind, causes: [{ reason, message, field }] });
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -41,7 +60,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function decodeBody(raw: Buffer, contentType: string): unknown {
+/** Like transformDecodeError's summarizeData: the first 30 bytes of a body a decoder could not read. */
+function summarize(raw: Buffer): string {
+  if (raw.length === 0) return '<empty>';
+  return raw.length > 30 ? `${raw.subarray(0, 30).toString('utf8')} ...` : raw.toString('utf8');
+}
+
+function decodeBody(raw: Buffer, contentType: string, kind?: string): unknown {
   if (raw.length === 0) return undefined;
   if (/protobuf/.test(contentType)) return decodeKubernetesProtobuf(raw);
   if (/cbor/.test(contentType)) {
@@ -57,24 +82,54 @@ function decodeBody(raw: Buffer, contentType: string): unknown {
   }
   try {
     return JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  } catch {
+    const reason = `couldn't get version/kind; json parse error: ${goJsonSyntaxError(text)}`;
+    throw badRequest(kind ? `the object provided is unrecognized (must be of type ${kind}): ${reason} (${summarize(raw)})` : reason);
   }
 }
 
-function acceptsTable(accept: string): boolean {
-  return /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
+/** How a response is encoded, from the first Accept media range devcluster can produce. */
+type Negotiated = { as: 'json' | 'yaml' } | { as: 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList'; version: 'v1' | 'v1beta1' };
+
+const NOT_ACCEPTABLE = 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf';
+
+function negotiate(accept: string | undefined): Negotiated {
+  if (!accept) return { as: 'json' };
+  for (const range of accept.split(',')) {
+    const [type, ...params] = range.split(';').map((p) => p.trim());
+    const p: Record<string, string> = {};
+    for (const kv of params) {
+      const [k, v] = kv.split('=');
+      if (k && v !== undefined) p[k.trim()] = v.trim();
+    }
+    if (p.as) {
+      if (type !== 'application/json' || p.g !== 'meta.k8s.io' || (p.v !== 'v1' && p.v !== 'v1beta1')) continue;
+      if (p.as === 'Table' || p.as === 'PartialObjectMetadata' || p.as === 'PartialObjectMetadataList') return { as: p.as, version: p.v };
+      continue;
+    }
+    if (type === 'application/json' || type === '*/*' || type === 'application/*') return { as: 'json' };
+    if (type === 'application/yaml') return { as: 'yaml' };
+  }
+  throw new StatusError(406, 'NotAcceptable', NOT_ACCEPTABLE);
 }
 
-function acceptsPartialMetadata(accept: string): boolean {
-  return /as=PartialObjectMetadata/.test(accept);
+/** kube-apiserver's 403 for a request the authorizer refused. */
+export function forbidden(a: Attributes): StatusError {
+  const message = forbiddenMessage(a);
+  if (!a.resourceRequest) return new StatusError(403, 'Forbidden', `forbidden: ${message}`, {});
+  const qualified = a.apiGroup ? `${a.resource}.${a.apiGroup}` : a.resource;
+  const text = a.name ? `${qualified} ${JSON.stringify(a.name)} is forbidden: ${message}` : `${qualified} is forbidden: ${message}`;
+  return new StatusError(403, 'Forbidden', text, { name: a.name, group: a.apiGroup, kind: a.resource });
 }
 
-function acceptsJson(accept: string): boolean {
-  return accept === '' || /application\/json|\*\/\*|application\/\*|application\/yaml/.test(accept);
+/** Who may call devcluster, and what they may do. */
+export interface HttpSecurity {
+  issuer: TokenIssuer;
+  authorizer: RbacAuthorizer;
+  audit?: AuditLog;
 }
 
-/** The HTTP face of devcluster: routing, content negotiation, watch streaming and Status errors. */
+/** The HTTP face of devcluster: authentication, authorization, routing, content negotiation, watch streaming and Status errors. */
 export class HttpHandler {
   private readonly openWatches = new Set<() => void>();
 
@@ -82,7 +137,30 @@ export class HttpHandler {
     private readonly api: Api,
     private readonly serverAddress: () => string,
     private readonly log: (line: string) => void,
+    private readonly security: HttpSecurity,
   ) {}
+
+  /** The user a request acts as, after authentication and impersonation (throws 401/403). */
+  private authenticateRequest(req: IncomingMessage): UserInfo {
+    const result = authenticate(req, this.security.issuer, this.api.store);
+    if ('unauthorized' in result) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+    const requested = impersonationRequest(req);
+    if (!requested) return result.user;
+    const user = result.user;
+    const check = (resource: string, name: string, namespace = '', subresource = '') => {
+      const attrs: Attributes = { user, verb: 'impersonate', resourceRequest: true, apiGroup: resource === 'serviceaccounts' ? '' : 'authentication.k8s.io', resource, subresource, namespace, name, path: '' };
+      if (resource === 'users' || resource === 'groups') attrs.apiGroup = '';
+      if (!this.security.authorizer.authorize(attrs).allowed) throw forbidden(attrs);
+    };
+    if (!requested.username) throw badRequest('requested impersonation of groups or extra fields without a user');
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(requested.username);
+    if (sa) check('serviceaccounts', sa[2], sa[1]);
+    else check('users', requested.username);
+    for (const g of requested.groups) if (g !== 'system:authenticated' && !(sa && g.startsWith('system:serviceaccounts'))) check('groups', g);
+    if (requested.uid) check('uids', requested.uid);
+    for (const [k, values] of Object.entries(requested.extra ?? {})) for (const v of values) check('userextras', v, '', k);
+    return requested;
+  }
 
   /** Ends every open watch (server shutdown). */
   closeWatches(): void {
@@ -92,9 +170,41 @@ export class HttpHandler {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://devcluster');
     const warnings: string[] = [];
+    const info: RequestInfo = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    let user: UserInfo = ANONYMOUS;
+    const audit = this.security.audit;
+    if (audit) {
+      let recorded = false;
+      const record = () => {
+        if (recorded) return;
+        recorded = true;
+        audit.record(user, info, res.statusCode);
+      };
+      res.once('finish', record);
+      res.once('close', record);
+      // Like kube-apiserver's ResponseStarted stage: a watch is recorded when its headers go out, not when it ends.
+      if (info.verb === 'watch') {
+        const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+        res.writeHead = ((...args: unknown[]) => {
+          const result = writeHead(...args);
+          record();
+          return result;
+        }) as typeof res.writeHead;
+      }
+    }
     try {
-      await this.dispatch(req, res, url, warnings);
+      user = this.authenticateRequest(req);
+      const attrs: Attributes = { ...info, user };
+      if (!this.security.authorizer.authorize(attrs).allowed) throw forbidden(attrs);
+      await this.dispatch(req, res, url, warnings, user);
     } catch (err) {
+      if (err instanceof PageNotFound) {
+        if (!res.headersSent) {
+          res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+          res.end('404 page not found\n');
+        }
+        return;
+      }
       const status = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
       if (!(err instanceof StatusError)) this.log(`${req.method} ${url.pathname}: ${(err as Error).stack ?? String(err)}`);
       if (res.headersSent) {
@@ -113,7 +223,7 @@ export class HttpHandler {
     res.end(text);
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, warnings: string[]): Promise<void> {
+  private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, warnings: string[], user: UserInfo): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     if (['/healthz', '/livez', '/readyz'].includes(path) || /^\/(healthz|livez|readyz)\//.test(path)) {
@@ -122,8 +232,15 @@ export class HttpHandler {
       return;
     }
     if (path === '/version') return this.sendJson(res, 200, SERVER_VERSION);
-    if (path === '/api') return this.sendJson(res, 200, apiVersions(this.serverAddress()));
-    if (path === '/apis') return this.sendJson(res, 200, apiGroupList(this.api.registry));
+    if (path === '/api' || path === '/apis') {
+      if (/g=apidiscovery\.k8s\.io;v=v2;as=APIGroupDiscoveryList/.test(req.headers.accept ?? '')) {
+        const text = JSON.stringify(aggregatedDiscovery(this.api.registry, path === '/api'));
+        res.writeHead(200, { 'Content-Type': 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList', 'Cache-Control': 'no-cache, private' });
+        res.end(text);
+        return;
+      }
+      return this.sendJson(res, 200, path === '/api' ? apiVersions(this.serverAddress()) : apiGroupList(this.api.registry));
+    }
     if (path.startsWith('/openapi/')) return this.openapi(req, res, path);
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (segments[0] === 'apis' && segments.length === 2) {
@@ -142,7 +259,7 @@ export class HttpHandler {
       return this.sendJson(res, 200, list);
     }
     const route = this.route(group, version, segments.slice(gvLength), url);
-    await this.resource(req, res, url, route, method, warnings);
+    await this.resource(req, res, url, route, method, warnings, user);
   }
 
   private route(group: string, version: string, rest: string[], url: URL): Route {
@@ -159,44 +276,68 @@ export class HttpHandler {
     const type = this.api.registry.get(group, version, rest[0]);
     if (!type || rest.length > 3) throw notFoundPage();
     const subresource = rest[2];
-    if (subresource && !((subresource === 'status' && type.statusSubresource) || (subresource === 'finalize' && type.plural === 'namespaces' && !type.group))) {
-      throw notFoundPage();
-    }
+    if (subresource && !((subresource === 'status' && type.statusSubresource) || type.subresources?.includes(subresource))) throw notFoundPage();
     if (namespace !== undefined && !type.namespaced) throw notFoundPage();
     return { type, namespace, name: rest[1], subresource, watch };
   }
 
-  private writeOptions(url: URL, warnings: string[]): WriteOptions {
+  private writeOptions(req: IncomingMessage, url: URL, warnings: string[], user?: UserInfo): WriteOptions {
+    const method = req.method ?? 'GET';
     const dryRun = url.searchParams.getAll('dryRun');
-    for (const d of dryRun) if (d !== 'All') throw badRequest(`Invalid value: ${JSON.stringify(dryRun)}: supported values: "All"`);
+    if (dryRun.some((d) => d !== 'All')) {
+      throw optionsInvalid(method, 'dryRun', 'FieldValueNotSupported', `Unsupported value: ${JSON.stringify(dryRun)}: supported values: "All"`);
+    }
     const fieldValidation = url.searchParams.get('fieldValidation') ?? undefined;
     if (fieldValidation && !['Strict', 'Warn', 'Ignore'].includes(fieldValidation)) {
       throw badRequest(`fieldValidation parameter unsupported: ${fieldValidation}`);
     }
-    return { dryRun: dryRun.length > 0, fieldValidation, fieldManager: url.searchParams.get('fieldManager') ?? undefined, warnings };
+    const force = url.searchParams.get('force');
+    return {
+      dryRun: dryRun.length > 0,
+      fieldValidation,
+      fieldManager: url.searchParams.get('fieldManager') ?? undefined,
+      userAgent: req.headers['user-agent'],
+      force: force === 'true' || force === '1',
+      warnings,
+      user,
+      bodyOwned: true,
+    };
   }
 
-  private render(req: IncomingMessage, url: URL, type: ResourceType, stored: KObject[], single: boolean, list?: Record<string, unknown>): unknown {
-    const accept = req.headers.accept ?? '';
-    if (acceptsTable(accept)) {
+  private render(req: IncomingMessage, url: URL, type: ResourceType, stored: KObject[], single: boolean, list?: Record<string, unknown>): { body: unknown; yaml?: boolean } {
+    const n = negotiate(req.headers.accept);
+    if (n.as === 'Table') {
       const meta = (list?.metadata ?? {}) as { resourceVersion?: string; continue?: string };
-      return buildTable(type, stored, {
-        includeObject: (url.searchParams.get('includeObject') as IncludeObject | null) ?? 'Metadata',
-        resourceVersion: meta.resourceVersion,
-        continueToken: meta.continue,
-        convert: (o) => this.api.toVersion(type, o),
-      });
+      return {
+        body: buildTable(type, stored, {
+          includeObject: (url.searchParams.get('includeObject') as IncludeObject | null) ?? 'Metadata',
+          resourceVersion: single ? stored[0].metadata.resourceVersion : meta.resourceVersion,
+          continueToken: meta.continue || undefined,
+          convert: (o) => this.api.toVersion(type, o),
+          apiVersion: `meta.k8s.io/${n.version}`,
+        }),
+      };
     }
-    if (acceptsPartialMetadata(accept)) {
-      const partial = (o: KObject) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
-      if (single) return partial(stored[0]);
-      return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: list?.metadata ?? {}, items: stored.map(partial) };
+    if (n.as === 'PartialObjectMetadata' || n.as === 'PartialObjectMetadataList') {
+      const apiVersion = `meta.k8s.io/${n.version}`;
+      const partial = (o: KObject) => ({ kind: 'PartialObjectMetadata', apiVersion, metadata: o.metadata });
+      if (single) return { body: partial(stored[0]) };
+      const meta = { ...((list?.metadata ?? {}) as Record<string, unknown>) };
+      if (meta.continue === '') delete meta.continue;
+      return { body: { kind: 'PartialObjectMetadataList', apiVersion, metadata: meta, items: stored.map(partial) } };
     }
-    if (!acceptsJson(accept)) throw new StatusError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml`);
-    return single ? this.api.toVersion(type, stored[0]) : list;
+    return { body: single ? this.api.toVersion(type, stored[0]) : list, yaml: n.as === 'yaml' };
   }
 
-  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, route: Route, method: string, warnings: string[]): Promise<void> {
+  private sendRendered(res: ServerResponse, rendered: { body: unknown; yaml?: boolean }, warnings: string[]): void {
+    if (!rendered.yaml) return this.sendJson(res, 200, rendered.body, warnings);
+    const headers: Record<string, string | string[]> = { 'Content-Type': 'application/yaml', 'Cache-Control': 'no-cache, private' };
+    if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    res.writeHead(200, headers);
+    res.end(toGoYaml(rendered.body));
+  }
+
+  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, route: Route, method: string, warnings: string[], user: UserInfo): Promise<void> {
     const { type, namespace, name, subresource } = route;
     const q = url.searchParams;
     const api = this.api;
@@ -205,43 +346,62 @@ export class HttpHandler {
     if (!name && type.namespaced && namespace === undefined && method !== 'GET') {
       throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     }
-    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? decodeBody(await readBody(req), req.headers['content-type'] ?? '') : undefined;
+    if (method === 'PATCH') {
+      const patchType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+      const accepted = type.strategicMerge ? Object.values(PATCH_TYPES) : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply];
+      if (!(accepted as string[]).includes(patchType)) {
+        throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+      }
+    }
+    const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? decodeBody(await readBody(req), req.headers['content-type'] ?? '', method === 'POST' || method === 'PUT' ? route.type.kind : undefined) : undefined;
     switch (method) {
       case 'GET': {
         if (name) {
           const obj = api.get(type, namespace, name);
           const stored = type.toStorage ? type.toStorage(obj) : obj;
-          return this.sendJson(res, 200, this.render(req, url, type, [stored], true), warnings);
+          return this.sendRendered(res, this.render(req, url, type, [stored], true), warnings);
         }
         const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
-        const listOptions = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined, limit, continue: q.get('continue') ?? undefined };
+        const listOptions = {
+          labelSelector: q.get('labelSelector') ?? undefined,
+          fieldSelector: q.get('fieldSelector') ?? undefined,
+          limit,
+          continue: q.get('continue') ?? undefined,
+          resourceVersion: q.get('resourceVersion') ?? undefined,
+          resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+        };
+        negotiate(req.headers.accept);
+        validateListOptions({ ...listOptions, sendInitialEvents: q.get('sendInitialEvents') ?? undefined });
         const result = api.listStored(type, namespace, listOptions);
         const list = api.listResponse(type, result);
-        return this.sendJson(res, 200, this.render(req, url, type, result.items, false, list), warnings);
+        return this.sendRendered(res, this.render(req, url, type, result.items, false, list), warnings);
       }
       case 'POST': {
+        if (name && subresource === 'token' && type.plural === 'serviceaccounts' && !type.group) {
+          return this.sendJson(res, 201, api.tokenRequest(type, namespace, name, body, this.writeOptions(req, url, warnings, user)), warnings);
+        }
         if (name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        const created = await api.create(type, namespace, body, this.writeOptions(url, warnings));
+        const created = await api.create(type, namespace, body, this.writeOptions(req, url, warnings, user));
         return this.sendJson(res, 201, created, warnings);
       }
       case 'PUT': {
         if (!name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        const updated = await api.update(type, namespace, name, body, this.writeOptions(url, warnings), subresource);
+        const updated = await api.update(type, namespace, name, body, this.writeOptions(req, url, warnings, user), subresource);
         return this.sendJson(res, 200, updated, warnings);
       }
       case 'PATCH': {
         if (!name) throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
-        const options = this.writeOptions(url, warnings);
+        const options = this.writeOptions(req, url, warnings, user);
         const { object, created } = await api.patch(type, namespace, name, contentType, body, options, subresource);
         return this.sendJson(res, created ? 201 : 200, object, warnings);
       }
       case 'DELETE': {
-        const options: DeleteOptions = { ...this.writeOptions(url, warnings) };
+        const options: DeleteOptions = { ...this.writeOptions(req, url, warnings, user) };
         const opts = (body ?? {}) as { propagationPolicy?: DeleteOptions['propagationPolicy']; orphanDependents?: boolean; preconditions?: DeleteOptions['preconditions']; dryRun?: string[] };
         const propagation = q.get('propagationPolicy') ?? opts.propagationPolicy;
         if (propagation && !['Orphan', 'Background', 'Foreground'].includes(propagation)) {
-          throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagation}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+          throw optionsInvalid('DELETE', 'propagationPolicy', 'FieldValueNotSupported', `Unsupported value: "${propagation}": supported values: "Foreground", "Background", "Orphan", "nil"`);
         }
         const orphan = q.get('orphanDependents') ?? (opts.orphanDependents === undefined ? undefined : String(opts.orphanDependents));
         options.propagationPolicy = (propagation as DeleteOptions['propagationPolicy']) ?? (orphan === 'true' ? 'Orphan' : orphan === 'false' ? 'Background' : undefined);
@@ -252,8 +412,9 @@ export class HttpHandler {
           return this.sendJson(res, 200, list, warnings);
         }
         const { object, pending } = await api.delete(type, namespace, name, options);
-        if (pending || type.crd) return this.sendJson(res, 200, object, warnings);
-        return this.sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: type.group, kind: type.plural, uid: object.metadata.uid } }, warnings);
+        if (pending) return this.sendJson(res, 200, object, warnings);
+        const details: Record<string, unknown> = { name, ...(type.group ? { group: type.group } : {}), kind: type.plural, uid: object.metadata.uid };
+        return this.sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details }, warnings);
       }
       default:
         throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -262,8 +423,9 @@ export class HttpHandler {
 
   private watch(req: IncomingMessage, res: ServerResponse, url: URL, route: Route, extraFieldSelector?: string): void {
     const q = url.searchParams;
-    const accept = req.headers.accept ?? '';
-    const table = acceptsTable(accept);
+    validateListOptions({ watch: true, resourceVersion: q.get('resourceVersion') ?? undefined, resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined, continue: q.get('continue') ?? undefined, sendInitialEvents: q.get('sendInitialEvents') ?? undefined });
+    const n = negotiate(req.headers.accept);
+    const metaVersion = 'version' in n ? `meta.k8s.io/${n.version}` : 'meta.k8s.io/v1';
     const fieldSelector = [q.get('fieldSelector'), extraFieldSelector].filter(Boolean).join(',') || undefined;
     const includeObject = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
     let closed = false;
@@ -272,11 +434,11 @@ export class HttpHandler {
       if (closed) return;
       closed = true;
       handle.stop();
-      clearTimeout(timer);
+      clearTimeout(timeout.timer);
       this.openWatches.delete(close);
       res.end();
     };
-    const timer = setTimeout(close, timeoutSeconds * 1000);
+    const timeout: { timer?: NodeJS.Timeout } = {};
     const pending: WatchEvent[] = [];
     let started = false;
     const write = (e: WatchEvent) => {
@@ -286,8 +448,8 @@ export class HttpHandler {
         return;
       }
       let object: unknown = e.object;
-      if (table && e.stored) object = buildTable(route.type, [e.stored], { includeObject, convert: (o) => this.api.toVersion(route.type, o) });
-      else if (acceptsPartialMetadata(accept) && e.stored) object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: e.stored.metadata };
+      if (n.as === 'Table' && e.stored) object = buildTable(route.type, [e.stored], { includeObject, convert: (o) => this.api.toVersion(route.type, o), apiVersion: metaVersion });
+      else if (n.as.startsWith('PartialObjectMetadata') && e.stored) object = { kind: 'PartialObjectMetadata', apiVersion: metaVersion, metadata: e.stored.metadata };
       res.write(`${JSON.stringify({ type: e.type, object })}\n`);
     };
     const handle = startWatch(
@@ -304,6 +466,8 @@ export class HttpHandler {
       write,
       () => setImmediate(close),
     );
+    // The timeout starts once the watch exists (a refused watch must leave no timer behind).
+    timeout.timer = setTimeout(close, timeoutSeconds * 1000);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
     started = true;
@@ -324,7 +488,12 @@ export class HttpHandler {
       }
       return this.sendJson(res, 200, openapiV2Json(registry));
     }
-    if (path === '/openapi/v3') return this.sendJson(res, 200, openapiV3Index(registry));
+    if (path === '/openapi/v3') {
+      // kube-openapi writes the index without a Content-Type, so Go's sniffing labels it text/plain.
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(JSON.stringify(openapiV3Index(registry)));
+      return;
+    }
     const m = path.match(/^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
     if (!m) throw notFoundPage();
     const doc = m[1] ? openapiV3Document(registry, '', m[1]) : openapiV3Document(registry, m[2], m[3]);

@@ -44,7 +44,7 @@ export interface StoreEvent {
   /** `<group>/<plural>`: the storage identity of the kind. */
   resource: string;
   object: KObject;
-  /** The object before the change (MODIFIED) so selector-filtered watches can emit ADDED/DELETED transitions. */
+  /** The object before the change (MODIFIED, DELETED): selector-filtered watches and reads at past revisions use it. */
   oldObject?: KObject;
 }
 
@@ -155,7 +155,7 @@ export class Store {
     if (bucket.size === 0) this.data.delete(resource);
     const last = clone(old);
     last.metadata.resourceVersion = String(++this.revision);
-    this.emit({ type: 'DELETED', resourceVersion: this.revision, resource, object: last });
+    this.emit({ type: 'DELETED', resourceVersion: this.revision, resource, object: last, oldObject: old });
     return clone(last);
   }
 
@@ -168,6 +168,24 @@ export class Store {
       throw gone(`too old resource version: ${fromRevision} (${this.compactedRevision})`);
     }
     return this.history.filter((e) => e.resource === resource && e.resourceVersion > fromRevision);
+  }
+
+  /**
+   * The objects of a kind as they were at `revision` (sorted like `list`), rebuilt from the retained
+   * history; undefined when that revision is older than the history.
+   */
+  listAt(resource: string, namespace: string | undefined, revision: number): KObject[] | undefined {
+    if (revision < this.compactedRevision) return undefined;
+    const state = new Map<string, KObject>();
+    for (const [key, o] of this.data.get(resource) ?? []) if (namespace === undefined || o.metadata.namespace === namespace) state.set(key, o);
+    for (let i = this.history.length - 1; i >= 0 && this.history[i].resourceVersion > revision; i--) {
+      const e = this.history[i];
+      if (e.resource !== resource || (namespace !== undefined && e.object.metadata.namespace !== namespace)) continue;
+      const key = objectKey(e.object.metadata.namespace, e.object.metadata.name ?? '');
+      if (e.type === 'ADDED') state.delete(key);
+      else if (e.oldObject) state.set(key, e.oldObject);
+    }
+    return [...state.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => clone(o));
   }
 
   /** Subscribes to every future event; returns the unsubscribe function. */

@@ -74,6 +74,7 @@ describe('buildTable', () => {
       rows: { cells: unknown[]; object?: unknown }[];
     };
     expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Type', 'Data', 'Age']);
-    expect(table.rows[0]).toEqual({ cells: ['s', 'Opaque', 2, '60m'] });
+    // includeObject=None: the row's object is null, as kube-apiserver sends it.
+    expect(table.rows[0]).toEqual({ cells: ['s', 'Opaque', 2, '60m'], object: null });
   });
 });

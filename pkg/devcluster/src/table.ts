@@ -81,15 +81,16 @@ export type IncludeObject = 'None' | 'Metadata' | 'Object';
 export function buildTable(
   type: ResourceType,
   objects: KObject[],
-  options: { now?: number; includeObject?: IncludeObject; resourceVersion?: string; continueToken?: string; convert?: (obj: KObject) => KObject } = {},
+  options: { now?: number; includeObject?: IncludeObject; resourceVersion?: string; continueToken?: string; convert?: (obj: KObject) => KObject; apiVersion?: string } = {},
 ): Record<string, unknown> {
+  const apiVersion = options.apiVersion ?? 'meta.k8s.io/v1';
   const now = options.now ?? Date.now();
   const include = options.includeObject ?? 'Metadata';
   const columns = type.columns;
   const metadata: Record<string, unknown> = {};
   if (options.resourceVersion) metadata.resourceVersion = options.resourceVersion;
   if (options.continueToken) metadata.continue = options.continueToken;
-  const table: Record<string, unknown> = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata };
+  const table: Record<string, unknown> = { kind: 'Table', apiVersion, metadata };
   const nameFirst = !columns.some((c) => c.format === 'name');
   const definitions = columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 }));
   table.columnDefinitions = nameFirst ? [NAME_COLUMN, ...definitions] : definitions;
@@ -98,7 +99,8 @@ export function buildTable(
     if (nameFirst) cells.unshift(obj.metadata.name);
     const row: Record<string, unknown> = { cells };
     if (include === 'Object') row.object = options.convert ? options.convert(obj) : obj;
-    else if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+    else if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion, metadata: obj.metadata };
+    else row.object = null;
     return row;
   });
   return table;

@@ -63,9 +63,6 @@ export function startWatch(api: Api, type: ResourceType, options: WatchOptions, 
   };
 
   const rv = options.resourceVersion ?? '';
-  if (options.sendInitialEvents && !options.allowWatchBookmarks) {
-    throw badRequest('sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled and allowWatchBookmarks is true');
-  }
   let backlog: StoreEvent[] = [];
   let initial: KObject[] = [];
   if (rv === '' || rv === '0' || options.sendInitialEvents) {

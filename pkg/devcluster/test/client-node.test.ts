@@ -74,8 +74,11 @@ describe('devcluster through @kubernetes/client-node', () => {
   it('informer lists, then sees adds, updates and deletes through its watch', async () => {
     const path = `/api/v1/namespaces/${ns}/configmaps`;
     ns = c.namespace;
-    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'before' }, data: { a: '1' } } });
-    const informer = makeInformer(c.kubeConfig, path, () => core.listNamespacedConfigMap({ namespace: ns }));
+    // A namespace is never empty on a real cluster (kube-root-ca.crt): the informer watches only this test's objects.
+    const labels = { 'kubeflash.dev/suite': 'informer' };
+    const labelSelector = 'kubeflash.dev/suite=informer';
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'before', labels }, data: { a: '1' } } });
+    const informer = makeInformer(c.kubeConfig, path, () => core.listNamespacedConfigMap({ namespace: ns, labelSelector }), labelSelector);
     const seen: string[] = [];
     informer.on('add', (o) => seen.push(`add ${o.metadata?.name}`));
     informer.on('update', (o) => seen.push(`update ${o.metadata?.name} ${(o as V1ConfigMap).data?.a}`));
@@ -83,7 +86,7 @@ describe('devcluster through @kubernetes/client-node', () => {
     await informer.start();
     try {
       await eventually(() => (seen.includes('add before') ? true : undefined), 'the listed object');
-      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'later' }, data: { a: '1' } } });
+      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'later', labels }, data: { a: '1' } } });
       await core.patchNamespacedConfigMap({ namespace: ns, name: 'later', body: { data: { a: '2' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
       await core.deleteNamespacedConfigMap({ namespace: ns, name: 'later' });
       await eventually(() => (seen.includes('delete later') ? true : undefined), `the delete event (${seen.join(', ')})`);

@@ -14,6 +14,7 @@ interface DevOptions {
   port: string;
   healthPort: string;
   examples: boolean;
+  operator: boolean;
   kubeconfig?: string;
 }
 
@@ -25,6 +26,7 @@ export function registerDevCommand(program: Command): void {
     .option('--port <port>', 'port of the devcluster API server (0 = any free port)', '6443')
     .option('--health-port <port>', 'port of the operator health endpoints (0 = any free port)', '0')
     .option('--no-examples', 'do not apply the example fleet')
+    .option('--no-operator', 'do not run the operator (with --no-examples: the bare API server with the CRDs installed)')
     .option('--kubeconfig <path>', 'use this cluster instead of starting devcluster')
     .action((options: DevOptions) => runDev(options));
 }
@@ -56,7 +58,7 @@ async function runDev(options: DevOptions): Promise<void> {
   }
 
   try {
-    await serve(kubeConfig, kubeconfigPath, cluster, options.examples, healthPort);
+    await serve(kubeConfig, kubeconfigPath, cluster, options.examples, options.operator, healthPort);
   } finally {
     if (cluster) await cluster.stop();
   }
@@ -83,23 +85,25 @@ async function unregisterDevWebhooks(kubeConfig: KubeConfig): Promise<void> {
 /**
  * Installs the CRDs, runs the operator with its admission webhooks served in-process and registered by URL (on
  * devcluster; a real cluster's API server cannot reach this machine), then applies the examples through them,
- * until Ctrl-C. Any failure propagates after cleanup.
+ * until Ctrl-C. With --no-operator only the CRDs and examples are installed. Any failure propagates after cleanup.
  */
-async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: DevCluster | undefined, examples: boolean, healthPort: number): Promise<void> {
+async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: DevCluster | undefined, examples: boolean, runOperator: boolean, healthPort: number): Promise<void> {
   const crds = await readManifestDir(crdDir);
   await ensureObjects(kubeConfig, crds.map((m) => m.object), 'create-or-replace');
   await waitForCrdsEstablished(kubeConfig, crds.map((m) => m.object.metadata?.name ?? ''));
   log(`CRDs: ${crds.length} installed`);
 
-  const material = cluster ? await makeServingMaterial([], ['127.0.0.1']) : undefined;
-  const operator = await startOperator({
+  const material = cluster && runOperator ? await makeServingMaterial([], ['127.0.0.1']) : undefined;
+  const operator = runOperator ? await startOperator({
     kubeConfig,
     healthPort,
     logger: createLogger({ format: LogFormat.Text }),
     webhooks: material ? { host: '127.0.0.1', port: 0, certificates: fixedCertificates(material) } : undefined,
-  });
-  const webhookPort = operator.webhookPort();
-  if (material && webhookPort) {
+  }) : undefined;
+  const webhookPort = operator?.webhookPort();
+  if (!operator) {
+    log('operator: not started (--no-operator)');
+  } else if (material && webhookPort) {
     await ensureObjects(kubeConfig, devWebhookConfigurations(webhookPort, material.caBundlePem), 'create-or-replace');
     log(`webhooks: validation and defaults served on https://127.0.0.1:${webhookPort} and registered`);
   } else {
@@ -129,5 +133,5 @@ async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: De
   });
   log('stopping...');
   if (material) await unregisterDevWebhooks(kubeConfig);
-  await operator.stop();
+  await operator?.stop();
 }

@@ -129,7 +129,10 @@ export function createAdmissionChain(source: AdmissionSource, options: Admission
   return {
     async mutate(attrs) {
       const hooks = readWebhooks(source.mutatingWebhookConfigurations()).filter((h) => webhookApplies(h, attrs, nsLabels));
-      let object = attrs.object ? jsonpatch.deepClone(attrs.object) as Record<string, unknown> : undefined;
+      // undefined: no webhook changed the object (the caller keeps its own, already decoded).
+      if (hooks.length === 0) return undefined;
+      const original = attrs.object;
+      let object = original;
       const after = new Map<Webhook, string>();
       for (const hook of hooks) {
         object = await mutateOnce(hook, attrs, object);
@@ -140,7 +143,7 @@ export function createAdmissionChain(source: AdmissionSource, options: Admission
       for (const hook of hooks) {
         if (hook.reinvocationPolicy === 'IfNeeded' && after.get(hook) !== final) object = await mutateOnce(hook, attrs, object);
       }
-      return object;
+      return object === original ? undefined : object;
     },
 
     async validate(attrs) {

@@ -9,7 +9,7 @@ import { celFuncs } from './cel-library';
 import { checkExpr, walk, type ExprLike } from './cel-check';
 import { OPTIONAL_NONE, rewriteOptionalSyntax } from './cel-optional';
 import { toCel } from './cel-values';
-import { duplicate, fieldError, forbidden, invalid, required } from './field-errors';
+import { duplicate, fieldError, forbidden, invalid, OMIT, required } from './field-errors';
 import { deepEqual, isObject } from './json';
 import { pathChild, pathIndex, pathKey } from './listtype';
 import type { JSONSchemaProps } from './types';
@@ -94,16 +94,16 @@ function failureMessage(c: CompiledRule, bindings: Record<string, unknown>): str
 }
 
 /** The cause for a failed rule, shaped by the rule's reason. */
-function causeFor(reason: string | undefined, field: string, schemaType: string, detail: string): StatusCause {
+function causeFor(reason: string | undefined, field: string, badValue: unknown, detail: string): StatusCause {
   switch (reason) {
     case 'FieldValueForbidden':
       return forbidden(field, detail);
     case 'FieldValueRequired':
       return required(field, detail);
     case 'FieldValueDuplicate':
-      return duplicate(field, schemaType);
+      return duplicate(field, badValue);
     default:
-      return invalid(field, schemaType, detail);
+      return invalid(field, badValue, detail);
   }
 }
 
@@ -170,13 +170,14 @@ function runRules(rules: CompiledRule[], node: JSONSchemaProps, value: unknown, 
   if (!rules.length) return;
   const self = toCel(value, node, isResource);
   const oldSelf = old && old.value !== null && old.value !== undefined ? toCel(old.value, node, isResource) : undefined;
-  const schemaType = node.type ?? '';
+  // Rule failures show scalar values; objects and lists are left out of the message.
+  const badValue = value !== null && typeof value === 'object' ? OMIT : value;
   for (const c of rules) {
     if (c.transition && oldSelf === undefined && !c.rule.optionalOldSelf) continue;
     const bindings: Record<string, unknown> = { self, oldSelf: oldSelf ?? (c.rule.optionalOldSelf ? OPTIONAL_NONE : null) };
     const result = c.program(bindings);
     if (isCelError(result)) {
-      out.push(invalid(path || '<nil>', schemaType, evalErrorDetail(result.message, c.rule)));
+      out.push(invalid(path || '<nil>', badValue, evalErrorDetail(result.message, c.rule)));
       continue;
     }
     if (result === true) continue;
@@ -184,7 +185,7 @@ function runRules(rules: CompiledRule[], node: JSONSchemaProps, value: unknown, 
     if (!c.transition && unchanged) continue;
     const field = (c.rule.fieldPath && applyFieldPath(path, c.rule.fieldPath, node)) || path || '<nil>';
     if (typeof result !== 'boolean') out.push(fieldError('InternalError', field, '', `rule did not evaluate to a bool: ${c.rule.rule.trim()}`));
-    else out.push(causeFor(c.rule.reason, field, schemaType, failureMessage(c, bindings)));
+    else out.push(causeFor(c.rule.reason, field, badValue, failureMessage(c, bindings)));
   }
 }
 

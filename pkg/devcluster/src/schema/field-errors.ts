@@ -39,27 +39,25 @@ export function goNumber(n: number | bigint): string {
   return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
-/** Go's `%#v` of a decoded JSON value (maps print with sorted keys). */
-function goSyntax(v: unknown): string {
-  if (v === null || v === undefined) return 'interface {}(nil)';
-  if (typeof v === 'string') return goQuote(v);
+/** Go's json.Marshal of a decoded JSON value (map keys sorted, HTML characters escaped). */
+export function goJson(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return goQuote(v).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
   if (typeof v === 'number' || typeof v === 'bigint') return goNumber(v);
   if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `[]interface {}{${v.map(goSyntax).join(', ')}}`;
+  if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
   const entries = Object.keys(v as object)
     .sort()
-    .map((k) => `${goQuote(k)}:${goSyntax((v as Record<string, unknown>)[k])}`);
-  return `map[string]interface {}{${entries.join(', ')}}`;
+    .map((k) => `${goJson(k)}:${goJson((v as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
 }
 
-/** The bad-value part of an error body, as `field.Error.ErrorBody` prints it. */
+/** The bad-value part of an error body, as `field.Error.ErrorBody` prints it (v1.36: JSON for anything but scalars). */
 export function formatBadValue(v: unknown): string {
-  // apimachinery replaces a nil bad value by the string "null", which then prints quoted.
-  if (v === null || v === undefined) return '"null"';
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'bigint') return goNumber(v);
   if (typeof v === 'boolean') return String(v);
-  return goSyntax(v);
+  return goJson(v);
 }
 
 /** Builds one cause; `value` is left out of the message for valueless types or when OMIT. */
@@ -75,6 +73,7 @@ export const invalid = (field: string, value: unknown, detail: string): StatusCa
 export const typeInvalid = (field: string, value: unknown, detail: string): StatusCause =>
   fieldError('FieldValueTypeInvalid', field, value, detail);
 export const forbidden = (field: string, detail: string): StatusCause => fieldError('FieldValueForbidden', field, '', detail);
+export const notFound = (field: string, value: unknown): StatusCause => fieldError('FieldValueNotFound', field, value, '');
 export const duplicate = (field: string, value: unknown): StatusCause => fieldError('FieldValueDuplicate', field, value, '');
 
 /** `field.NotSupported`: supported values are quoted strings (non-strings JSON-encoded first). */

@@ -59,9 +59,9 @@ describe('Go formatting of bad values', () => {
     ['an integer is bare', 5, '5'],
     ['a float keeps its fraction', 0.5, '0.5'],
     ['a large float uses an exponent like Go', 1e21, '1e+21'],
-    ['null is the quoted string null', null, '"null"'],
-    ['a map prints as Go syntax with sorted keys', { b: 1, a: 'x' }, 'map[string]interface {}{"a":"x", "b":1}'],
-    ['a list prints as Go syntax', ['a', 1], '[]interface {}{"a", 1}'],
+    ['null is JSON null', null, 'null'],
+    ['a map prints as JSON with sorted keys', { b: 1, a: 'x' }, '{"a":"x","b":1}'],
+    ['a list prints as JSON', ['a', 1], '["a",1]'],
   ])('%s', (_sentence, value, text) => {
     expect(formatBadValue(value)).toBe(text);
   });

@@ -215,7 +215,7 @@ const cases: Case[] = [
       },
     },
     { ports: [{ name: 'http', port: 80 }, { name: 'http', port: 81 }] },
-    [{ reason: 'FieldValueDuplicate', field: 'spec.ports[1]', message: 'Duplicate value: map[string]interface {}{"name":"http"}' }],
+    [{ reason: 'FieldValueDuplicate', field: 'spec.ports[1]', message: 'Duplicate value: {"name":"http"}' }],
   ],
 ];
 

@@ -215,7 +215,7 @@ describe('checkCrdSchema API validation', () => {
       'set items that are objects must be atomic maps',
       withSpec({ type: 'object', properties: { l: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'object', properties: { a: { type: 'string' } } } } } }),
       [`${base}.properties[spec].properties[l].items.x-kubernetes-map-type`],
-      'Invalid value: "null": must be atomic as item of a list with x-kubernetes-list-type=set',
+      'Invalid value: null: must be atomic as item of a list with x-kubernetes-list-type=set',
     ],
     [
       'list-type on a non-array wants an array',
