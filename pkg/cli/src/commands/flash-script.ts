@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { configPartition, readFirmwareFolder } from '../flashscript/firmware-dir';
+import { devicePartitions, generateFlashScript, type ScriptConfigSource } from '@kubeflash/flasher';
+import { readFirmwareFolder } from '../flashscript/firmware-dir';
 import { readDeviceConfigImages, readDeviceFlashInfo, type DeviceFlashInfo } from '../device-flash-info';
 import { contextNamespace, loadKubeConfig } from '@kubeflash/operator/kube';
-import { generateFlashScript, type ScriptConfigSource } from '../flashscript/script';
 import { UsageError } from '@kubeflash/operator/cli';
 import { writeFileAtomic } from '../files';
 
@@ -72,21 +72,23 @@ async function runFlashScript(deviceName: string, options: FlashScriptOptions): 
   let config;
   if (!options.firmwareOnly) {
     const label = info.configPartitionLabel;
-    let partition;
+    if (!firmware.partitionTable) throw new UsageError(`${firmware.dir} has no partition table among its parts, so the "${label}" partition cannot be located`);
+    let partitions;
     try {
-      partition = configPartition(firmware.partitionTable, label, firmware.dir);
+      partitions = devicePartitions({ entries: firmware.partitionTable }, label, info.encrypted, firmware.dir);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
     let source: ScriptConfigSource = { kind: 'kubectl', secretName: info.configSecretName };
     if (options.embedConfig) {
       try {
-        source = { kind: 'embedded', configBin: (await readDeviceConfigImages(kc, info)).config };
+        const images = await readDeviceConfigImages(kc, info);
+        source = { kind: 'embedded', configBin: images.config, nvsKeysBin: images.nvsKeys };
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
     }
-    config = { label, offset: partition.offset, size: partition.size, source };
+    config = { ...partitions.config, source, nvsKeys: partitions.nvsKeys };
   }
 
   let script;
