@@ -2,6 +2,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, ty
 import { GROUP, VERSION } from '@kubeflash/api';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY } from '../config/secret';
+import { SIGNING_PUBLIC_KEY } from '../artifacts/signing';
 import { Informer, type ListPage } from '../manager/informer';
 
 /** What the operator keeps of a config Secret it wrote: metadata and the generated credentials, not the image. */
@@ -30,11 +31,11 @@ export interface FleetCaches {
 const OWNED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 const NOT_OWNED_SELECTOR = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
 
-/** Keeps a config Secret's metadata and credential keys only. */
+/** Keeps a config Secret's metadata and credential keys only (of the signing key Secret: the public key only). */
 export function shrinkConfigSecret(obj: KubernetesObject): ConfigSecretInfo {
   const secret = obj as V1Secret;
   const data: Record<string, string> = {};
-  for (const k of [MQTT_PASSWORD_KEY, NVS_KEYS_KEY]) if (secret.data?.[k] !== undefined) data[k] = secret.data[k];
+  for (const k of [MQTT_PASSWORD_KEY, NVS_KEYS_KEY, SIGNING_PUBLIC_KEY]) if (secret.data?.[k] !== undefined) data[k] = secret.data[k];
   const m = secret.metadata ?? {};
   return {
     apiVersion: 'v1',

@@ -6,6 +6,7 @@ import { DeviceController } from './device/controller';
 import { DeviceClassController } from './deviceclass/controller';
 import { DeviceGroupController } from './devicegroup/controller';
 import { DevicesClusterController } from './devicescluster/controller';
+import { SigningKeyController } from './signingkey/controller';
 import { wireFleetIndex } from './fleet-events';
 import { FleetIndex } from './fleet-index';
 import { kubeApiWriter, type ApiWriter } from './writer';
@@ -33,6 +34,7 @@ export interface ConfigControllers {
   group: DeviceGroupController;
   deviceClass: DeviceClassController;
   cluster: DevicesClusterController;
+  signingKey: SigningKeyController;
   /** Queues every object again (converged objects cause no writes). */
   resync(): void;
   /** Resolves when no controller has work queued or running. */
@@ -55,7 +57,8 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const group = new DeviceGroupController({ caches, index, writer, metrics });
   const deviceClass = new DeviceClassController({ caches, index, writer, metrics });
   const cluster = new DevicesClusterController({ caches, index, writer, metrics });
-  const controllers = [device, group, deviceClass, cluster];
+  const signingKey = new SigningKeyController({ caches, writer, metrics, log: options.log });
+  const controllers = [device, group, deviceClass, cluster, signingKey];
   wireFleetIndex(caches, index, controllers);
   await caches.start();
   for (const c of controllers) c.start();
@@ -69,6 +72,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
     group,
     deviceClass,
     cluster,
+    signingKey,
     resync: () => controllers.forEach((c) => c.resync()),
     whenIdle: async () => {
       // A reconcile of one controller can queue work for another: wait until all are idle together.
