@@ -19,7 +19,7 @@ export const FirmwareResource = resourceNames('Firmware', 'firmwares', ['kffw'])
  * ESP-IDF release the operator builds with when a Firmware names no builder image (the chart value
  * `builder.image` pins it by digest; this tag is what that digest was taken from).
  */
-export const DEFAULT_BUILDER_IMAGE_TAG = 'espressif/idf:v5.3.5';
+export const DEFAULT_BUILDER_IMAGE_TAG = 'espressif/idf:v5.5.3';
 
 /** A container image pinned by digest (`name@sha256:<64 hex>`), as build Jobs require. */
 export const PINNED_IMAGE_PATTERN = '^[^\\s@]+@sha256:[0-9a-f]{64}$';
