@@ -34,3 +34,4 @@ export {
   type ScriptPartition,
 } from './script/flash-script';
 export { devicePartitions, type DevicePartitions } from './script/partitions';
+export { webToolsManifest, flasherArgsJson, chipFamily, type BuildPart } from './manifest-writer';

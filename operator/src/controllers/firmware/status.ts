@@ -40,6 +40,13 @@ export function boundMessage(message: string): string {
   return `${head}\n... (${message.length - head.length - tail.length} characters cut) ...\n${tail}`;
 }
 
+/** What a Succeeded build recorded: the stored artifacts, the app description and the signature. */
+export interface BuildResult {
+  artifacts: FirmwareArtifact[];
+  app: FirmwareStatus['app'];
+  signature: FirmwareSignature;
+}
+
 /**
  * The status after a phase change at the Firmware's current generation. `base` is kept for the fields the change
  * does not touch (artifacts of a Succeeded build are given in `result`; a new generation starts from nothing).
@@ -48,7 +55,7 @@ export function statusFor(
   firmware: Firmware,
   change: PhaseChange,
   now: Date,
-  extra: { jobName?: string; newBuild?: boolean; result?: { artifacts: FirmwareArtifact[]; app: FirmwareStatus['app']; signature: FirmwareSignature } } = {},
+  extra: { jobName?: string; newBuild?: boolean; result?: BuildResult } = {},
 ): FirmwareStatus {
   const generation = firmware.metadata.generation ?? 1;
   const previous = firmware.status ?? {};

@@ -4,7 +4,7 @@ import { registerFlashCommand } from './flash';
 import { registerFlashScriptCommand } from './flash-script';
 import { registerImageCommand } from './image';
 import { registerNvsCommand } from './nvs';
-import { registerOperatorCommand } from '@kubeflash/operator/cli';
+import { registerArtifactsCommand, registerFirmwareCommand, registerOperatorCommand } from '@kubeflash/operator/cli';
 import { registerPartitionsCommand } from './partitions';
 import { registerRenderCommand } from './render';
 
@@ -12,6 +12,8 @@ import { registerRenderCommand } from './render';
 export function registerCommands(program: Command): void {
   registerDevCommand(program);
   registerOperatorCommand(program);
+  registerArtifactsCommand(program);
+  registerFirmwareCommand(program);
   registerNvsCommand(program);
   registerPartitionsCommand(program);
   registerImageCommand(program);

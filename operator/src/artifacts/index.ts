@@ -1,0 +1,10 @@
+// The artifact service: content-addressed storage (filesystem, S3), uploads, signing, signed URLs, HTTP.
+export * from './store/index';
+export * from './service/index';
+export * from './signing';
+export { ensureSigningKey } from './signing-store';
+export * from './signed-url';
+export { ensureUrlKey, URL_KEY_SECRET, URL_KEY_DATA } from './url-key';
+export { newUploadToken, consumeUploadToken, UPLOAD_TOKEN_LABEL, UPLOAD_TOKEN_KEY, UPLOAD_GENERATION_ANNOTATION } from './upload/token';
+export { writeTar, readTar, type TarInput } from './upload/tar';
+export { buildDemoFirmware, DEMO_PARTITIONS_CSV, DEMO_MARKER, type DemoBuild } from './demo-build';
