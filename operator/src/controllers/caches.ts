@@ -1,6 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@kubeflash/api';
-import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
+import type { Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY } from '../config/secret';
 import { SIGNING_PUBLIC_KEY } from '../artifacts/signing';
 import { Informer, type ListPage } from '../manager/informer';
@@ -20,6 +20,8 @@ export interface FleetCaches {
   classes: Informer<DeviceClass>;
   clusters: Informer<DevicesCluster>;
   groups: Informer<DeviceGroup>;
+  /** Firmware objects (a class's version makes or adopts one). */
+  firmwares: Informer<Firmware>;
   /** Secrets that config layers may reference (every Secret not written by the operator). */
   secrets: Informer<V1Secret>;
   /** The operator's own config Secrets, without config.bin and config.csv. */
@@ -96,6 +98,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) =
     classes: kind<DeviceClass>('deviceclasses'),
     clusters: kind<DevicesCluster>('devicesclusters'),
     groups: kind<DeviceGroup>('devicegroups'),
+    firmwares: kind<Firmware>('firmwares'),
     secrets: secrets(NOT_OWNED_SELECTOR, shrinkInputSecret),
     configSecrets: secrets(OWNED_SELECTOR, shrinkConfigSecret),
   };
@@ -104,7 +107,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) =
     ...caches,
     // Groups first, so device memberships are computed against known groups when devices arrive.
     start: async () => {
-      await Promise.all([caches.groups.start(), caches.classes.start(), caches.clusters.start(), caches.secrets.start(), caches.configSecrets.start()]);
+      await Promise.all([caches.groups.start(), caches.classes.start(), caches.firmwares.start(), caches.clusters.start(), caches.secrets.start(), caches.configSecrets.start()]);
       await caches.devices.start();
     },
     stop: async () => {

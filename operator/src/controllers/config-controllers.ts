@@ -7,6 +7,7 @@ import { DeviceClassController } from './deviceclass/controller';
 import { DeviceGroupController } from './devicegroup/controller';
 import { DevicesClusterController } from './devicescluster/controller';
 import { SigningKeyController } from './signingkey/controller';
+import { ClassFirmwareController, kubeFirmwareCreator, type FirmwareCreator } from './classfirmware/controller';
 import { wireFleetIndex } from './fleet-events';
 import { FleetIndex } from './fleet-index';
 import { kubeApiWriter, type ApiWriter } from './writer';
@@ -17,6 +18,8 @@ export interface ConfigControllersOptions {
   metrics?: OperatorMetrics;
   /** Defaults to the real API; tests pass a recording one. */
   writer?: ApiWriter;
+  /** Creates the Firmware of a class's version (defaults to the real API). */
+  createFirmware?: FirmwareCreator;
   /** Concurrent Device reconciles (default 8). */
   deviceConcurrency?: number;
   /** Watch only this namespace (default: all namespaces). */
@@ -35,6 +38,7 @@ export interface ConfigControllers {
   deviceClass: DeviceClassController;
   cluster: DevicesClusterController;
   signingKey: SigningKeyController;
+  classFirmware: ClassFirmwareController;
   /** Queues every object again (converged objects cause no writes). */
   resync(): void;
   /** Resolves when no controller has work queued or running. */
@@ -58,8 +62,9 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const deviceClass = new DeviceClassController({ caches, index, writer, metrics });
   const cluster = new DevicesClusterController({ caches, index, writer, metrics });
   const signingKey = new SigningKeyController({ caches, writer, metrics, log: options.log });
-  const controllers = [device, group, deviceClass, cluster, signingKey];
-  wireFleetIndex(caches, index, controllers);
+  const classFirmware = new ClassFirmwareController({ caches, writer, createFirmware: options.createFirmware ?? kubeFirmwareCreator(kubeConfig), metrics });
+  const controllers = [device, group, deviceClass, cluster, signingKey, classFirmware];
+  wireFleetIndex(caches, index, [device, group, deviceClass, cluster, signingKey]);
   await caches.start();
   for (const c of controllers) c.start();
   const period = options.resyncPeriodMs ?? 10 * 60_000;
@@ -73,6 +78,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
     deviceClass,
     cluster,
     signingKey,
+    classFirmware,
     resync: () => controllers.forEach((c) => c.resync()),
     whenIdle: async () => {
       // A reconcile of one controller can queue work for another: wait until all are idle together.
