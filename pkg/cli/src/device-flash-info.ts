@@ -18,6 +18,8 @@ export interface DeviceFlashInfo {
   configSecretName: string;
   /** The class encrypts its config partition (`encryption: nvs`): nvs_keys.bin must be flashed with it. */
   encrypted: boolean;
+  /** The class's current Firmware (status.firmware.name), if it has one. */
+  currentFirmware?: string;
 }
 
 /** The device's NVS images from its config Secret. */
@@ -64,6 +66,7 @@ export async function readDeviceFlashInfo(kubeConfig: KubeConfig, namespace: str
     configPartitionLabel: deviceClass.spec.partitions?.config?.label ?? DEFAULT_CONFIG_PARTITION_LABEL,
     configSecretName: device.status?.config?.secretName ?? `${name}-config`,
     encrypted: (deviceClass.spec.encryption ?? ConfigEncryption.None) === ConfigEncryption.Nvs,
+    ...(deviceClass.status?.firmware?.name ? { currentFirmware: deviceClass.status.firmware.name } : {}),
   };
 }
 
