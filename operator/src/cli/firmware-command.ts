@@ -128,11 +128,14 @@ async function fetchChecked(url: string, what: string, expect?: { size: number; 
   return data;
 }
 
-/** Downloads the images of a Succeeded Firmware, each checked against status (size and SHA-256). */
+/**
+ * Downloads the images of a Succeeded Firmware, each checked against status (size and SHA-256): from `baseUrl`
+ * when given, else from the URL status records.
+ */
 export async function downloadFirmwareImages(firmware: Firmware, baseUrl: string | undefined): Promise<{ name: string; offset: number; data: Uint8Array }[]> {
   const out = [];
   for (const a of firmware.status?.artifacts ?? []) {
-    const url = a.url ?? (baseUrl ? `${baseUrl}/blobs/sha256/${a.sha256}` : undefined);
+    const url = baseUrl ? `${baseUrl}/blobs/sha256/${a.sha256}` : a.url;
     if (!url) throw new UsageError(`Firmware ${firmware.metadata.name} does not say where its ${a.name} image is; give --url`);
     out.push({ name: a.name, offset: a.offset, data: await fetchChecked(url, `the ${a.name} image of Firmware ${firmware.metadata.name}`, a) });
   }
@@ -157,8 +160,9 @@ async function runDownload(name: string, options: DownloadOptions): Promise<void
   const namespace = options.namespace ?? contextNamespace(kc);
   const firmware = await readFirmware(kc, namespace, name);
   requireSucceeded(firmware);
-  const base = options.url ? resolveArtifactsUrl(options.url) : (firmware.status?.artifacts?.[0]?.url ?? '').replace(/\/blobs\/sha256\/[0-9a-f]{64}$/, '') || resolveArtifactsUrl(undefined);
-  const images = await downloadFirmwareImages(firmware, base);
+  const recorded = (firmware.status?.artifacts?.[0]?.url ?? '').replace(/\/blobs\/sha256\/[0-9a-f]{64}$/, '');
+  const base = options.url ? resolveArtifactsUrl(options.url) : recorded || resolveArtifactsUrl(undefined);
+  const images = await downloadFirmwareImages(firmware, options.url || !recorded ? base : undefined);
   const files = new Map<string, Uint8Array>(images.map((i) => [`${i.name}.bin`, i.data]));
   for (const manifest of ['manifest.json', 'flasher_args.json']) {
     files.set(manifest, await fetchChecked(`${base}/firmware/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${manifest}`, `${manifest} of Firmware ${name}`));
