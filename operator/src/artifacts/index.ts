@@ -8,3 +8,5 @@ export { ensureUrlKey, URL_KEY_SECRET, URL_KEY_DATA } from './url-key';
 export { newUploadToken, consumeUploadToken, UPLOAD_TOKEN_LABEL, UPLOAD_TOKEN_KEY, UPLOAD_GENERATION_ANNOTATION } from './upload/token';
 export { writeTar, readTar, type TarInput } from './upload/tar';
 export { buildDemoFirmware, DEMO_PARTITIONS_CSV, DEMO_MARKER, type DemoBuild } from './demo-build';
+export { filesFromBuildDir, filesFromManifest, filesFromImage, postUpload, type UploadFiles, type UploadResult } from './client';
+export { DEFAULT_BUILDER_SETTINGS, type BuilderSettings } from '../controllers/firmware/job';
