@@ -148,4 +148,20 @@ describe("the artifact service's flash script for an encrypted device", () => {
     const app = (await readFirmware(cluster.kubeConfig, ns, 'c3-vault-1-0-0')).status?.artifacts?.find((a) => a.name === 'app');
     expect(image.subarray(0x10000, 0x10000 + (app?.size ?? 0)).equals(readFileSync(join(work, 'build', 'c3-vault.bin')))).toBe(true);
   });
+
+  it('kubeflash flash-script without --firmware-dir takes the images from the artifact service and the keys from the Secret', async () => {
+    const out = join(work, 'flash-cli.sh');
+    const made = await kubeflash(['flash-script', 'vault-1', '--firmware-name', 'c3-vault-1-0-0', '-o', out]);
+    expect(made.stderr).toBe(`wrote ${out}\n`);
+    expect(made.code).toBe(0);
+    const bin = installSimulatedEsptool(join(work, 'sim2'));
+    const board = join(work, 'board-cli.img');
+    const flashed = await run('sh', [out], { PATH: `${bin}:${process.env.PATH}`, SIM_FLASH: board, KUBECONFIG: cluster.kubeconfigPath });
+    expect(flashed.stderr).toBe('');
+    expect(flashed.code).toBe(0);
+    const image = readFileSync(board);
+    const keys = parseNvsKeyPartition(new Uint8Array(image.subarray(0xf000, 0x10000)));
+    const records = nvsToolMinimalRecords(parseNvsImage(decryptNvsImage(new Uint8Array(image.subarray(0x310000, 0x316000)), keys)));
+    expect(records.map((r) => [r.key, r.data])).toEqual([['device_id', `${ns}.vault-1`]]);
+  });
 });
