@@ -1,11 +1,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import kubeflashExtension from './pkg/kubeflash/eslint.rules.mjs';
 
 export default tseslint.config(
   {
     ignores: [
       '**/node_modules/**', '.tools/**', 'dist/**', 'dist-pkg/**', '**/dist/**', 'firmware/build*/**',
-      'test-output/**', 'pkg/kubeflash/**', 'babel.config.js', 'vue.config.js', 'jest.config.js', '.kubeflash/**',
+      'test-output/**', '**/babel.config.js', '**/vue.config.js', 'jest.config.js', '.kubeflash/**',
+      'pkg/kubeflash/.shell/**',
     ],
   },
   js.configs.recommended,
@@ -30,4 +32,6 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // The Rancher extension: .vue, TypeScript and JavaScript with the Rancher dashboard's rules.
+  ...kubeflashExtension,
 );

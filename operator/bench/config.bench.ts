@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CONFIG_BIN_KEY, DEVICE_LABEL } from '../src/config/secret';
 import { startConfigControllers } from '../src/controllers/config-controllers';
 import { OperatorMetrics } from '../src/manager/metrics';
 
@@ -27,6 +28,22 @@ async function writes(metrics: OperatorMetrics): Promise<Record<string, number>>
 const total = (w: Record<string, number>, filter: (k: string) => boolean = () => true) =>
   Object.entries(w).filter(([k]) => filter(k)).reduce((s, [, v]) => s + v, 0);
 const notEvents = (k: string) => !k.endsWith(' events');
+
+/**
+ * What a device's config Secret costs in etcd, from a sample of them. etcd keeps core objects as protobuf, with
+ * data values unencoded: about the data bytes plus the metadata (counted here as JSON, protobuf is smaller).
+ * config.bin stays the whole, flashable partition image in the Secret (the documented contract).
+ */
+async function configSecretBytes(kubeConfig: KubeConfig): Promise<string> {
+  const { items } = await kubeConfig.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: 'bench', labelSelector: DEVICE_LABEL, limit: 100 });
+  const avg = (f: (s: (typeof items)[number]) => number): number => Math.round(items.reduce((sum, s) => sum + f(s), 0) / items.length);
+  const raw = (v: string | undefined): number => Buffer.from(v ?? '', 'base64').length;
+  const data = avg((s) => Object.values(s.data ?? {}).reduce((sum, v) => sum + raw(v), 0));
+  const metadata = avg((s) => JSON.stringify({ ...s, data: undefined }).length);
+  return `etcd bytes per device: ~${data + metadata} (config Secret data ${data}, of it config.bin ${avg((s) => raw(s.data?.[CONFIG_BIN_KEY]))}; ` +
+    `metadata ~${metadata}); ${avg((s) => JSON.stringify(s).length)} bytes as JSON through the API; sample of ${items.length}; ` +
+    `~${(((data + metadata) * DEVICES) / 1048576).toFixed(0)} MB for ${DEVICES} devices`;
+}
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -87,6 +104,7 @@ async function main(): Promise<void> {
     console.log(`cold converge: ${(cold / 1000).toFixed(1)} s for ${DEVICES} devices (caches synced after ${((synced - t0) / 1000).toFixed(1)} s)`);
     console.log(`  writes per device: ${(total(coldWrites, notEvents) / perDevice).toFixed(3)} object writes + ${((coldWrites['create events'] ?? 0) / perDevice).toFixed(3)} Events`);
     console.log(`  writes: ${JSON.stringify(coldWrites)}`);
+    console.log(`  ${await configSecretBytes(kubeConfig)}`);
 
     await new Promise((r) => setTimeout(r, 1000));
     await controllers.whenIdle();

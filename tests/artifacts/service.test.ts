@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { eventually, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
+import { createLogger, LogFormat } from '@kubeflash/operator';
 import { filesFromBuildDir, postUpload } from '../../operator/src/artifacts/client';
 import { signedFlashScriptUrl } from '../../operator/src/artifacts/service/device-files';
 import { startArtifactService, type RunningArtifactService } from '../../operator/src/artifacts/service/service';
@@ -59,7 +60,7 @@ beforeAll(async () => {
   await create(cluster.kubeConfig, ns, 'deviceclasses', deviceClass('c3-sensor', 'esp32c3', { encryption: 'nvs', partitions: { config: { size: 0x6000 } } }));
   await create(cluster.kubeConfig, ns, 'firmwares', firmware('c3-sensor-1-4-0', 'c3-sensor', '1.4.0'));
   await create(cluster.kubeConfig, ns, 'firmwares', firmware('c3-sensor-1-5-0', 'c3-sensor', '1.5.0'));
-  service = await startArtifactService({ kubeConfig: cluster.kubeConfig, store, urlKey, builder: DEFAULT_BUILDER_SETTINGS, namespace: ns, log: (l) => logs.push(l) });
+  service = await startArtifactService({ kubeConfig: cluster.kubeConfig, store, urlKey, builder: DEFAULT_BUILDER_SETTINGS, namespace: ns, logger: createLogger({ format: LogFormat.Text, write: (line) => logs.push(line) }) });
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { startArtifactService } from '../artifacts/service/service';
 import { ensureUrlKey } from '../artifacts/url-key';
 import { DEFAULT_BUILDER_SETTINGS, type BuilderSettings } from '../controllers/firmware/job';
 import { loadKubeConfig } from '../kube/kubeconfig';
+import { createLogger, LogFormat, parseLogLevel, type LogFormat as LogFormatType } from '../manager/logger';
 import { UsageError } from './errors';
 import { parsePort } from './parse';
 
@@ -27,6 +28,8 @@ interface ArtifactsCommandOptions {
   uploaderCommand: string;
   internalUrl: string;
   buildStartTimeout: string;
+  logLevel: string;
+  logFormat: string;
 }
 
 /** Opens the configured store: a folder (a PVC in the chart) or an S3-compatible bucket (credentials from the AWS SDK's chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, IRSA, ...). */
@@ -67,6 +70,8 @@ export function registerArtifactsCommand(program: Command): void {
     .option('--uploader-command <command>', 'command running the operator bundle in the uploader image (space-separated)', DEFAULT_BUILDER_SETTINGS.uploaderCommand.join(' '))
     .option('--internal-url <url>', 'base URL build pods reach this service at', DEFAULT_BUILDER_SETTINGS.artifactsUrl)
     .option('--build-start-timeout <seconds>', 'fail a build Job that has not started after this long', '600')
+    .option('--log-level <level>', 'least severe records logged: debug, info, warn or error', process.env.KUBEFLASH_LOG_LEVEL ?? 'info')
+    .option('--log-format <format>', 'json (one object per line) or text', process.env.KUBEFLASH_LOG_FORMAT ?? 'json')
     .action((options: ArtifactsCommandOptions) => runArtifacts(options));
 }
 
@@ -74,9 +79,11 @@ async function runArtifacts(options: ArtifactsCommandOptions): Promise<void> {
   const port = parsePort(options.port, '--port');
   const startTimeout = Number(options.buildStartTimeout);
   if (!Number.isInteger(startTimeout) || startTimeout < 10) throw new UsageError(`--build-start-timeout must be a whole number of seconds (at least 10), got "${options.buildStartTimeout}"`);
-  const log = (line: string): void => {
-    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  };
+  const level = parseLogLevel(options.logLevel);
+  if (!level) throw new UsageError(`--log-level must be one of debug, info, warn, error, got "${options.logLevel}"`);
+  if (!(Object.values(LogFormat) as string[]).includes(options.logFormat)) throw new UsageError(`--log-format must be json or text, got "${options.logFormat}"`);
+  const logger = createLogger({ level, format: options.logFormat as LogFormatType }).with({ component: 'artifacts' });
+  const log = (line: string): void => logger.info(line);
   let kubeConfig;
   try {
     kubeConfig = loadKubeConfig(options.kubeconfig);
@@ -103,7 +110,7 @@ async function runArtifacts(options: ArtifactsCommandOptions): Promise<void> {
     builder,
     startTimeoutMs: startTimeout * 1000,
     namespace: options.namespace,
-    log,
+    logger,
   });
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', () => resolveStop());

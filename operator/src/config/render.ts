@@ -1,6 +1,6 @@
 import { encryptNvsImage } from '@kubeflash/esp/node';
 import type { Device, DeviceReason as DeviceReasonType, DeviceGroup, DevicesCluster } from '@kubeflash/api';
-import { DeviceReason, ConfigEncryption, type DeviceClass, checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem, deviceMqtt, generatedValues, type DeviceMqtt, orderGroups, resolveLayers, type NamedLayer, type SecretLookup, matchesLabelSelector } from '@kubeflash/api';
+import { DeviceReason, ConfigEncryption, type DeviceClass, checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem, deviceMqtt, generatedValues, type DeviceMqtt, deviceConfigLayers, resolveLayers, type SecretLookup, recordConfigKeys, type RenderedConfigKey } from '@kubeflash/api';
 import type { DeviceCredentials } from './credentials';
 import { toNvsCsv } from './csv';
 import { configHash } from './hash';
@@ -36,6 +36,8 @@ export interface RenderedConfig {
   mqtt: DeviceMqtt;
   /** Names of the groups applied, in layering order. */
   groups: string[];
+  /** Where each key came from (for status.config.keys; never a value). */
+  keys: RenderedConfigKey[];
 }
 
 /** A config that could not be compiled: the ConfigReady reason and message, and every problem found. */
@@ -64,11 +66,6 @@ function failure(reason: DeviceReasonType, all: ConfigProblem[]): RenderFailure 
   return { ok: false, reason, message, problems };
 }
 
-/** Groups that apply to the device, in layering order. */
-export function groupsForDevice(device: Device, groups: readonly DeviceGroup[]): DeviceGroup[] {
-  return orderGroups(groups.filter((g) => matchesLabelSelector(g.spec.selector, device.metadata.labels)));
-}
-
 /**
  * Computes a device's config image (pure apart from the CSPRNG-free XTS encryption): layering cluster < class <
  * groups (ascending priority, then name) < device, the class's typed schema, generated keys, size check. Same
@@ -85,13 +82,7 @@ export function renderDeviceConfig(inputs: DeviceConfigInputs): RenderOutcome {
     return { ok: false, reason: DeviceReason.DevicesClusterNotFound, message: `DevicesCluster ${device.spec.devicesClusterRef.name} does not exist in namespace ${namespace}`, problems: [] };
   }
   const schema = deviceClass.spec.configSchema;
-  const groups = groupsForDevice(device, inputs.groups);
-  const layers: NamedLayer[] = [
-    { kind: 'DevicesCluster', name: cluster.metadata.name ?? '', config: cluster.spec.config },
-    { kind: 'DeviceClass', name: deviceClass.metadata.name ?? '', config: deviceClass.spec.config },
-    ...groups.map((g): NamedLayer => ({ kind: 'DeviceGroup', name: g.metadata.name ?? '', config: g.spec.config })),
-    { kind: 'Device', name, config: device.spec.config },
-  ];
+  const layers = deviceConfigLayers({ device, cluster, deviceClass, groups: inputs.groups });
   const layered = resolveLayers(layers, schema, inputs.secrets);
   if (layered.missingSecrets.length > 0) return failure(DeviceReason.SecretNotFound, layered.missingSecrets);
 
@@ -115,7 +106,8 @@ export function renderDeviceConfig(inputs: DeviceConfigInputs): RenderOutcome {
     bytesUsed: fit.bytesUsed,
     partitionSize,
     mqtt: deviceMqtt(namespace, name, cluster),
-    groups: groups.map((g) => g.metadata.name ?? ''),
+    groups: layers.filter((l) => l.kind === 'DeviceGroup').map((l) => l.name),
+    keys: recordConfigKeys(checked.entries, layered.values, schema, deviceClass.metadata.name ?? ''),
   };
 }
 

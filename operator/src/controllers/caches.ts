@@ -4,6 +4,7 @@ import type { Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware } from 
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY } from '../config/secret';
 import { SIGNING_PUBLIC_KEY } from '../artifacts/signing';
 import { Informer, type ListPage } from '../manager/informer';
+import type { Logger } from '../manager/logger';
 
 /** What the operator keeps of a config Secret it wrote: metadata and the generated credentials, not the image. */
 export type ConfigSecretInfo = V1Secret;
@@ -67,7 +68,7 @@ export function shrinkInputSecret(obj: KubernetesObject): V1Secret {
 }
 
 /** Creates (does not start) the caches: cluster-wide, or of one namespace when `namespace` is given. */
-export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) => void, namespace?: string): FleetCaches {
+export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, namespace?: string): FleetCaches {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const scope = namespace ? `/namespaces/${namespace}` : '';
@@ -79,7 +80,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) =
         (namespace
           ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, limit, _continue: token })
           : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token })) as Promise<ListPage>,
-      log,
+      logger,
     });
   const secrets = (labelSelector: string, transform?: (o: KubernetesObject) => V1Secret): Informer<V1Secret> =>
     new Informer<V1Secret>({
@@ -91,7 +92,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) =
           ? core.listNamespacedSecret({ namespace, labelSelector, limit, _continue: token })
           : core.listSecretForAllNamespaces({ labelSelector, limit, _continue: token })) as Promise<ListPage>,
       transform,
-      log,
+      logger,
     });
   const caches = {
     devices: kind<Device>('devices'),

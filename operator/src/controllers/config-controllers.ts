@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { withConnectionReuse } from '../manager/connections';
+import type { Logger } from '../manager/logger';
 import type { OperatorMetrics } from '../manager/metrics';
 import { createFleetCaches, type FleetCaches } from './caches';
 import { DeviceController } from './device/controller';
@@ -26,7 +27,7 @@ export interface ConfigControllersOptions {
   namespace?: string;
   /** Full resync period; 0 disables it (default 10 minutes). */
   resyncPeriodMs?: number;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 /** The running config controllers and their shared caches. */
@@ -55,14 +56,14 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const metrics = options.metrics;
   const kubeConfig = withConnectionReuse(options.kubeConfig);
   const writer = options.writer ?? kubeApiWriter(kubeConfig, (resource, verb) => metrics?.apiWrites.inc({ resource, verb }));
-  const caches = createFleetCaches(kubeConfig, options.log, options.namespace);
+  const caches = createFleetCaches(kubeConfig, options.logger, options.namespace);
   const index = new FleetIndex();
-  const device = new DeviceController({ caches, writer, metrics, concurrency: options.deviceConcurrency, log: options.log });
-  const group = new DeviceGroupController({ caches, index, writer, metrics });
-  const deviceClass = new DeviceClassController({ caches, index, writer, metrics });
-  const cluster = new DevicesClusterController({ caches, index, writer, metrics });
-  const signingKey = new SigningKeyController({ caches, writer, metrics, log: options.log });
-  const classFirmware = new ClassFirmwareController({ caches, writer, createFirmware: options.createFirmware ?? kubeFirmwareCreator(kubeConfig), metrics });
+  const device = new DeviceController({ caches, writer, metrics, concurrency: options.deviceConcurrency, logger: options.logger });
+  const group = new DeviceGroupController({ caches, index, writer, metrics, logger: options.logger });
+  const deviceClass = new DeviceClassController({ caches, index, writer, metrics, logger: options.logger });
+  const cluster = new DevicesClusterController({ caches, index, writer, metrics, logger: options.logger });
+  const signingKey = new SigningKeyController({ caches, writer, metrics, logger: options.logger });
+  const classFirmware = new ClassFirmwareController({ caches, writer, createFirmware: options.createFirmware ?? kubeFirmwareCreator(kubeConfig), metrics, logger: options.logger });
   const controllers = [device, group, deviceClass, cluster, signingKey, classFirmware];
   wireFleetIndex(caches, index, [device, group, deviceClass, cluster, signingKey]);
   await caches.start();

@@ -31,4 +31,20 @@ describe('crc32Esp (ESP-IDF / zlib.crc32(data, 0xFFFFFFFF) variant)', () => {
     expect(crc32Esp(data)).toBe(zlibCrc32(data, 0xffffffff));
     expect(crc32Esp(data, 10, 500)).toBe(zlibCrc32(data.subarray(10, 500), 0xffffffff));
   });
+
+  it('agrees with node:zlib for every length 0..40 at every start 0..8 (the 8-byte and the byte-wise loop)', () => {
+    const data = Uint8Array.from({ length: 64 }, (_, i) => (i * 193 + 71) & 0xff);
+    for (let start = 0; start <= 8; start++) {
+      for (let length = 0; length <= 40; length++) {
+        expect(crc32Esp(data, start, start + length)).toBe(zlibCrc32(data.subarray(start, start + length), 0xffffffff));
+      }
+    }
+  });
+
+  it('continues a previous CRC like zlib.crc32(data, value): two ranges give the CRC of their concatenation', () => {
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 0xff);
+    const joined = new Uint8Array([...data.subarray(0, 4), ...data.subarray(8, 300)]);
+    expect(crc32Esp(data, 8, 300, crc32Esp(data, 0, 4))).toBe(crc32Esp(joined));
+    expect(crc32Esp(data, 8, 300, 0x12345678)).toBe(zlibCrc32(data.subarray(8, 300), 0x12345678));
+  });
 });

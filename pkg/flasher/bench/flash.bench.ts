@@ -3,20 +3,11 @@
 // Simulated time = wire time at the current baud + datasheet-typical flash erase/program/MD5 time (the stub
 // overlaps writing with receiving) + the reset pulses; host-side sleeps inside esptool-js are not counted.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { espVectorPath } from '@kubeflash/esp/test-vectors';
 import { flashDevice, type FlashPart, type FlashPlan } from '@kubeflash/flasher';
 import { createSimulator } from '@kubeflash/flasher/simulator';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const vectors = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
-const read = (...path: string[]): Uint8Array => {
-  try {
-    return new Uint8Array(readFileSync(join(vectors, ...path)));
-  } catch {
-    throw new Error(`golden vectors not found in ${vectors} (set KUBEFLASH_VECTORS)`);
-  }
-};
+const read = (...path: string[]): Uint8Array => new Uint8Array(readFileSync(espVectorPath(...path)));
 
 // A 1 MiB app made of a real ESP-IDF app image repeated, so it compresses like real firmware.
 const realApp = read('images', 'esp_idf_blink_esp32s2.bin');

@@ -12,8 +12,9 @@ import Rollout from '../models/kubeflash.dev.rollout.js';
 import DeviceClass from '../models/kubeflash.dev.deviceclass.js';
 import DeviceGroup from '../models/kubeflash.dev.devicegroup.js';
 import DevicesCluster from '../models/kubeflash.dev.devicescluster.js';
-import { MASK } from '../utils/effective-config';
-import { fixture, makeModel, slotStub, type StoreFake } from './helpers';
+import {
+  fixture, makeModel, runFetch, slotStub, type StoreFake
+} from './helpers';
 
 jest.mock('@shell/utils/download', () => ({ downloadFile: jest.fn(() => Promise.resolve()) }));
 
@@ -31,15 +32,22 @@ async function mountDetail(page: any, ModelClass: any, data: any, fake: StoreFak
   const wrapper = mount(page, {
     props:  { value: model, mode: 'view' },
     global: {
-      mocks: { $store: { getters: { 'i18n/t': (k: string) => `%${ k }%`, currentStore: () => 'cluster', 'cluster/schemaFor': () => undefined }, dispatch, commit: jest.fn() } },
-      stubs: { ResourceTabs: slotStub('ResourceTabs'), Tab: slotStub('Tab'), 'router-link': true },
+      mocks: {
+        $store: {
+          getters: {
+            'i18n/t': (k: string) => `%${ k }%`, currentStore: () => 'cluster', 'cluster/schemaFor': () => undefined
+          },
+          dispatch,
+          commit: jest.fn()
+        }
+      },
+      stubs: {
+        ResourceTabs: slotStub('ResourceTabs'), Tab: slotStub('Tab'), 'router-link': true
+      },
     },
   });
 
-  if (page.fetch) {
-    await page.fetch.call(wrapper.vm);
-  }
-  await flushPromises();
+  await runFetch(wrapper.vm);
 
   return {
     wrapper, model, dispatch, modelDispatch,
@@ -47,23 +55,40 @@ async function mountDetail(page: any, ModelClass: any, data: any, fake: StoreFak
 }
 
 describe('Device detail page', () => {
-  it('shows badges, reported state and the effective config with layers and masked secrets', async() => {
-    const f = fixture();
-    const { wrapper, dispatch } = await mountDetail(DeviceDetail, Device, f.devices[0], {
-      byId: { 'kubeflash.dev.deviceclass:garage/sensor-s3': f.deviceClasses[0], 'kubeflash.dev.devicescluster:garage/home': f.devicesClusters[0] },
-      all:  { 'kubeflash.dev.devicegroup': f.deviceGroups, secret: [{ metadata: { name: 'wifi-home', namespace: 'garage' }, data: { wifi_ssid: 'aG9tZQ==', wifi_pass: 'c2VjcmV0' } }] },
-    });
+  const cells = (wrapper: any, key: string) => wrapper.findAll(`[data-testid="kubeflash-key-${ key }"] td`).map((td: any) => td.text());
 
-    expect(dispatch).toHaveBeenCalledWith('cluster/find', { type: 'kubeflash.dev.deviceclass', id: 'garage/sensor-s3' });
+  it('shows badges, reported state and the effective config exactly as the operator recorded it', async() => {
+    const f = fixture();
+    const { wrapper, dispatch } = await mountDetail(DeviceDetail, Device, f.devices[0]);
+
     expect(wrapper.find('[data-testid="kubeflash-device-online"]').text()).toBe('%kubeflash.state.online%');
     expect(wrapper.find('[data-testid="kubeflash-reported-firmware"]').text()).toContain('1.5.0');
-    const cells = (key: string) => wrapper.findAll(`[data-testid="kubeflash-effective-${ key }"] td`).map((td) => td.text());
+    // Nothing is looked up or recomputed: the tab shows status.config.keys.
+    expect(dispatch).not.toHaveBeenCalled();
+    expect(wrapper.findAll('[data-testid="kubeflash-effective-config"] tbody tr').map((tr) => tr.attributes('data-testid'))).toStrictEqual(
+      f.devices[0].status.config.keys.map((k: any) => `kubeflash-key-${ k.key }`),
+    );
+    expect(cells(wrapper, 'device_id')).toStrictEqual(['device_id', 'string', '%kubeflash.layer.generated%', 'operator', '']);
+    expect(cells(wrapper, 'sample_period')).toStrictEqual(['sample_period', 'u16', '%kubeflash.layer.group%', 'attic %kubeflash.device.rendered.priority%', '']);
+    expect(cells(wrapper, 'wifi_pass')).toStrictEqual(['wifi_pass', 'string', '%kubeflash.layer.secretRef%', 'wifi-home %kubeflash.device.rendered.referencedBy%', '%kubeflash.device.rendered.secret%']);
+    expect(cells(wrapper, 'led')).toStrictEqual(['led', 'u8', '%kubeflash.layer.device%', 'sensor-attic', '']);
+    expect(wrapper.find('[data-testid="kubeflash-effective-pending"]').exists()).toBe(false);
+  });
 
-    expect(cells('sample_period')).toStrictEqual(['sample_period', '300', '%kubeflash.layer.group%', 'attic %kubeflash.device.overrides%']);
-    expect(cells('wifi_pass')).toStrictEqual(['wifi_pass *', MASK, '%kubeflash.layer.cluster%', 'wifi-home']);
-    expect(cells('led')[1]).toBe('false');
-    expect(cells('device_id')[1]).toBe('sensor-attic');
-    expect(wrapper.html()).not.toContain('c2VjcmV0');
+  it('marks every key pending while the record is older than the spec', async() => {
+    const f = fixture();
+    const { wrapper } = await mountDetail(DeviceDetail, Device, f.devices[1]);
+
+    expect(wrapper.find('[data-testid="kubeflash-effective-pending"]').exists()).toBe(true);
+    expect(wrapper.findAll('[data-testid="kubeflash-key-pending"]')).toHaveLength(f.devices[1].status.config.keys.length);
+    expect(cells(wrapper, 'led')).toStrictEqual(['led', 'u8', '%kubeflash.layer.default%', 'sensor-s3', '%kubeflash.state.pending%']);
+  });
+
+  it('says so when the operator has not recorded a config yet', async() => {
+    const { wrapper } = await mountDetail(DeviceDetail, Device, fixture().devices[2]);
+
+    expect(wrapper.find('[data-testid="kubeflash-effective-none"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="kubeflash-effective-config"]').exists()).toBe(false);
   });
 });
 

@@ -2,11 +2,14 @@ import { mount, flushPromises } from '@vue/test-utils';
 import { h, reactive } from 'vue';
 import EditDevice from '../edit/kubeflash.dev.device.vue';
 import Device from '../models/kubeflash.dev.device.js';
-import { fixture, makeModel } from './helpers';
+import { fixture, makeModel, runFetch } from './helpers';
 
-const slotStub = (name: string) => ({ name, render(this: any) {
-  return h('div', { class: `stub-${ name }` }, this.$slots.default?.());
-} });
+const slotStub = (name: string) => ({
+  name,
+  render(this: any) {
+    return h('div', { class: `stub-${ name }` }, this.$slots.default?.());
+  }
+});
 
 /** Mounts the edit page with the store answering findAll from the fixture (plus a wifi Secret). */
 async function mountEdit(data: any, mode = 'create') {
@@ -25,19 +28,26 @@ async function mountEdit(data: any, mode = 'create') {
   const wrapper = mount(EditDevice, {
     props:  { value: model, mode },
     global: {
-      mocks: { $store: { getters: {
-        'i18n/t': (k: string) => `%${ k }%`, 'type-map/isSpoofed': () => false, 'prefs/get': () => undefined, currentStore: () => 'cluster', 'cluster/schemaFor': () => ({ linkFor: () => '/v1/kubeflash.dev.devices' }),
-      }, dispatch, commit: jest.fn() } },
+      mocks: {
+        $store: {
+          getters: {
+            'i18n/t': (k: string) => `%${ k }%`, 'type-map/isSpoofed': () => false, 'prefs/get': () => undefined, currentStore: () => 'cluster', 'cluster/schemaFor': () => ({ linkFor: () => '/v1/kubeflash.dev.devices' }),
+          },
+          dispatch,
+          commit: jest.fn()
+        }
+      },
       stubs: {
         CruResource: slotStub('CruResource'), NameNsDescription: true, Tabbed: slotStub('Tabbed'), Tab: slotStub('Tab'), Labels: true,
       },
     },
   });
 
-  await (EditDevice as any).fetch.call(wrapper.vm);
-  await flushPromises();
+  await runFetch(wrapper.vm);
 
-  return { wrapper, model, dispatch, vm: wrapper.vm as any };
+  return {
+    wrapper, model, dispatch, vm: wrapper.vm as any
+  };
 }
 
 describe('Device edit page', () => {
@@ -46,8 +56,10 @@ describe('Device edit page', () => {
 
     expect(model.spec).toMatchObject({ deviceClassRef: { name: '' }, devicesClusterRef: { name: '' } });
     expect(vm.fvFormIsValid).toBe(false);
-    expect(vm.classOptions).toStrictEqual([{ label: 'sensor-s3', value: 'sensor-s3' }]);
-    expect(vm.clusterOptions.map((o: any) => o.value)).toStrictEqual(['bare', 'home']);
+    const [classPicker, clusterPicker] = vm.fields[0];
+
+    expect(classPicker.options).toStrictEqual([{ label: 'sensor-s3', value: 'sensor-s3' }]);
+    expect(clusterPicker.options.map((o: any) => o.value)).toStrictEqual(['bare', 'home']);
     expect(vm.secrets).toStrictEqual([{ name: 'wifi-home', keys: ['wifi_ssid', 'wifi_pass'] }]);
   });
 
@@ -75,12 +87,12 @@ describe('Device edit page', () => {
     model.spec.deviceClassRef.name = 'sensor-s3';
     model.spec.devicesClusterRef.name = 'bare';
     await flushPromises();
-    expect(vm.configProblems.map((p: any) => `${ p.code }:${ p.key }`)).toStrictEqual(['MissingRequired:wifi_ssid', 'MissingRequired:wifi_pass']);
+    expect(vm.preview.blocking.map((p: any) => `${ p.code }:${ p.key }`)).toStrictEqual(['MissingRequired:wifi_ssid', 'MissingRequired:wifi_pass']);
     expect(vm.fvFormIsValid).toBe(false);
 
     model.spec.devicesClusterRef.name = 'home';
     await flushPromises();
-    expect(vm.configProblems).toStrictEqual([]);
+    expect(vm.preview.blocking).toStrictEqual([]);
     expect(vm.fvFormIsValid).toBe(true);
 
     await wrapper.find('[data-testid="kubeflash-config-key-sample_period"] input').setValue('2');
@@ -95,10 +107,12 @@ describe('Device edit page', () => {
     model.spec.deviceClassRef.name = 'sensor-s3';
     model.spec.devicesClusterRef.name = 'bare';
     await flushPromises();
-    vm.setConfig({ values: { wifi_ssid: 'cellar', site: '' }, secretRefs: [] });
+    wrapper.findComponent({ name: 'ConfigEditor' }).vm.$emit('update:value', { values: { wifi_ssid: 'cellar', site: '' }, secretRefs: [] });
     await flushPromises();
     // The Secret select of wifi_pass emits the Secret name; the editor turns it into a secretRefs entry.
-    wrapper.findComponent({ name: 'ConfigEditor' }).vm.setSecret({ name: 'wifi_pass', type: 'string', secret: true }, 'wifi-home');
+    wrapper.findComponent({ name: 'ConfigEditor' }).vm.set({
+      name: 'wifi_pass', type: 'string', secret: true
+    }, 'wifi-home');
     await flushPromises();
     expect(vm.fvValidationErrors).toStrictEqual([]);
 
@@ -110,5 +124,27 @@ describe('Device edit page', () => {
       devicesClusterRef: { name: 'bare' },
       config:            { values: { wifi_ssid: 'cellar' }, secretRefs: [{ name: 'wifi-home', keys: ['wifi_pass'] }] },
     });
+  });
+
+  it('previews the config the operator would render from the unsaved edits, key by key, without values', async() => {
+    const { wrapper, model } = await mountEdit({
+      type:     'kubeflash.dev.device',
+      metadata: {
+        name: 'sensor-attic', namespace: 'garage', labels: { room: 'attic' }
+      }
+    });
+
+    model.spec.deviceClassRef.name = 'sensor-s3';
+    model.spec.devicesClusterRef.name = 'home';
+    await flushPromises();
+    const layer = (key: string) => wrapper.findAll(`[data-testid="kubeflash-config-preview"] [data-testid="kubeflash-key-${ key }"] td`).map((td) => td.text());
+
+    expect(layer('sample_period').slice(2)).toStrictEqual(['%kubeflash.layer.group%', 'attic %kubeflash.device.rendered.priority%', '']);
+    await wrapper.find('[data-testid="kubeflash-config-key-sample_period"] input').setValue('900');
+    expect(layer('sample_period').slice(2, 4)).toStrictEqual(['%kubeflash.layer.device%', 'sensor-attic']);
+    expect(layer('device_id').slice(2, 4)).toStrictEqual(['%kubeflash.layer.generated%', 'operator']);
+    expect(wrapper.find('[data-testid="kubeflash-config-preview-problems"]').exists()).toBe(false);
+    // The Secret's values (base64 "x", "y") never reach the page.
+    expect(wrapper.find('[data-testid="kubeflash-config-preview"]').html()).not.toMatch(/eA==|eQ==/);
   });
 });

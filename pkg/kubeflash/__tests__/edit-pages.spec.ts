@@ -50,9 +50,11 @@ describe('DeviceClass edit page', () => {
     expect(model.spec.configSchema.keys).toStrictEqual([{ name: 'sample_period', type: 'string' }]);
     expect(vm.fvFormIsValid).toBe(true);
 
-    model.spec.configSchema.keys = [{ name: 'sample_period', type: 'u8', default: '999' }];
+    model.spec.configSchema.keys = [{
+      name: 'sample_period', type: 'u8', default: '999'
+    }];
     await flushPromises();
-    expect(vm.errorsByKey.sample_period).toBe('%kubeflash.validation.SchemaInvalid%');
+    expect(vm.schemaErrors.sample_period).toBe('%kubeflash.validation.SchemaInvalid%');
     expect(vm.fvFormIsValid).toBe(false);
   });
 
@@ -69,8 +71,10 @@ describe('DeviceClass edit page', () => {
     expect(saved[0].spec).toStrictEqual({
       chip:         'esp32c3',
       firmware:     { source: { upload: {} } },
-      configSchema: { namespace: 'config', keys: [], unknownKeys: 'Reject' },
-      partitions:   { config: { label: 'config', size: 0x6000 } },
+      configSchema: {
+        namespace: 'config', keys: [], unknownKeys: 'Reject'
+      },
+      partitions: { config: { label: 'config', size: 0x6000 } },
     });
   });
 });
@@ -99,7 +103,9 @@ describe('DeviceGroup edit page', () => {
     await flushPromises();
     expect(vm.fvFormIsValid).toBe(true);
     await vm.finish(jest.fn());
-    expect(saved[0].spec).toStrictEqual({ selector: { matchLabels: { room: 'attic' } }, priority: 10, config: { values: { sample_period: '300' } } });
+    expect(saved[0].spec).toStrictEqual({
+      selector: { matchLabels: { room: 'attic' } }, priority: 10, config: { values: { sample_period: '300' } }
+    });
   });
 });
 
@@ -122,7 +128,9 @@ describe('DevicesCluster edit page', () => {
     expect(vm.fvFormIsValid).toBe(true);
     await vm.finish(jest.fn());
     expect(saved[0].spec).toStrictEqual({
-      mqtt:      { brokerUri: 'mqtts://mqtt.home.example:8883', topicPrefix: 'kubeflash', accountManagement: 'none' },
+      mqtt: {
+        brokerUri: 'mqtts://mqtt.home.example:8883', topicPrefix: 'kubeflash', accountManagement: 'none'
+      },
       artifacts: { publicBaseUrl: 'https://artifacts.home.example' },
       config:    { values: { site: 'home' }, secretRefs: [{ name: 'wifi-home', keys: ['wifi_ssid'] }] },
     });
@@ -144,8 +152,12 @@ describe('Firmware edit page', () => {
     expect(model.spec).toStrictEqual({
       deviceClassRef: { name: 'sensor-s3' },
       version:        '1.6.0',
-      source:         { git: { url: 'https://git.example/sensor.git', ref: 'v1.5.0', path: 'firmware' } },
-      builder:        { image: 'espressif/idf:v5.3.1' },
+      source:         {
+        git: {
+          url: 'https://git.example/sensor.git', ref: 'v1.5.0', path: 'firmware'
+        }
+      },
+      builder: { image: 'espressif/idf:v5.3.1' },
     });
   });
 });
@@ -177,9 +189,11 @@ describe('Rollout edit page', () => {
     expect(vm.fvFormIsValid).toBe(true);
     expect(model.spec.strategy.waves).toStrictEqual([5, 50, 100]);
 
-    vm.maxConcurrent = '25';
+    await wrapper.find('input[data-testid="kubeflash-rollout-max-concurrent"]').setValue('25');
     expect(model.spec.strategy.maxConcurrent).toBe(25);
-    vm.maxConcurrent = '5%';
+    await wrapper.find('input[data-testid="kubeflash-rollout-max-concurrent"]').setValue('5%');
     expect(model.spec.strategy.maxConcurrent).toBe('5%');
+    await wrapper.find('input[data-testid="kubeflash-rollout-max-concurrent"]').setValue('');
+    expect(model.spec.strategy.maxConcurrent).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import { decryptNvsImage, encryptNvsImage } from '@kubeflash/esp/node';
 import FlashDialog from '../dialog/KubeflashFlashDialog.vue';
 import Device from '../models/kubeflash.dev.device.js';
 import { bytesToBase64 } from '../utils/artifact-server';
-import { fixture, makeModel } from './helpers';
+import { fixture, makeModel, runFetch } from './helpers';
 
 const CONFIG_OFFSET = 0x3a0000;
 const NVS_KEYS_OFFSET = 0x3a6000;
@@ -93,7 +93,13 @@ function setup(mode: 'full' | 'config', chip: string, onlineAfterFlash = true, e
     props: {
       resources: [device], mode, requestPort: async() => sim.port, env: { isSecureContext: true, navigator: { serial: {} } }, onlineTimeoutMs: 50,
     },
-    global: { mocks: { $store: { getters: { 'i18n/t': (k: string) => k }, dispatch: storeDispatch, commit: jest.fn() } } },
+    global: {
+      mocks: {
+        $store: {
+          getters: { 'i18n/t': (k: string) => k }, dispatch: storeDispatch, commit: jest.fn()
+        }
+      }
+    },
   });
 
   return {
@@ -133,8 +139,7 @@ describe('Flash dialog (engine: @kubeflash/flasher against the ROM-loader simula
       wrapper, vm, sim, images, configBin,
     } = setup('full', 'ESP32-S3');
 
-    await (FlashDialog as any).fetch.call(vm);
-    await flushPromises();
+    await runFetch(vm);
     expect(wrapper.find('[data-testid="kubeflash-flash-chip"]').text()).toBe('esp32s3');
     expect(wrapper.findAll('[data-testid="kubeflash-flash-plan"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))).toStrictEqual([
       ['bootloader', '0x0', '12.0 KiB'], ['partition-table', '0x8000', '3.0 KiB'], ['ota-data-initial', '0xe000', '8.0 KiB'], ['app', '0x10000', '32.0 KiB'], ['config', '0x3a0000', '24.0 KiB'],
@@ -156,8 +161,7 @@ describe('Flash dialog (engine: @kubeflash/flasher against the ROM-loader simula
       wrapper, vm, sim, configBin, requests,
     } = setup('config', 'ESP32-S3');
 
-    await (FlashDialog as any).fetch.call(vm);
-    await flushPromises();
+    await runFetch(vm);
     expect(wrapper.findAll('[data-testid="kubeflash-flash-plan"] tbody tr')).toHaveLength(1);
     await startAndFinish(vm);
 

@@ -37,13 +37,15 @@ export function makeModel<T>(ModelClass: new (data: any, ctx: any) => T, data: u
     }
   });
   const rootGetters = {
-    'i18n/t':             fakeT,
-    'i18n/exists':        () => true,
-    clusterId:            'c-m-abc123',
-    'prefs/get':          () => false,
-    'type-map/optionsFor': () => ({ isEditable: true, isRemovable: true, isCreatable: true, canYaml: true }),
+    'i18n/t':              fakeT,
+    'i18n/exists':         () => true,
+    clusterId:             'c-m-abc123',
+    'prefs/get':           () => false,
+    'type-map/optionsFor': () => ({
+      isEditable: true, isRemovable: true, isCreatable: true, canYaml: true
+    }),
     'type-map/hasCustomEdit': () => true,
-    'type-map/labelFor':  () => 'x',
+    'type-map/labelFor':      () => 'x',
   };
   const ctx = {
     dispatch, getters: { schemaFor: () => undefined }, rootGetters, rootState: {}, state: { config: { namespace: 'cluster' } },
@@ -89,7 +91,9 @@ export async function mountEditPage(page: any, ModelClass: any, data: any, all: 
     props:  { value: model, mode },
     global: {
       mocks: {
-        $route: { query, params: {}, hash: '' },
+        $route: {
+          query, params: {}, hash: ''
+        },
         $store: {
           getters: {
             'i18n/t': (k: string) => `%${ k }%`, 'type-map/isSpoofed': () => false, 'prefs/get': () => undefined, currentStore: () => 'cluster', 'cluster/schemaFor': () => ({ linkFor: () => '/v1/collection' }),
@@ -104,10 +108,15 @@ export async function mountEditPage(page: any, ModelClass: any, data: any, all: 
     },
   });
 
-  await page.fetch.call(wrapper.vm);
-  await flushPromises();
+  await runFetch(wrapper.vm);
 
   return {
     wrapper, model, dispatch, saved, vm: wrapper.vm as any,
   };
+}
+
+/** Runs a mounted component's Nuxt-style fetch (its own or its mixins'), as the shell's fetch mixin does. */
+export async function runFetch(vm: any): Promise<void> {
+  await vm.$options.fetch?.call(vm);
+  await flushPromises();
 }

@@ -38,9 +38,9 @@ function fleetStore(withSecret = true, encrypted = false) {
     f.deviceClasses[0].spec.encryption = 'nvs';
   }
   const byId: Record<string, unknown> = {
-    'kubeflash.dev.deviceclass:garage/sensor-s3':      f.deviceClasses[0],
-    'kubeflash.dev.devicescluster:garage/home':        f.devicesClusters[0],
-    'kubeflash.dev.firmware:garage/sensor-s3-1.5.0':   f.firmwares[0],
+    'kubeflash.dev.deviceclass:garage/sensor-s3':    f.deviceClasses[0],
+    'kubeflash.dev.devicescluster:garage/home':      f.devicesClusters[0],
+    'kubeflash.dev.firmware:garage/sensor-s3-1.5.0': f.firmwares[0],
   };
 
   if (withSecret) {
@@ -49,7 +49,11 @@ function fleetStore(withSecret = true, encrypted = false) {
   const requests: any[] = [];
 
   return {
-    f, configBin, nvsKeys, requests, fake: {
+    f,
+    configBin,
+    nvsKeys,
+    requests,
+    fake: {
       byId,
       request: (opt: any) => {
         requests.push(opt);
@@ -61,8 +65,6 @@ function fleetStore(withSecret = true, encrypted = false) {
 }
 
 describe('Device model', () => {
-  beforeEach(() => (downloadFile as jest.Mock).mockClear());
-
   it('offers flashing and downloads only when the config is ready, and the no-secrets script always', () => {
     const f = fixture();
     const ready = actionsByName(makeModel(Device, f.devices[0]).model);
@@ -102,7 +104,9 @@ describe('Device model', () => {
   });
 
   it('builds the flash script from the class firmware, the partition table offset and the embedded config', async() => {
-    const { f, fake, requests, configBin } = fleetStore();
+    const {
+      f, fake, requests, configBin
+    } = fleetStore();
     const { model } = makeModel(Device, f.devices[0], fake);
 
     await model.downloadFlashScript();
@@ -149,7 +153,9 @@ describe('Device model', () => {
     model.reprovisionUsb();
 
     expect(dispatch.mock.calls[0][0]).toBe('promptModal');
-    expect(dispatch.mock.calls[0][1]).toMatchObject({ component: 'KubeflashFlashDialog', resources: [model], componentProps: { mode: 'full' } });
+    expect(dispatch.mock.calls[0][1]).toMatchObject({
+      component: 'KubeflashFlashDialog', resources: [model], componentProps: { mode: 'full' }
+    });
     expect(dispatch.mock.calls[1][1]).toMatchObject({ componentProps: { mode: 'config' } });
   });
 
@@ -157,6 +163,8 @@ describe('Device model', () => {
     const { model } = makeModel(Device, { metadata: { name: 'x', namespace: 'garage' } });
 
     model.applyDefaults();
-    expect(model.spec).toStrictEqual({ deviceClassRef: { name: '' }, devicesClusterRef: { name: '' }, config: { values: {}, secretRefs: [] } });
+    expect(model.spec).toStrictEqual({
+      deviceClassRef: { name: '' }, devicesClusterRef: { name: '' }, config: { values: {}, secretRefs: [] }
+    });
   });
 });

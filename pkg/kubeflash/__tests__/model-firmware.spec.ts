@@ -5,8 +5,6 @@ import { actionsByName, fixture, makeModel } from './helpers';
 jest.mock('@shell/utils/download', () => ({ downloadFile: jest.fn(() => Promise.resolve()) }));
 
 describe('Firmware model', () => {
-  beforeEach(() => (downloadFile as jest.Mock).mockClear());
-
   it('offers one download per built part, the manifest, flasher_args.json and the build logs', () => {
     const f = fixture();
     const built = actionsByName(makeModel(Firmware, f.firmwares[0]).model);
@@ -31,7 +29,7 @@ describe('Firmware model', () => {
     await model.downloadApp();
 
     expect(request).toHaveBeenCalledWith(expect.objectContaining({
-      url: '/k8s/clusters/c-m-abc123/api/v1/namespaces/kubeflash-system/services/http:kubeflash-artifacts:8080/proxy/firmware/garage/sensor-s3-1.5.0/app.bin',
+      url:    '/k8s/clusters/c-m-abc123/api/v1/namespaces/kubeflash-system/services/http:kubeflash-artifacts:8080/proxy/firmware/garage/sensor-s3-1.5.0/app.bin',
       method: 'GET',
     }));
     const [name, content] = (downloadFile as jest.Mock).mock.calls[0];
@@ -79,7 +77,9 @@ describe('Firmware model', () => {
 
     await model.viewBuildLogs();
 
-    expect(dispatch).toHaveBeenCalledWith('findMatching', { type: 'pod', selector: 'job-name=sensor-s3-1.5.0-build', namespace: 'garage' });
+    expect(dispatch).toHaveBeenCalledWith('findMatching', {
+      type: 'pod', selector: 'job-name=sensor-s3-1.5.0-build', namespace: 'garage'
+    });
     expect(newer.openLogs).toHaveBeenCalled();
     expect(older.openLogs).not.toHaveBeenCalled();
   });

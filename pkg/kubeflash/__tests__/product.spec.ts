@@ -5,9 +5,9 @@ import jsyaml from 'js-yaml';
 import { init, NAV_ORDER } from '../config/kubeflash';
 import { DEVICE_HEADERS, FIRMWARE_HEADERS, ROLLOUT_HEADERS } from '../config/table-headers';
 import { KUBEFLASH } from '../types/kubeflash';
-import KubeflashOnline from '../formatters/KubeflashOnline.vue';
-import KubeflashConfigState from '../formatters/KubeflashConfigState.vue';
-import KubeflashPhase from '../formatters/KubeflashPhase.vue';
+import KubeflashOnline from '../formatters/KubeflashOnline.js';
+import KubeflashConfigState from '../formatters/KubeflashConfigState.js';
+import KubeflashPhase from '../formatters/KubeflashPhase.js';
 import { fixture } from './helpers';
 
 const PKG = path.resolve(__dirname, '..');
@@ -30,7 +30,9 @@ describe('product configuration', () => {
     expect(plugin.DSL).toHaveBeenCalledWith({}, 'kubeflash');
     const opts = calls.product.mock.calls[0][0];
 
-    expect(opts).toMatchObject({ inStore: 'cluster', icon: 'os-management', showNamespaceFilter: true });
+    expect(opts).toMatchObject({
+      inStore: 'cluster', icon: 'os-management', showNamespaceFilter: true
+    });
     expect(opts.ifHaveGroup.test('kubeflash.dev')).toBe(true);
     expect(opts.ifHaveGroup.test('kubeflashXdev')).toBe(false);
     expect(calls.basicType).toHaveBeenCalledWith(NAV_ORDER);
@@ -50,8 +52,12 @@ describe('product configuration', () => {
     expect(row(attic)).toStrictEqual({
       deviceClass: 'sensor-s3', site: 'home', online: '2', firmware: '1.5.0', lastSeen: '2026-11-22T08:00:00Z', config: 'True', ota: 'Succeeded',
     });
-    expect(row(porch)).toMatchObject({ online: '1', firmware: '1.4.2', config: 'False', ota: 'Downloading 42%' });
-    expect(row(fresh)).toMatchObject({ online: '0', firmware: undefined, lastSeen: undefined });
+    expect(row(porch)).toMatchObject({
+      online: '1', firmware: '1.4.2', config: 'False', ota: 'Downloading 42%'
+    });
+    expect(row(fresh)).toMatchObject({
+      online: '0', firmware: undefined, lastSeen: undefined
+    });
     expect(DEVICE_HEADERS.find((h: any) => h.name === 'lastSeen')).toMatchObject({ formatter: 'LiveDate' });
   });
 
@@ -102,12 +108,18 @@ describe('list formatters', () => {
   it('render online, config and phase badges from the row', () => {
     const f = fixture();
     const online = mount(KubeflashOnline, { props: { row: f.devices[1] } });
-    const config = mount(KubeflashConfigState, { props: { row: f.devices[1] } });
+    const tooltip = {
+      mounted: (el: HTMLElement, binding: { value: string }) => {
+        el.dataset.tip = binding.value;
+      }
+    };
+    const config = mount(KubeflashConfigState, { props: { row: f.devices[1] }, global: { directives: { 'clean-tooltip': tooltip } } });
     const phase = mount(KubeflashPhase, { props: { row: f.firmwares[0], value: 'Succeeded' } });
 
     expect(online.text()).toBe('%kubeflash.state.offline%');
     expect(online.find('.bg-error').exists()).toBe(true);
     expect(config.text()).toBe('%kubeflash.state.error%');
+    expect(config.attributes('data-tip')).toBe('wifi_ssid is required');
     expect(phase.text()).toBe('%kubeflash.phase.Succeeded%');
     expect(phase.find('.bg-success').exists()).toBe(true);
   });

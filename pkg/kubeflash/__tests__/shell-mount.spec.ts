@@ -3,7 +3,11 @@ import { LabeledInput } from '@components/Form/LabeledInput';
 
 describe('shell components mount in the extension test project', () => {
   it('renders LabeledInput with its label and emits typed values', async() => {
-    const wrapper = mount(LabeledInput, { props: { value: 'a', label: 'Site', mode: 'edit' } });
+    const wrapper = mount(LabeledInput, {
+      props: {
+        value: 'a', label: 'Site', mode: 'edit'
+      }
+    });
 
     expect(wrapper.find('label').text()).toContain('Site');
     await wrapper.find('input').setValue('garage');

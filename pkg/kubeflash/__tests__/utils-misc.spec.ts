@@ -1,30 +1,27 @@
-import { matchesSelector, selectorToString } from '../utils/selector';
+import {
+  FirmwareSpecSchema, MqttSpecSchema, type Device, type Firmware, type Rollout
+} from '@kubeflash/api';
+import { selectorToString } from '../utils/selector';
 import { durationSeconds, formatBytes, formatDuration, hex } from '../utils/format';
 import { flasherArgs, webToolsManifest } from '../utils/firmware-files';
 import { base64ToBytes, bytesToBase64 } from '../utils/artifact-server';
-import { rolloutPercent, waveRows } from '../utils/rollout';
-import { configBadge, onlineBadge, otaText, phaseBadge } from '../utils/status';
-import type { Device, Firmware, Rollout } from '../types/resources';
+import {
+  parseIntOrPercent, parseWaves, rolloutCounts, rolloutPercent, waveRows,
+} from '../utils/rollout';
+import {
+  configBadge, isFlashable, onlineBadge, onlineRank, otaText, phaseBadge,
+} from '../utils/badges';
+import { fitsStringSchema } from '../utils/schema-check';
 import { fixture } from './helpers';
 
 describe('label selectors', () => {
-  const labels = { room: 'attic', app: 'sensor' };
-
-  it.each([
-    [{}, true],
-    [{ matchLabels: { room: 'attic' } }, true],
-    [{ matchLabels: { room: 'porch' } }, false],
-    [{ matchExpressions: [{ key: 'room', operator: 'In', values: ['attic', 'porch'] }] }, true],
-    [{ matchExpressions: [{ key: 'room', operator: 'NotIn', values: ['attic'] }] }, false],
-    [{ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['x'] }] }, true],
-    [{ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, true],
-    [{ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, false],
-  ])('%j -> %s', (selector, expected) => {
-    expect(matchesSelector(labels, selector as any)).toBe(expected);
-  });
-
-  it('prints selectors as kubectl does', () => {
-    expect(selectorToString({ matchLabels: { a: 'b' }, matchExpressions: [{ key: 'c', operator: 'In', values: ['d', 'e'] }, { key: 'f', operator: 'DoesNotExist' }] })).toBe('a=b, c in (d,e), !f');
+  it('prints selectors as kubectl does (matching is @kubeflash/api\'s)', () => {
+    expect(selectorToString({
+      matchLabels:      { a: 'b' },
+      matchExpressions: [{
+        key: 'c', operator: 'In', values: ['d', 'e']
+      }, { key: 'f', operator: 'DoesNotExist' }, { key: 'g', operator: 'Exists' }]
+    })).toBe('a=b, c in (d,e), !f, g');
   });
 });
 
@@ -43,17 +40,22 @@ describe('firmware files', () => {
   const artifacts = fw.status!.artifacts!;
 
   it('lists manifest parts in flash order with esp-web-tools chip names', () => {
-    expect(webToolsManifest({ name: 'sensor-s3', version: '1.5.0', chip: 'esp32c3', artifacts })).toStrictEqual({
-      name: 'sensor-s3', version: '1.5.0', new_install_prompt_erase: false, builds: [{
-        chipFamily: 'ESP32-C3', parts: [{ path: 'bootloader.bin', offset: 0 }, { path: 'partition-table.bin', offset: 32768 }, { path: 'ota-data-initial.bin', offset: 57344 }, { path: 'app.bin', offset: 65536 }],
-      }],
+    expect(webToolsManifest({
+      name: 'sensor-s3', version: '1.5.0', chip: 'esp32c3', artifacts
+    })).toStrictEqual({
+      name:                     'sensor-s3',
+      version:                  '1.5.0',
+      new_install_prompt_erase: false,
+      builds:                   [{ chipFamily: 'ESP32-C3', parts: [{ path: 'bootloader.bin', offset: 0 }, { path: 'partition-table.bin', offset: 32768 }, { path: 'ota-data-initial.bin', offset: 57344 }, { path: 'app.bin', offset: 65536 }] }],
     });
   });
 
   it('writes flasher_args.json with the IDF part names', () => {
     const args: any = flasherArgs({ chip: 'esp32', artifacts });
 
-    expect(args.otadata).toStrictEqual({ offset: '0xe000', file: 'ota-data-initial.bin', encrypted: 'false' });
+    expect(args.otadata).toStrictEqual({
+      offset: '0xe000', file: 'ota-data-initial.bin', encrypted: 'false'
+    });
     expect(args['partition-table'].offset).toBe('0x8000');
   });
 });
@@ -71,17 +73,33 @@ describe('rollout waves', () => {
     const r = fixture().rollouts[0] as Rollout;
 
     expect(waveRows(r)).toStrictEqual([
-      { wave: 1, percent: 2, devices: 2, finished: 2, state: 'done' },
-      { wave: 2, percent: 50, devices: 48, finished: 48, state: 'done' },
-      { wave: 3, percent: 100, devices: 50, finished: 0, state: 'waiting' },
+      {
+        wave: 1, percent: 2, devices: 2, finished: 2, state: 'done'
+      },
+      {
+        wave: 2, percent: 50, devices: 48, finished: 48, state: 'done'
+      },
+      {
+        wave: 3, percent: 100, devices: 50, finished: 0, state: 'waiting'
+      },
     ]);
     expect(rolloutPercent(r)).toBe(50);
+  });
+
+  it('parses waves and int-or-string counts as the form gives them', () => {
+    expect([parseWaves('2, 25,100'), parseWaves('10, 5'), parseWaves('0, 50'), parseWaves('5, x')]).toStrictEqual([[2, 25, 100], undefined, undefined, undefined]);
+    expect([parseIntOrPercent(' 25 '), parseIntOrPercent('5%'), parseIntOrPercent('')]).toStrictEqual([25, '5%', undefined]);
+    expect(rolloutCounts({})).toStrictEqual({
+      total: 0, pending: 0, inProgress: 0, succeeded: 0, failed: 0,
+    });
   });
 
   it('marks the current wave while it still has devices to finish', () => {
     const r = fixture().rollouts[0] as Rollout;
 
-    r.status!.counts = { total: 100, succeeded: 20, failed: 0 };
+    r.status!.counts = {
+      total: 100, succeeded: 20, failed: 0
+    };
     expect(waveRows(r).map((w) => w.state)).toStrictEqual(['done', 'current', 'waiting']);
   });
 });
@@ -91,6 +109,7 @@ describe('status badges', () => {
 
   it('derives online, config and OTA state from conditions and status', () => {
     expect([onlineBadge(attic).labelKey, onlineBadge(porch).labelKey, onlineBadge(fresh).labelKey]).toStrictEqual(['kubeflash.state.online', 'kubeflash.state.offline', 'kubeflash.state.neverSeen']);
+    expect([onlineRank(attic), onlineRank(porch), onlineRank(fresh)]).toStrictEqual([2, 1, 0]);
     expect([configBadge(attic).color, configBadge(porch).color, configBadge(fresh).color]).toStrictEqual(['bg-success', 'bg-error', 'bg-info']);
     expect([otaText(attic), otaText(porch), otaText(fresh)]).toStrictEqual(['Succeeded', 'Downloading 42%', '']);
   });
@@ -99,5 +118,15 @@ describe('status badges', () => {
     const [done, building] = fixture().firmwares as Firmware[];
 
     expect([phaseBadge(done), phaseBadge(building)]).toStrictEqual([{ labelKey: 'kubeflash.phase.Succeeded', color: 'bg-success' }, { labelKey: 'kubeflash.phase.Building', color: 'bg-warning' }]);
+    expect([isFlashable(done), isFlashable(building), isFlashable(undefined)]).toStrictEqual([true, false, false]);
+  });
+});
+
+describe('string schemas of @kubeflash/api in forms', () => {
+  it('checks pattern and length the way the API server does', () => {
+    const version = FirmwareSpecSchema.properties.version;
+
+    expect(['1.5.0', '1.6.0 beta', 'x'.repeat(32), ''].map((v) => fitsStringSchema(version, v))).toStrictEqual([true, false, false, false]);
+    expect(['mqtts://mqtt.example.com:8883', 'mqtt://[::1]:1883', 'ws://x', 'mqtts://a b'].map((v) => fitsStringSchema(MqttSpecSchema.properties.brokerUri, v))).toStrictEqual([true, true, false, false]);
   });
 });

@@ -1,8 +1,6 @@
 import { IPlugin } from '@shell/core/types';
 import { KUBEFLASH, KUBEFLASH_GROUP, KUBEFLASH_PRODUCT } from '../types/kubeflash';
-import {
-  DEVICE_CLASS_HEADERS, DEVICE_GROUP_HEADERS, DEVICE_HEADERS, DEVICES_CLUSTER_HEADERS, FIRMWARE_HEADERS, ROLLOUT_HEADERS,
-} from './table-headers';
+import { HEADERS_BY_TYPE } from './table-headers';
 
 /** Nav order, top to bottom: what people use daily first, the fleet setup last. */
 export const NAV_ORDER = [
@@ -36,12 +34,6 @@ export function init($plugin: IPlugin, store: unknown): void {
     configureType(type, {
       isCreatable: true, isEditable: true, isRemovable: true, canYaml: true,
     });
+    headers(type, HEADERS_BY_TYPE[type]);
   });
-
-  headers(KUBEFLASH.DEVICE, DEVICE_HEADERS);
-  headers(KUBEFLASH.DEVICE_CLASS, DEVICE_CLASS_HEADERS);
-  headers(KUBEFLASH.DEVICE_GROUP, DEVICE_GROUP_HEADERS);
-  headers(KUBEFLASH.DEVICES_CLUSTER, DEVICES_CLUSTER_HEADERS);
-  headers(KUBEFLASH.FIRMWARE, FIRMWARE_HEADERS);
-  headers(KUBEFLASH.ROLLOUT, ROLLOUT_HEADERS);
 }

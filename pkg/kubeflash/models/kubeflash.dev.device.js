@@ -1,6 +1,6 @@
 import KubeflashModel from '../plugins/kubeflash-class.js';
 import { KUBEFLASH, CORE } from '../types/kubeflash';
-import { DEVICE_CONDITIONS, isOnline } from '../utils/status';
+import { isConfigReady, isFlashable, onlineRank } from '../utils/badges';
 import { base64ToBytes } from '../utils/artifact-server';
 import { artifactFileName, artifactUrl, sortedArtifacts } from '../utils/firmware-files';
 
@@ -18,15 +18,11 @@ export const NVS_KEYS_KEY = 'nvs_keys.bin';
 
 /** One ESP32 board: downloads of its config and flash script, USB flashing. */
 export default class Device extends KubeflashModel {
-  applyDefaults() {
-    if (!this.spec) {
-      this.spec = JSON.parse(JSON.stringify(DEFAULT_DEVICE));
-    }
-  }
+  static defaultSpec = DEFAULT_DEVICE;
 
   get _availableActions() {
     const out = super._availableActions;
-    const configReady = this.kfCondition(DEVICE_CONDITIONS.CONFIG_READY)?.status === 'True';
+    const configReady = isConfigReady(this);
 
     out.unshift(
       {
@@ -52,9 +48,7 @@ export default class Device extends KubeflashModel {
 
   /** Sort key of the online column: online, offline, never seen. */
   get onlineSort() {
-    const online = isOnline(this);
-
-    return online === undefined ? 0 : online ? 2 : 1;
+    return onlineRank(this);
   }
 
   /** Name of the Secret the operator writes config.bin into. */
@@ -87,7 +81,7 @@ export default class Device extends KubeflashModel {
     const firmwareName = deviceClass?.status?.firmware?.name;
     const firmware = firmwareName ? await this.kfFindSibling(KUBEFLASH.FIRMWARE, firmwareName) : undefined;
 
-    if (!firmware || firmware.status?.phase !== 'Succeeded' || !firmware.status?.artifacts?.length) {
+    if (!isFlashable(firmware)) {
       throw new Error(this.t('kubeflash.errors.noFirmware', { name: this.spec.deviceClassRef?.name }));
     }
     const label = deviceClass.spec?.partitions?.config?.label || 'config';
@@ -133,17 +127,23 @@ export default class Device extends KubeflashModel {
     if (withSecrets) {
       const images = await this.fetchConfigImages();
 
-      source = { kind: 'embedded', configBin: images.config, nvsKeysBin: images.nvsKeys };
+      source = {
+        kind: 'embedded', configBin: images.config, nvsKeysBin: images.nvsKeys
+      };
     }
     const parts = artifacts.map((a) => ({
       name: a.name, file: artifactFileName(a), offset: a.offset, size: a.size, sha256: a.sha256, url: a.url || artifactUrl(baseUrl, this.metadata.namespace, ctx.firmware.metadata.name, artifactFileName(a)),
     }));
 
     return flasher.generateFlashScript({
-      device:    { name: this.metadata.name, namespace: this.metadata.namespace },
-      chip:      ctx.deviceClass.spec.chip,
-      firmware:  { name: ctx.firmware.metadata.name, version: ctx.firmware.spec.version, parts },
-      config:    { ...partitions.config, source, nvsKeys: partitions.nvsKeys },
+      device:   { name: this.metadata.name, namespace: this.metadata.namespace },
+      chip:     ctx.deviceClass.spec.chip,
+      firmware: {
+        name: ctx.firmware.metadata.name, version: ctx.firmware.spec.version, parts
+      },
+      config: {
+        ...partitions.config, source, nvsKeys: partitions.nvsKeys
+      },
       generator: 'the kubeflash Rancher extension',
     });
   }

@@ -1,12 +1,16 @@
+import { Chip } from '@kubeflash/api';
 import KubeflashModel from '../plugins/kubeflash-class.js';
 import { KUBEFLASH } from '../types/kubeflash';
+import { isFlashable } from '../utils/badges';
 import { artifactFileName, flasherArgs, webToolsManifest } from '../utils/firmware-files';
 
 /** Query parameter of the Rollout create page that preselects the Firmware. */
 export const ROLLOUT_FIRMWARE_QUERY = 'firmware';
 
 /** A new Firmware as the create form starts it. */
-export const DEFAULT_FIRMWARE = { deviceClassRef: { name: '' }, version: '', source: { upload: {} } };
+export const DEFAULT_FIRMWARE = {
+  deviceClassRef: { name: '' }, version: '', source: { upload: {} }
+};
 
 /** Standard image names and the model method that downloads each. */
 export const PART_ACTIONS = {
@@ -18,14 +22,11 @@ export const PART_ACTIONS = {
 
 /** One firmware build of a class: build status, per-part downloads, manifest, flasher_args.json, build logs. */
 export default class Firmware extends KubeflashModel {
-  applyDefaults() {
-    if (!this.spec) {
-      this.spec = JSON.parse(JSON.stringify(DEFAULT_FIRMWARE));
-    }
-  }
+  static defaultSpec = DEFAULT_FIRMWARE;
 
+  /** The build succeeded and lists its images: they can be downloaded, flashed and rolled out. */
   get succeeded() {
-    return this.status?.phase === 'Succeeded' && !!this.status?.artifacts?.length;
+    return isFlashable(this);
   }
 
   get _availableActions() {
@@ -90,7 +91,7 @@ export default class Firmware extends KubeflashModel {
   async chip() {
     const deviceClass = await this.kfFindSibling(KUBEFLASH.DEVICE_CLASS, this.spec?.deviceClassRef?.name);
 
-    return deviceClass?.spec?.chip || 'esp32';
+    return deviceClass?.spec?.chip || Chip.ESP32;
   }
 
   async downloadManifest() {
@@ -111,8 +112,10 @@ export default class Firmware extends KubeflashModel {
   get createRolloutLocation() {
     return {
       name:   'c-cluster-product-resource-create',
-      params: { product: this.$rootGetters['productId'], cluster: this.$rootGetters['clusterId'], resource: KUBEFLASH.ROLLOUT },
-      query:  { [ROLLOUT_FIRMWARE_QUERY]: this.metadata.name },
+      params: {
+        product: this.$rootGetters['productId'], cluster: this.$rootGetters['clusterId'], resource: KUBEFLASH.ROLLOUT
+      },
+      query: { [ROLLOUT_FIRMWARE_QUERY]: this.metadata.name },
     };
   }
 
@@ -128,7 +131,9 @@ export default class Firmware extends KubeflashModel {
     if (!jobName) {
       return undefined;
     }
-    const pods = await this.$dispatch('findMatching', { type: 'pod', selector: `job-name=${ jobName }`, namespace: this.metadata.namespace });
+    const pods = await this.$dispatch('findMatching', {
+      type: 'pod', selector: `job-name=${ jobName }`, namespace: this.metadata.namespace
+    });
 
     return [...(pods || [])].sort((a, b) => (b.metadata?.creationTimestamp || '').localeCompare(a.metadata?.creationTimestamp || ''))[0];
   }

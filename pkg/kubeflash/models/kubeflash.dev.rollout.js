@@ -1,3 +1,4 @@
+import { RolloutPhase } from '@kubeflash/api';
 import KubeflashModel from '../plugins/kubeflash-class.js';
 
 /** A new Rollout as the create form starts it. */
@@ -16,15 +17,11 @@ export const DEFAULT_ROLLOUT = {
  */
 export const ABORT_ANNOTATION = 'kubeflash.dev/abort';
 
-const FINAL_PHASES = ['Succeeded', 'Aborted'];
+const FINAL_PHASES = [RolloutPhase.Succeeded, RolloutPhase.Aborted];
 
 /** An OTA rollout: pause, resume and abort. */
 export default class Rollout extends KubeflashModel {
-  applyDefaults() {
-    if (!this.spec) {
-      this.spec = JSON.parse(JSON.stringify(DEFAULT_ROLLOUT));
-    }
-  }
+  static defaultSpec = DEFAULT_ROLLOUT;
 
   get isFinished() {
     return FINAL_PHASES.includes(this.status?.phase);

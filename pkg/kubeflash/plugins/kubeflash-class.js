@@ -1,13 +1,23 @@
 import SteveModel from '@shell/plugins/steve/steve-class';
 import { downloadFile } from '@shell/utils/download';
 import { proxiedArtifactUrl } from '../utils/artifact-server';
-import { condition } from '../utils/status';
+import { findCondition } from '../utils/badges';
 
-/** Base of every kubeflash model: store look-ups in the same namespace, downloads, conditions, growls. */
+/**
+ * Base of every kubeflash model: the spec a new object starts with, store look-ups in the same namespace,
+ * downloads, conditions, growls. A model sets `static defaultSpec` to the spec its create form starts from.
+ */
 export default class KubeflashModel extends SteveModel {
+  /** Gives a new object (no spec yet) a copy of its model's default spec. */
+  applyDefaults() {
+    if (!this.spec && this.constructor.defaultSpec) {
+      this.spec = JSON.parse(JSON.stringify(this.constructor.defaultSpec));
+    }
+  }
+
   /** The condition of `type` in status.conditions, if any. */
   kfCondition(type) {
-    return condition(this.status?.conditions, type);
+    return findCondition(this.status?.conditions, type);
   }
 
   /** An object of `type` named `name` in this object's namespace (from the cluster store, fetched if needed). */

@@ -1,21 +1,28 @@
+import {
+  DeviceClassResource, DeviceGroupResource, DeviceResource, DevicesClusterResource, FirmwareResource, GROUP, RolloutResource,
+  type ResourceNames,
+} from '@kubeflash/api';
+
 /** Name of the "Devices" product in the cluster explorer. */
 export const KUBEFLASH_PRODUCT = 'kubeflash';
 
 /** API group of every kubeflash kind. */
-export const KUBEFLASH_GROUP = 'kubeflash.dev';
+export const KUBEFLASH_GROUP = GROUP;
 
-/** Steve type ids of the kubeflash kinds; files in models/, list/, edit/ and detail/ are named by these. */
+/** Steve's id of a kind: `<group>.<singular>` (e.g. kubeflash.dev.device). */
+function steveType(names: ResourceNames): string {
+  return `${ names.group }.${ names.singular }`;
+}
+
+/** Steve type ids of the kubeflash kinds (from @kubeflash/api); files in models/, list/, edit/ and detail/ are named by these. */
 export const KUBEFLASH = {
-  DEVICES_CLUSTER: 'kubeflash.dev.devicescluster',
-  DEVICE_CLASS:    'kubeflash.dev.deviceclass',
-  DEVICE_GROUP:    'kubeflash.dev.devicegroup',
-  DEVICE:          'kubeflash.dev.device',
-  FIRMWARE:        'kubeflash.dev.firmware',
-  ROLLOUT:         'kubeflash.dev.rollout',
+  DEVICES_CLUSTER: steveType(DevicesClusterResource),
+  DEVICE_CLASS:    steveType(DeviceClassResource),
+  DEVICE_GROUP:    steveType(DeviceGroupResource),
+  DEVICE:          steveType(DeviceResource),
+  FIRMWARE:        steveType(FirmwareResource),
+  ROLLOUT:         steveType(RolloutResource),
 } as const;
-
-/** One of the kubeflash type ids. */
-export type KubeflashType = (typeof KUBEFLASH)[keyof typeof KUBEFLASH];
 
 /** Core Kubernetes types the pages read. */
 export const CORE = {

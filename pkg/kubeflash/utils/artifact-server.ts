@@ -1,5 +1,7 @@
 /** Where the operator's artifact server runs (the kubeflash chart's defaults). */
-export const ARTIFACT_SERVICE = { namespace: 'kubeflash-system', name: 'kubeflash-artifacts', scheme: 'http', port: 8080 } as const;
+export const ARTIFACT_SERVICE = {
+  namespace: 'kubeflash-system', name: 'kubeflash-artifacts', scheme: 'http', port: 8080
+} as const;
 
 /**
  * URL of a firmware file through Rancher's service proxy, so the browser reaches the in-cluster

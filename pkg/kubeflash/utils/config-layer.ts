@@ -1,4 +1,4 @@
-import type { ConfigLayer, ConfigKey } from '../types/resources';
+import { ConfigKeyType, type ConfigLayer, type ConfigKey } from '@kubeflash/api';
 
 function withoutKey(values: Record<string, string> | undefined, key: string): Record<string, string> {
   return Object.fromEntries(Object.entries(values || {}).filter(([k]) => k !== key));
@@ -38,19 +38,22 @@ export function setSecretForKey(layer: ConfigLayer | undefined, key: string, sec
       refs.push({ name: secretName, keys: [key] });
     }
   }
-  return { ...(layer || {}), values: withoutKey(layer?.values, key), secretRefs: refs };
+
+  return {
+    ...(layer || {}), values: withoutKey(layer?.values, key), secretRefs: refs
+  };
 }
 
 /** Input kind of a typed key in forms. */
-export function inputKind(key: Pick<ConfigKey, 'type' | 'secret'>): 'secret' | 'bool' | 'number' | 'text' {
+export function inputKind(key: Pick<ConfigKey, 'type' | 'secret'>): 'secret' | 'boolean' | 'number' | 'text' {
   if (key.secret) {
     return 'secret';
   }
-  if (key.type === 'bool') {
-    return 'bool';
+  if (key.type === ConfigKeyType.Bool) {
+    return 'boolean';
   }
 
-  return key.type === 'string' || key.type === 'blob' ? 'text' : 'number';
+  return key.type === ConfigKeyType.String || key.type === ConfigKeyType.Blob ? 'text' : 'number';
 }
 
 /** Removes empty values/secretRefs so saved objects stay minimal; returns a new layer or undefined when empty. */

@@ -1,14 +1,14 @@
-import type { Chip, FirmwareArtifact } from '../types/resources';
+import { Chip, type FirmwareArtifact } from '@kubeflash/api';
 import { hex } from './format';
 
 /** esp-web-tools chip family names. */
 const CHIP_FAMILY: Record<Chip, string> = {
-  esp32:   'ESP32',
-  esp32s2: 'ESP32-S2',
-  esp32s3: 'ESP32-S3',
-  esp32c3: 'ESP32-C3',
-  esp32c6: 'ESP32-C6',
-  esp32h2: 'ESP32-H2',
+  [Chip.ESP32]:   'ESP32',
+  [Chip.ESP32S2]: 'ESP32-S2',
+  [Chip.ESP32S3]: 'ESP32-S3',
+  [Chip.ESP32C3]: 'ESP32-C3',
+  [Chip.ESP32C6]: 'ESP32-C6',
+  [Chip.ESP32H2]: 'ESP32-H2',
 };
 
 /** File name of an artifact in downloads, manifests and scripts. */
@@ -41,15 +41,21 @@ export function flasherArgs(input: { chip: Chip; artifacts: FirmwareArtifact[] }
 
   for (const a of sortedArtifacts(input.artifacts)) {
     flashFiles[hex(a.offset)] = artifactFileName(a);
-    byName[a.name === 'ota-data-initial' ? 'otadata' : a.name] = { offset: hex(a.offset), file: artifactFileName(a), encrypted: 'false' };
+    byName[a.name === 'ota-data-initial' ? 'otadata' : a.name] = {
+      offset: hex(a.offset), file: artifactFileName(a), encrypted: 'false'
+    };
   }
 
   return {
-    write_flash_args:   ['--flash_mode', 'keep', '--flash_freq', 'keep', '--flash_size', 'keep'],
-    flash_settings:     { flash_mode: 'keep', flash_size: 'keep', flash_freq: 'keep' },
+    write_flash_args: ['--flash_mode', 'keep', '--flash_freq', 'keep', '--flash_size', 'keep'],
+    flash_settings:   {
+      flash_mode: 'keep', flash_size: 'keep', flash_freq: 'keep'
+    },
     flash_files:        flashFiles,
     ...byName,
-    extra_esptool_args: { after: 'hard_reset', before: 'default_reset', stub: true, chip: input.chip },
+    extra_esptool_args: {
+      after: 'hard_reset', before: 'default_reset', stub: true, chip: input.chip
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FlashPart } from '@kubeflash/flasher';
-import type { FirmwareArtifact } from '../types/resources';
+import { ConditionStatus, DeviceConditionType, type Device, type FirmwareArtifact } from '@kubeflash/api';
+import { findCondition } from './badges';
 import { artifactFileName, sortedArtifacts } from './firmware-files';
 
 /** What the dialog flashes: everything, or only the config partition. */
@@ -14,16 +15,22 @@ export interface PlanRow {
 
 /** The plan as shown to the person before anything is downloaded: names, offsets and sizes. */
 export function planRows(input: { mode: FlashDialogMode; artifacts: FirmwareArtifact[]; configOffset: number; configSize: number }): PlanRow[] {
-  const firmware = input.mode === 'full' ? sortedArtifacts(input.artifacts).map((a) => ({ name: a.name, offset: a.offset, size: a.size })) : [];
+  const firmware = input.mode === 'full' ? sortedArtifacts(input.artifacts).map((a) => ({
+    name: a.name, offset: a.offset, size: a.size
+  })) : [];
 
-  return [...firmware, { name: 'config', offset: input.configOffset, size: input.configSize }];
+  return [...firmware, {
+    name: 'config', offset: input.configOffset, size: input.configSize
+  }];
 }
 
 /** The firmware images to hand to the flasher's plan builder: all (full) or only the partition table it reads the config offset from. */
 export function firmwareParts(mode: FlashDialogMode, artifacts: FirmwareArtifact[], images: Record<string, Uint8Array>): FlashPart[] {
   return sortedArtifacts(artifacts)
     .filter((a) => mode === 'full' || a.name === 'partition-table')
-    .map((a) => ({ name: a.name, offset: a.offset, data: images[artifactFileName(a)] }))
+    .map((a) => ({
+      name: a.name, offset: a.offset, data: images[artifactFileName(a)]
+    }))
     .filter((p) => !!p.data);
 }
 
@@ -42,10 +49,10 @@ export function webSerialProblem(env: { isSecureContext?: boolean; navigator?: {
 }
 
 /** Whether the device reported online after `since` (its Online condition turned True later). */
-export function onlineSince(device: { status?: { conditions?: { type: string; status: string; lastTransitionTime?: string }[]; reported?: { lastSeen?: string } } }, since: number): boolean {
-  const c = (device.status?.conditions || []).find((x) => x.type === 'Online');
+export function onlineSince(device: Pick<Device, 'status'>, since: number): boolean {
+  const c = findCondition(device.status?.conditions, DeviceConditionType.Online);
 
-  if (!c || c.status !== 'True') {
+  if (!c || c.status !== ConditionStatus.True) {
     return false;
   }
   const changed = Date.parse(c.lastTransitionTime || '');

@@ -1,4 +1,7 @@
-import type { Rollout } from '../types/resources';
+import type { Rollout } from '@kubeflash/api';
+
+/** The parts of a Rollout the progress is computed from. */
+type RolloutView = Partial<Pick<Rollout, 'spec' | 'status'>>;
 
 /** One wave of a rollout as the detail page shows it. */
 export interface WaveRow {
@@ -17,7 +20,7 @@ export interface WaveRow {
  * Splits a rollout's devices into its waves (cumulative percentages, rounded up as the operator does)
  * and spreads the finished count over them in order.
  */
-export function waveRows(rollout: Rollout): WaveRow[] {
+export function waveRows(rollout: RolloutView): WaveRow[] {
   const waves = rollout.spec?.strategy?.waves?.length ? rollout.spec.strategy.waves : [100];
   const total = rollout.status?.counts?.total ?? 0;
   const finishedTotal = (rollout.status?.counts?.succeeded ?? 0) + (rollout.status?.counts?.failed ?? 0);
@@ -40,7 +43,7 @@ export function waveRows(rollout: Rollout): WaveRow[] {
 }
 
 /** Percentage of the rollout's devices that finished, 0-100. */
-export function rolloutPercent(rollout: Rollout): number {
+export function rolloutPercent(rollout: RolloutView): number {
   const c = rollout.status?.counts;
 
   if (!c?.total) {
@@ -61,4 +64,20 @@ export function parseWaves(text: string): number[] | undefined {
   const ok = waves.every((w, i) => w >= 1 && w <= 100 && (i === 0 || w > waves[i - 1]));
 
   return ok ? waves : undefined;
+}
+
+/** The rollout's device counts by update state, 0 where the operator has not counted yet. */
+export function rolloutCounts(rollout: RolloutView): { total: number; pending: number; inProgress: number; succeeded: number; failed: number } {
+  const c = rollout.status?.counts || {};
+
+  return {
+    total: c.total ?? 0, pending: c.pending ?? 0, inProgress: c.inProgress ?? 0, succeeded: c.succeeded ?? 0, failed: c.failed ?? 0,
+  };
+}
+
+/** An int-or-string as a form gives it: digits are a count, anything else (e.g. "5%") stays text, empty is unset. */
+export function parseIntOrPercent(text: string): number | string | undefined {
+  const trimmed = text.trim();
+
+  return /^[0-9]+$/.test(trimmed) ? Number(trimmed) : (trimmed || undefined);
 }

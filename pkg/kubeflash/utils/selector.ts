@@ -1,50 +1,22 @@
-import type { LabelSelector } from '../types/resources';
+import { LabelSelectorOperator, type LabelSelector } from '@kubeflash/api';
 
 /**
- * Whether `labels` satisfy a Kubernetes label selector (matchLabels AND every matchExpression).
- * An empty or missing selector matches everything, as in Kubernetes.
+ * A label selector in kubectl's syntax (`a=b, c in (d,e), !f`), for display only: which objects a
+ * selector matches is decided by @kubeflash/api's matchesLabelSelector.
  */
-export function matchesSelector(labels: Record<string, string> | undefined, selector: LabelSelector | undefined): boolean {
-  const have = labels || {};
-
-  for (const [key, value] of Object.entries(selector?.matchLabels || {})) {
-    if (have[key] !== value) {
-      return false;
-    }
-  }
-
-  return (selector?.matchExpressions || []).every((expr) => {
-    const present = Object.prototype.hasOwnProperty.call(have, expr.key);
-
-    switch (expr.operator) {
-    case 'In':
-      return present && (expr.values || []).includes(have[expr.key]);
-    case 'NotIn':
-      return !present || !(expr.values || []).includes(have[expr.key]);
-    case 'Exists':
-      return present;
-    case 'DoesNotExist':
-      return !present;
-    default:
-      return false;
-    }
-  });
-}
-
-/** `key=value` and expression list in kubectl's selector syntax, for display. */
 export function selectorToString(selector: LabelSelector | undefined): string {
   const parts = Object.entries(selector?.matchLabels || {}).map(([k, v]) => `${ k }=${ v }`);
 
   for (const expr of selector?.matchExpressions || []) {
     switch (expr.operator) {
-    case 'Exists':
+    case LabelSelectorOperator.Exists:
       parts.push(expr.key);
       break;
-    case 'DoesNotExist':
+    case LabelSelectorOperator.DoesNotExist:
       parts.push(`!${ expr.key }`);
       break;
     default:
-      parts.push(`${ expr.key } ${ expr.operator === 'In' ? 'in' : 'notin' } (${ (expr.values || []).join(',') })`);
+      parts.push(`${ expr.key } ${ expr.operator === LabelSelectorOperator.In ? 'in' : 'notin' } (${ (expr.values || []).join(',') })`);
     }
   }
 

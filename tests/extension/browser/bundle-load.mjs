@@ -1,9 +1,11 @@
 // Headless Chromium test of the built extension (dist-pkg/, from `npm run build-pkg kubeflash`):
-// loads the UMD bundle the way Rancher's extension manager does, checks what it registers (product,
-// types, pages, formatters, l10n) and that nothing logs an error, then renders the device list, edit
-// and detail pages and the flash dialog with the shell's styles and saves PNGs under
+// loads the UMD bundle through the Rancher shell's own extension manager from node_modules
+// (@rancher/shell/core/extension-manager-impl.js, see shell-loader.mjs), checks what it registers
+// (product DSL, types, pages, formatters, l10n) and that nothing logs an error, then renders the device
+// list, edit and detail pages and the flash dialog with the shell's styles and saves PNGs under
 // test-output/extension/ for people to look at.
 /* global window, fetch, setTimeout -- the page.evaluate callbacks run in the browser */
+import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import assert from 'node:assert/strict';
 import { URL, fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { SHELL_EXTENSION_MANAGER, buildShellLoader } from './shell-loader.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -48,6 +51,7 @@ const HTML = `<!doctype html><html class="theme-light"><head><meta charset="utf-
 <script>window.__jsyaml = window.jsyaml; window.__jszip = {};</script>
 <script src="/node_modules/vue-select/dist/vue-select.umd.js"></script>
 <link rel="stylesheet" href="/node_modules/vue-select/dist/vue-select.css">
+<script src="/shell-extension-manager.js"></script>
 <script src="/host.js"></script>
 </head><body class="theme-light"><div id="app" class="dashboard-root"></div></body></html>`;
 
@@ -56,7 +60,7 @@ const TYPES_BY_EXT = {
   '.yaml': 'text/yaml', '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.svg': 'image/svg+xml', '.json': 'application/json', '.map': 'application/json',
 };
 
-function startServer(css) {
+function startServer(css, shellLoader) {
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file;
@@ -73,6 +77,11 @@ function startServer(css) {
     }
     if (url === '/shell.css') {
       res.writeHead(200, { 'content-type': 'text/css' }).end(css);
+
+      return;
+    }
+    if (url === '/shell-extension-manager.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(shellLoader);
 
       return;
     }
@@ -95,6 +104,9 @@ function startServer(css) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** Values in the wifi Secret the pages can see: they must never appear on a page. */
+const SECRET_VALUES = ['attic-ssid-7', 's3cr3t-pw'];
+
 function fixturesByType() {
   const f = JSON.parse(fs.readFileSync(path.join(root, 'pkg/kubeflash/__tests__/fixtures/fleet.json'), 'utf8'));
 
@@ -105,14 +117,14 @@ function fixturesByType() {
     'kubeflash.dev.device':         f.devices,
     'kubeflash.dev.firmware':       f.firmwares,
     'kubeflash.dev.rollout':        f.rollouts,
-    secret:                         [{ metadata: { name: 'wifi-home', namespace: 'garage' }, data: { wifi_ssid: 'aG9tZQ==', wifi_pass: 'c2VjcmV0' } }],
+    secret:                         [{ metadata: { name: 'wifi-home', namespace: 'garage' }, data: { wifi_ssid: Buffer.from(SECRET_VALUES[0]).toString('base64'), wifi_pass: Buffer.from(SECRET_VALUES[1]).toString('base64') } }],
   };
 }
 
 async function main() {
   assert.ok(fs.existsSync(path.join(dist, `${ id }.umd.min.js`)), `build the extension first: npm run build-pkg kubeflash (missing ${ dist })`);
   fs.mkdirSync(outDir, { recursive: true });
-  const server = await startServer(shellCss());
+  const server = await startServer(shellCss(), await buildShellLoader(root));
   const base = `http://127.0.0.1:${ server.address().port }`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -140,7 +152,7 @@ async function main() {
     });
     await page.goto(base);
 
-    // 1. Load and inspect, exactly as the extension manager would.
+    // 1. Load through the shell's own extension manager and inspect what it registered.
     const report = await page.evaluate(async([extId, url]) => {
       const plugin = await window.kubeflashHost.loadExtension(extId, url);
 
@@ -149,6 +161,8 @@ async function main() {
       return window.kubeflashHost.inspect(plugin);
     }, [id, `/dist/${ id }.umd.min.js`]);
 
+    assert.equal(report.pluginClass, 'Plugin', `the shell's Plugin class (${ SHELL_EXTENSION_MANAGER }) holds the extension`);
+    assert.deepEqual(report.registered, TYPES.map(() => true), 'the shell resolves model, list, edit and detail of every type');
     assert.equal(report.metadata.name, 'kubeflash');
     assert.equal(report.metadata.version, pkg.version);
     for (const kind of ['models', 'list', 'edit', 'detail']) {
@@ -160,14 +174,19 @@ async function main() {
     assert.ok(report.loaded.dialog && report.loaded.dialog.KubeflashFlashDialog === 'object', 'flash dialog registered');
     assert.equal(report.productLabel, 'Devices');
     assert.deepEqual(report.typeLabels, TYPES.map(() => true));
-    const productCall = report.dsl.find((c) => c.fn === 'product');
+    const committed = (mutation) => report.dsl.filter((c) => c.mutation === `type-map/${ mutation }`).map((c) => c.payload);
+    const [product] = committed('product');
 
-    assert.equal(productCall.product, 'kubeflash');
-    assert.equal(productCall.first.inStore, 'cluster');
-    assert.deepEqual(report.dsl.filter((c) => c.fn === 'headers').map((c) => c.first).sort(), [...TYPES].sort());
-    assert.deepEqual(report.dsl.find((c) => c.fn === 'basicType').first.length, 6);
+    assert.deepEqual(report.productNames, ['kubeflash']);
+    assert.equal(product.name, 'kubeflash');
+    assert.equal(product.inStore, 'cluster');
+    assert.ok(new RegExp(product.ifHaveGroup.replace(/^\/|\/$/g, '')).test('kubeflash.dev'), `product shown for the kubeflash.dev group (${ product.ifHaveGroup })`);
+    assert.deepEqual(committed('headers').map((c) => c.type).sort(), [...TYPES].sort());
+    assert.deepEqual(committed('basicType')[0].types.length, 6);
+    assert.deepEqual(committed('headers').find((c) => c.type === 'kubeflash.dev.device').headers.map((h) => h.name), ['state', 'name', 'namespace', 'deviceClass', 'site', 'online', 'firmware', 'lastSeen', 'config', 'ota', 'age']);
     assert.deepEqual(failedRequests, [], 'every chunk and asset loaded');
     assert.deepEqual(problems, [], 'no errors while loading the extension');
+    console.log(`loaded through ${ SHELL_EXTENSION_MANAGER } (shell ${ JSON.parse(fs.readFileSync(path.join(shellDir, 'package.json'), 'utf8')).version })`);
     console.log(`bundle: ${ id } registers ${ Object.entries(report.loaded).map(([k, v]) => `${ Object.keys(v).length } ${ k }`).join(', ') }; l10n ok`);
 
     // 2. Render pages with the shell's styles and save screenshots.
@@ -183,6 +202,7 @@ async function main() {
       { name: 'device-list', kind: 'list', type: 'kubeflash.dev.device', props: { resource: 'kubeflash.dev.device' } },
       { name: 'device-edit', kind: 'edit', type: 'kubeflash.dev.device', value: 0, props: { mode: 'edit' } },
       { name: 'device-detail', kind: 'detail', type: 'kubeflash.dev.device', value: 0, props: { mode: 'view' } },
+      { name: 'device-detail-pending', kind: 'detail', type: 'kubeflash.dev.device', value: 1, props: { mode: 'view' } },
       { name: 'firmware-detail', kind: 'detail', type: 'kubeflash.dev.firmware', value: 0, props: { mode: 'view' } },
       { name: 'rollout-detail', kind: 'detail', type: 'kubeflash.dev.rollout', value: 0, props: { mode: 'view' } },
       { name: 'flash-dialog', kind: 'dialog', type: 'KubeflashFlashDialog', value: 0, valueType: 'kubeflash.dev.device', props: { mode: 'full' } },
@@ -217,12 +237,27 @@ async function main() {
       await page.screenshot({ path: path.join(outDir, `${ scene.name }.png`), fullPage: true });
       assert.deepEqual(errors, [], `${ scene.name } renders without errors`);
       console.log(`screenshot: test-output/extension/${ scene.name }.png`);
-      if (scene.name === 'device-detail') {
+      const html = await page.content();
+
+      assert.deepEqual(SECRET_VALUES.filter((v) => html.includes(v)), [], `${ scene.name } shows no secret value`);
+      if (scene.name === 'device-edit') {
+        await page.getByTestId('btn-preview').click();
+        await page.waitForSelector('[data-testid="kubeflash-config-preview"] [data-testid="kubeflash-key-sample_period"]');
+        assert.match(await page.locator('[data-testid="kubeflash-config-preview"] [data-testid="kubeflash-key-sample_period"]').textContent(), /Device Group\s*attic\s*\(priority 10\)/);
+        assert.deepEqual(SECRET_VALUES.filter((v) => html.includes(v)), [], 'the preview shows no secret value');
+        await page.screenshot({ path: path.join(outDir, 'device-edit-preview.png'), fullPage: true });
+        console.log('screenshot: test-output/extension/device-edit-preview.png');
+      }
+      if (scene.name === 'device-detail' || scene.name === 'device-detail-pending') {
         await page.getByText('Effective config', { exact: true }).click();
         await page.waitForSelector('[data-testid="kubeflash-effective-config"]');
-        assert.equal(await page.locator('[data-testid="kubeflash-effective-wifi_pass"] td').nth(1).textContent(), '••••••••', 'secret values are masked');
-        await page.screenshot({ path: path.join(outDir, 'device-effective-config.png'), fullPage: true });
-        console.log('screenshot: test-output/extension/device-effective-config.png');
+        const row = (key) => page.locator(`[data-testid="kubeflash-effective-config"] [data-testid="kubeflash-key-${ key }"] td`).allTextContents();
+
+        assert.deepEqual((await row('device_id')).slice(2, 4).map((c) => c.trim()), ['Generated by the operator', 'operator'], 'device_id is generated');
+        assert.match((await row('wifi_pass'))[4], /secret/, 'secret keys are marked, and no value is shown');
+        assert.equal(await page.locator('[data-testid="kubeflash-effective-pending"]').count(), scene.name === 'device-detail-pending' ? 1 : 0, 'pending while the record lags the spec');
+        await page.screenshot({ path: path.join(outDir, `${ scene.name.replace('device-detail', 'device-effective-config') }.png`), fullPage: true });
+        console.log(`screenshot: test-output/extension/${ scene.name.replace('device-detail', 'device-effective-config') }.png`);
       }
       if (scene.name === 'firmware-detail') {
         await page.getByText('Artifacts', { exact: true }).click();

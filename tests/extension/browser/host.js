@@ -1,90 +1,40 @@
-/* global window, document, TextEncoder */
-// A stand-in for the Rancher dashboard in the browser: loads the built extension the way the shell's
-// extension manager does (a <script id="<name>-<version>"> whose UMD global's default export is called
-// with a Plugin), records what it registers, and mounts its pages with Vue and a fake store so they
-// can be looked at (screenshots). Runs in Chromium via tests/extension/browser/bundle-load.mjs.
+/* global window, document, TextEncoder, setTimeout */
+// The page around the built extension in the browser test: loads it through the Rancher shell's own
+// extension manager (bundled from node_modules by shell-loader.mjs), records what the shell's product
+// DSL commits to the store, and mounts the extension's pages with Vue and a fake store so they can be
+// looked at (screenshots). Runs in Chromium via tests/extension/browser/bundle-load.mjs.
 (function() {
   const EXPECTED_TYPES = ['kubeflash.dev.devicescluster', 'kubeflash.dev.deviceclass', 'kubeflash.dev.devicegroup', 'kubeflash.dev.device', 'kubeflash.dev.firmware', 'kubeflash.dev.rollout'];
 
-  /** Mirrors @shell/core/plugin.ts Plugin: register() by type, l10n accumulated, products, metadata. */
-  class Plugin {
-    constructor(id) {
-      this.id = id;
-      this.name = id;
-      this.types = {};
-      this.l10n = {};
-      this.products = [];
-      this._metadata = {};
-    }
+  /** Mutations the shell's product DSL committed (type-map/product, type-map/basicType, type-map/headers, ...). */
+  const commits = [];
 
-    get metadata() {
-      return this._metadata;
-    }
-
-    set metadata(value) {
-      this._metadata = value;
-      this.name = value.name || this.id;
-    }
-
-    register(type, name, fn) {
-      if (type === 'l10n') {
-        (this.l10n[name] = this.l10n[name] || []).push(fn);
-
-        return;
-      }
-      (this.types[type] = this.types[type] || {})[name] = fn;
-    }
-
-    addProduct(product) {
-      this.products.push(product);
-    }
-
-    DSL(store, productName) {
-      const calls = this.dslCalls = this.dslCalls || [];
-      const record = (fn) => (...args) => calls.push({ fn, product: productName, args });
-
-      return {
-        product: record('product'), basicType: record('basicType'), weightType: record('weightType'), configureType: record('configureType'), headers: record('headers'), virtualType: record('virtualType'), weightGroup: record('weightGroup'), mapType: record('mapType'),
-      };
-    }
-  }
-
-  /** Same steps as the shell's extensionManager.loadAsync, then the product init applyPlugin runs. */
-  function loadExtension(id, url) {
-    return new Promise((resolve, reject) => {
-      const element = document.createElement('script');
-
-      element.src = url;
-      element.type = 'text/javascript';
-      element.async = true;
-      element.id = id;
-      element.dataset.purpose = 'extension';
-      element.onerror = () => reject(new Error(`Failed to load script from '${ url }'`));
-      element.onload = () => {
-        if (!window[id] || typeof window[id].default !== 'function') {
-          reject(new Error('Could not load plugin code'));
-
-          return;
-        }
-        const plugin = new Plugin(id);
-
-        try {
-          window[id].default(plugin, {});
-        } catch (e) {
-          reject(new Error(`Could not initialize plugin: ${ e.message }`));
-
-          return;
-        }
-        Promise.all(plugin.products.map(async(p) => {
-          const impl = await p;
-
-          if (impl.init) {
-            impl.init(plugin, fakeStore());
-          }
-        })).then(() => resolve(plugin), reject);
-      };
-      document.head.appendChild(element);
+  /**
+   * Loads the extension with the shell's own extension manager (window.shellExtensionManager, built from
+   * @rancher/shell/core/extension-manager-impl.js by shell-loader.mjs): loadAsync adds the
+   * <script id="<name>-<version>">, creates the shell's Plugin, calls the bundle's default export with it
+   * and applies what it registered; loadProducts runs the product init with the shell's DSL, as
+   * applyProducts does once the dashboard's store is ready.
+   */
+  async function loadExtension(id, url) {
+    const store = fakeStore();
+    const manager = window.shellExtensionManager.createExtensionManager({
+      app: { router: { addRoute: () => undefined } }, store, $axios: {}, redirect: () => undefined,
     });
+
+    await manager.loadAsync(id, url);
+    const plugin = manager.getPlugins()[id];
+
+    if (!plugin) {
+      throw new Error(`the shell loaded ${ url } but registered no plugin ${ id }`);
+    }
+    manager.loadProducts([plugin]);
+    // loadProducts awaits each product module before calling its init.
+    await Promise.all(plugin.products);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    window.__manager = manager;
+
+    return plugin;
   }
 
   /** Loads every registered module (forcing each lazy chunk) and reports what the extension provides. */
@@ -110,9 +60,12 @@
     const en = (l10n['en-us'] || [])[0] || {};
 
     return {
+      registered:   EXPECTED_TYPES.map((t) => ['models', 'list', 'edit', 'detail'].every((kind) => !!window.__manager.getDynamic(kind, t))),
       metadata:     { name: plugin.metadata.name, version: plugin.metadata.version, rancher: plugin.metadata.rancher },
       loaded,
-      dsl:          (plugin.dslCalls || []).map((c) => ({ fn: c.fn, product: c.product, first: typeof c.args[0] === 'object' ? JSON.parse(JSON.stringify(c.args[0], (k, v) => (v instanceof RegExp ? String(v) : v))) : c.args[0] })),
+      pluginClass:  plugin.constructor && plugin.constructor.name,
+      productNames: plugin.productNames,
+      dsl:          commits.map((c) => ({ mutation: c.type, payload: JSON.parse(JSON.stringify(c.payload, (k, v) => (typeof v === 'function' ? `[function ${ k }]` : v))) })),
       productLabel: en.product && en.product.kubeflash,
       typeLabels:   EXPECTED_TYPES.map((t) => !!(en.typeLabel && en.typeLabel[t])),
     };
@@ -241,7 +194,9 @@
 
         return Promise.resolve(undefined);
       },
-      commit: () => undefined,
+      commit: (type, payload) => {
+        commits.push({ type, payload });
+      },
     };
   }
 
@@ -299,10 +254,8 @@
     app.config.globalProperties.$router = {
       push: () => undefined, replace: () => undefined, resolve: () => ({ href: '#' }), currentRoute: { value: route, _value: route }, afterEach: () => undefined, beforeEach: () => undefined,
     };
-    // What the shell's extension manager answers for this extension's registered things (e.g. formatters).
-    app.config.globalProperties.$extension = {
-      getDynamic: (type, name) => window.__plugin && window.__plugin.types[type] && window.__plugin.types[type][name],
-    };
+    // The shell's extension manager that loaded the extension answers for what it registered (e.g. formatters).
+    app.config.globalProperties.$extension = window.__manager;
     app.provide('store', store);
     const noop = { mounted() {}, updated() {} };
 

@@ -5,6 +5,8 @@ const shell = `${ root }/node_modules/@rancher/shell`;
 
 module.exports = {
   displayName:             'extension',
+  // Every test starts with empty mock call records (e.g. the shell's downloadFile, mocked per file).
+  clearMocks:              true,
   testEnvironment:         'jsdom',
   testEnvironmentOptions:  { customExportConditions: ['node', 'node-addons'] },
   globalSetup:             `${ root }/tests/extension/jest/flasher-bundle.cjs`,

@@ -5,6 +5,7 @@ import type { Firmware } from '@kubeflash/api';
 import { FirmwareController } from '../../controllers/firmware/controller';
 import { kubeFirmwareApi } from '../../controllers/firmware/api';
 import type { BuilderSettings } from '../../controllers/firmware/job';
+import { silentLogger, type Logger } from '../../manager/logger';
 import { collectGarbage, type GcResult } from '../store/gc';
 import type { BlobStore } from '../store/types';
 import { DEFAULT_UPLOAD_LIMITS, type ServiceContext, type UploadLimits } from './context';
@@ -30,7 +31,7 @@ export interface ArtifactServiceOptions {
   /** Garbage collection of unreferenced blobs: how often and how old they must be (default hourly, 1 hour). */
   gcIntervalMs?: number;
   gcGraceMs?: number;
-  log?: (line: string) => void;
+  logger?: Logger;
   now?: () => Date;
 }
 
@@ -56,7 +57,8 @@ export function referencedBlobs(firmwares: readonly Firmware[]): Set<string> {
  * collection. Serves once the caches are synced.
  */
 export async function startArtifactService(options: ArtifactServiceOptions): Promise<RunningArtifactService> {
-  const log = options.log ?? (() => undefined);
+  const logger = options.logger ?? silentLogger;
+  const log = (line: string): void => logger.info(line);
   const now = options.now ?? (() => new Date());
   const store = options.store;
   const grace = options.gcGraceMs ?? 60 * 60_000;
@@ -71,7 +73,7 @@ export async function startArtifactService(options: ArtifactServiceOptions): Pro
     startTimeoutMs: options.startTimeoutMs,
     releaseArtifacts,
     namespace: options.namespace,
-    log,
+    logger,
     now: options.now,
   });
   await controller.start();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION, DeviceClassResource, FirmwareResource, GROUP, VERSION, type Firmware } from '@kubeflash/api';
+import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import type { FleetCaches } from '../caches';
 import { buildEvent } from '../events';
@@ -30,7 +31,7 @@ export function kubeFirmwareCreator(kubeConfig: KubeConfig): FirmwareCreator {
  * the DeviceClass controller's status.devices is untouched).
  */
 export class ClassFirmwareController extends KeyedController {
-  constructor(options: { caches: FleetCaches; writer: ApiWriter; createFirmware: FirmwareCreator; metrics?: OperatorMetrics; now?: () => Date }) {
+  constructor(options: { caches: FleetCaches; writer: ApiWriter; createFirmware: FirmwareCreator; metrics?: OperatorMetrics; logger?: Logger; now?: () => Date }) {
     const { caches, writer } = options;
     super(
       'classfirmware',
@@ -46,7 +47,7 @@ export class ClassFirmwareController extends KeyedController {
         for (const intent of decision.events) await writer.createEvent(buildEvent(involved, intent, now, randomBytes(8).toString('hex')));
       },
       () => caches.classes.list().map((c) => objectKey(c.metadata.namespace, c.metadata.name)),
-      { metrics: options.metrics },
+      { metrics: options.metrics, logger: options.logger },
     );
     const onClass = (c: { metadata: { namespace?: string; name?: string; generation?: number } }, old?: { metadata: { generation?: number } }) => {
       if (!old || old.metadata.generation !== c.metadata.generation) this.enqueue([objectKey(c.metadata.namespace, c.metadata.name)]);

@@ -9,7 +9,8 @@ import { SIGNING_KEY_SECRET, SIGNING_PUBLIC_KEY } from '../../artifacts/signing'
 import type { CacheReader, FleetCaches } from '../caches';
 import { buildEvent } from '../events';
 import type { ApiWriter } from '../writer';
-import { DEVICE_FIELD_MANAGER, desiredDevice, type DeviceDecision, type DeviceInputs } from './desired';
+import { apiErrorMessage } from '../../kube/apply';
+import { DEVICE_FIELD_MANAGER, configWriteFailed, desiredDevice, type DeviceDecision, type DeviceInputs } from './desired';
 
 /** What syncDevice needs. */
 export interface DeviceSyncDeps {
@@ -43,20 +44,40 @@ export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string
   };
 }
 
-/** Writes a decision: the Secret first, then status, then Events. Errors propagate (the queue retries). */
+/** Thrown when the config Secret could not be written, after the failure was put in status and an Event. */
+export class ConfigWriteError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'ConfigWriteError';
+  }
+}
+
+/**
+ * Writes a decision: the Secret first, then status, then Events. When the Secret write fails, ConfigReady says
+ * so (with a Warning Event) before the error propagates; every error goes back to the queue, which retries.
+ */
 export async function applyDevice(writer: ApiWriter, inputs: DeviceInputs, decision: DeviceDecision, now: Date): Promise<void> {
   const { device } = inputs;
   const namespace = device.metadata.namespace ?? 'default';
   const name = device.metadata.name ?? '';
+  const involved = { apiVersion: API_VERSION, kind: DeviceResource.kind, namespace, name, uid: device.metadata.uid, resourceVersion: device.metadata.resourceVersion };
   if (decision.secret) {
-    if (decision.secret.action === 'create') await writer.createSecret(decision.secret.object);
-    else await writer.replaceSecret(decision.secret.object);
+    try {
+      if (decision.secret.action === 'create') await writer.createSecret(decision.secret.object);
+      else await writer.replaceSecret(decision.secret.object);
+    } catch (err) {
+      // Gone or changed meanwhile: the retry (or the informer's event) sorts it out, nothing to report.
+      if (err instanceof ApiException && (err.code === 404 || err.code === 409)) throw err;
+      const failed = configWriteFailed(inputs, apiErrorMessage(err), now);
+      if (failed.status) await writer.applyStatus(DeviceResource.kind, DeviceResource.plural, namespace, name, failed.status, DEVICE_FIELD_MANAGER);
+      await writer.createEvent(buildEvent(involved, failed.event, now, randomBytes(8).toString('hex')));
+      throw new ConfigWriteError(failed.event.message, err);
+    }
   }
   if (decision.status) {
     await writer.applyStatus(DeviceResource.kind, DeviceResource.plural, namespace, name, decision.status, DEVICE_FIELD_MANAGER);
   }
   for (const intent of decision.events) {
-    const involved = { apiVersion: API_VERSION, kind: DeviceResource.kind, namespace, name, uid: device.metadata.uid, resourceVersion: device.metadata.resourceVersion };
     await writer.createEvent(buildEvent(involved, intent, now, randomBytes(8).toString('hex')));
   }
 }

@@ -1,6 +1,8 @@
 import { BatchV1Api, CustomObjectsApi, type KubeConfig, type V1Job } from '@kubernetes/client-node';
 import { DeviceClassResource, FirmwareResource, GROUP, VERSION, type DeviceClass, type Firmware } from '@kubeflash/api';
 import { Informer, type ListPage } from '../../manager/informer';
+import { apiErrorMessage } from '../../kube/apply';
+import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import { WorkQueue } from '../../manager/workqueue';
 import { objectKey } from '../fleet-index';
@@ -19,7 +21,7 @@ export interface FirmwareControllerOptions {
   namespace?: string;
   api?: FirmwareApi;
   metrics?: OperatorMetrics;
-  log?: (line: string) => void;
+  logger?: Logger;
   now?: () => Date;
 }
 
@@ -37,7 +39,7 @@ export class FirmwareController {
   private running = false;
 
   constructor(options: FirmwareControllerOptions) {
-    const { kubeConfig, namespace, log } = options;
+    const { kubeConfig, namespace, logger } = options;
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const batch = kubeConfig.makeApiClient(BatchV1Api);
     const scope = namespace ? `/namespaces/${namespace}` : '';
@@ -49,7 +51,7 @@ export class FirmwareController {
           (namespace
             ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, limit, _continue: token })
             : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token })) as Promise<ListPage>,
-        log,
+        logger,
       });
     this.firmwares = kind<Firmware>(FirmwareResource.plural);
     this.classes = kind<DeviceClass>(DeviceClassResource.plural);
@@ -61,7 +63,7 @@ export class FirmwareController {
         (namespace
           ? batch.listNamespacedJob({ namespace, labelSelector: FIRMWARE_LABEL, limit, _continue: token })
           : batch.listJobForAllNamespaces({ labelSelector: FIRMWARE_LABEL, limit, _continue: token })) as Promise<ListPage>,
-      log,
+      logger,
     });
     const api = options.api ?? kubeFirmwareApi(kubeConfig);
     this.queue = new WorkQueue(
@@ -76,11 +78,15 @@ export class FirmwareController {
             startTimeoutMs: options.startTimeoutMs ?? 10 * 60_000,
             releaseArtifacts: options.releaseArtifacts,
             now: options.now,
-            log,
+            logger,
           },
           key,
         ),
-      { concurrency: 2, ...options.metrics?.queueObservers('firmware') },
+      {
+        concurrency: 2,
+        ...options.metrics?.queueObservers('firmware'),
+        onFailure: (key, attempt, error, retryInMs) => logger?.error('reconcile failed', { controller: 'firmware', key, attempt, retryInMs, error: apiErrorMessage(error) }),
+      },
     );
     const enqueueFirmware = (f: Firmware) => this.enqueue([objectKey(f.metadata.namespace, f.metadata.name)]);
     this.firmwares.on('add', enqueueFirmware);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { V1Job, V1OwnerReference, V1ResourceRequirements } from '@kubernetes/client-node';
-import { API_VERSION, FirmwareResource, type Firmware } from '@kubeflash/api';
+import { API_VERSION, DEFAULT_BUILDER_IMAGE, FirmwareResource, type Firmware } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../config/secret';
 import { UPLOAD_TOKEN_KEY } from '../../artifacts/upload/token';
 
@@ -49,7 +49,7 @@ export interface BuilderSettings {
 /** Defaults of the chart values. */
 export const DEFAULT_BUILDER_SETTINGS: BuilderSettings = {
   // ESP-IDF v5.5.3 (linux/amd64). Set the chart value builder.image for other nodes or releases.
-  image: 'docker.io/espressif/idf:v5.5.3@sha256:3e77b709e0ba7f0e9a711039231103be822736b4105790b8e33339a3bf4e47fb',
+  image: DEFAULT_BUILDER_IMAGE,
   uploaderImage: 'ghcr.io/kubeflash/kubeflash-operator:latest',
   uploaderCommand: ['node', '/app/kubeflash-operator.mjs'],
   artifactsUrl: 'http://kubeflash-artifacts.kubeflash-system.svc:8080',

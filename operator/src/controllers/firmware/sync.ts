@@ -4,6 +4,7 @@ import { MANAGED_BY_LABEL } from '../../config/secret';
 import { UPLOAD_TOKEN_LABEL, newUploadToken } from '../../artifacts/upload/token';
 import type { CacheReader } from '../caches';
 import type { Requeue } from '../../manager/workqueue';
+import type { Logger } from '../../manager/logger';
 import type { FirmwareApi } from './api';
 import { desiredFirmware } from './desired';
 import { FIRMWARE_LABEL, GENERATION_LABEL, buildJobName, uploadTokenSecretName, type BuilderSettings } from './job';
@@ -20,7 +21,7 @@ export interface FirmwareSyncDeps {
   /** Removes the artifacts of a deleted Firmware that no other Firmware uses (the artifact store's part). */
   releaseArtifacts(firmware: Firmware): Promise<void>;
   now?: () => Date;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 const LOG_TAIL_LINES = 40;
@@ -39,7 +40,7 @@ export async function syncFirmware(deps: FirmwareSyncDeps, key: string): Promise
     await deps.api.deleteSecrets(namespace, `${UPLOAD_TOKEN_LABEL}=${name}`);
     await deps.releaseArtifacts(firmware);
     await deps.api.setFinalizers(firmware, (firmware.metadata.finalizers ?? []).filter((f) => f !== FIRMWARE_FINALIZER));
-    deps.log?.(`firmware: ${key} deleted with its ${jobs.length} Job(s) and its artifacts`);
+    deps.logger?.info('firmware: deleted with its Jobs and artifacts', { key, jobs: jobs.length });
     return undefined;
   }
 

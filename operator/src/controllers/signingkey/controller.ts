@@ -1,5 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { SIGNING_KEY_SECRET } from '../../artifacts/signing';
+import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import type { FleetCaches } from '../caches';
 import type { FleetListener } from '../fleet-events';
@@ -13,7 +14,7 @@ import { desiredSigningKey } from './desired';
  * namespaces; never replaces an existing key (rotation is deleting the Secret: a new key and new device configs).
  */
 export class SigningKeyController extends KeyedController implements FleetListener {
-  constructor(options: { caches: FleetCaches; writer: ApiWriter; metrics?: OperatorMetrics; log?: (line: string) => void }) {
+  constructor(options: { caches: FleetCaches; writer: ApiWriter; metrics?: OperatorMetrics; logger?: Logger }) {
     const { caches, writer } = options;
     super(
       'signingkey',
@@ -26,13 +27,13 @@ export class SigningKeyController extends KeyedController implements FleetListen
         if (!secret) return;
         try {
           await writer.createSecret(secret);
-          options.log?.(`signingkey: created Secret ${namespace}/${SIGNING_KEY_SECRET} (firmware signing key, id ${secret.metadata?.annotations?.['kubeflash.dev/key-id']})`);
+          options.logger?.info('signingkey: created the firmware signing key Secret', { namespace, secret: SIGNING_KEY_SECRET, keyId: secret.metadata?.annotations?.['kubeflash.dev/key-id'] });
         } catch (err) {
           if (!(err instanceof ApiException && err.code === 409)) throw err;
         }
       },
       () => [...new Set(caches.clusters.list().map((c) => c.metadata.namespace ?? 'default'))],
-      { metrics: options.metrics, concurrency: 1 },
+      { metrics: options.metrics, logger: options.logger, concurrency: 1 },
     );
     caches.configSecrets.on('delete', (s) => {
       if (s.metadata?.name === SIGNING_KEY_SECRET) this.enqueue([s.metadata.namespace ?? 'default']);

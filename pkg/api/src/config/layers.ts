@@ -1,6 +1,9 @@
 import type { ConfigLayer } from '../v1alpha1/common';
-import type { ConfigSchema } from '../v1alpha1/deviceclass';
+import type { Device } from '../v1alpha1/device';
+import type { ConfigSchema, DeviceClass } from '../v1alpha1/deviceclass';
 import type { DeviceGroup } from '../v1alpha1/devicegroup';
+import type { DevicesCluster } from '../v1alpha1/devicescluster';
+import { matchesLabelSelector } from './selector';
 import {
   ConfigProblemCode,
   isGeneratedKey,
@@ -19,6 +22,8 @@ export interface NamedLayer {
   kind: LayerKind;
   name: string;
   config?: ConfigLayer;
+  /** The DeviceGroup's priority (recorded with the keys it sets). */
+  priority?: number;
 }
 
 /** The data of a Secret (raw bytes by key), or undefined when the Secret does not exist. */
@@ -53,9 +58,10 @@ export function resolveLayers(layers: readonly NamedLayer[], schema: ConfigSchem
   const missingSecrets: ConfigProblem[] = [];
   for (const layer of layers) {
     const source = `${layer.kind} ${layer.name}`;
+    const origin: EffectiveValue['origin'] = layer.priority === undefined ? { kind: layer.kind, name: layer.name } : { kind: layer.kind, name: layer.name, priority: layer.priority };
     problems.push(...validateConfigLayer(layer.config, schema, source));
     for (const [key, raw] of Object.entries(layer.config?.values ?? {})) {
-      if (isNvsKeyName(key) && !isGeneratedKey(key)) result.set(key, { key, raw, source });
+      if (isNvsKeyName(key) && !isGeneratedKey(key)) result.set(key, { key, raw, source, origin });
     }
     for (const ref of layer.config?.secretRefs ?? []) {
       const data = secrets(ref.name);
@@ -80,9 +86,40 @@ export function resolveLayers(layers: readonly NamedLayer[], schema: ConfigSchem
           }
           continue;
         }
-        result.set(key, { key, raw: bytes, source: `Secret ${ref.name} of ${source}`, fromSecret: { name: ref.name, key } });
+        result.set(key, { key, raw: bytes, source: `Secret ${ref.name} of ${source}`, fromSecret: { name: ref.name, key }, origin });
       }
     }
   }
   return { values: [...result.values()], problems, missingSecrets };
+}
+
+/** The objects a device's config is layered from (any of them may still be missing). */
+export interface DeviceLayerSources {
+  device: Pick<Device, 'metadata' | 'spec'>;
+  cluster: Pick<DevicesCluster, 'metadata' | 'spec'> | undefined;
+  deviceClass: Pick<DeviceClass, 'metadata' | 'spec'> | undefined;
+  /** DeviceGroups of the device's namespace; the ones whose selector matches the device's labels apply. */
+  groups: readonly Pick<DeviceGroup, 'metadata' | 'spec'>[];
+}
+
+/** The groups that apply to a device (their selector matches its labels), in layering order. */
+export function groupsForDevice<T extends Pick<DeviceGroup, 'metadata' | 'spec'>>(device: Pick<Device, 'metadata'>, groups: readonly T[]): T[] {
+  return orderGroups(groups.filter((g) => matchesLabelSelector(g.spec?.selector, device.metadata?.labels)));
+}
+
+/**
+ * A device's config layers, lowest precedence first: its DevicesCluster, its DeviceClass, the DeviceGroups
+ * that apply (ascending priority, then name) and the device itself. A missing cluster or class adds no
+ * layer. The operator renders from these layers and the extension previews unsaved edits with them.
+ */
+export function deviceConfigLayers(sources: DeviceLayerSources): NamedLayer[] {
+  const { device, cluster, deviceClass } = sources;
+  const layers: NamedLayer[] = [];
+  if (cluster) layers.push({ kind: 'DevicesCluster', name: cluster.metadata?.name ?? '', config: cluster.spec?.config });
+  if (deviceClass) layers.push({ kind: 'DeviceClass', name: deviceClass.metadata?.name ?? '', config: deviceClass.spec?.config });
+  for (const g of groupsForDevice(device, sources.groups)) {
+    layers.push({ kind: 'DeviceGroup', name: g.metadata?.name ?? '', config: g.spec?.config, priority: g.spec?.priority ?? 0 });
+  }
+  layers.push({ kind: 'Device', name: device.metadata?.name ?? '', config: device.spec?.config });
+  return layers;
 }

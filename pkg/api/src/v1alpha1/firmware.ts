@@ -16,10 +16,11 @@ import {
 export const FirmwareResource = resourceNames('Firmware', 'firmwares', ['kffw']);
 
 /**
- * ESP-IDF release the operator builds with when a Firmware names no builder image (the chart value
- * `builder.image` pins it by digest; this tag is what that digest was taken from).
+ * The ESP-IDF image (v5.5.3, linux/amd64) build Jobs use when neither the Firmware nor the operator's
+ * configuration (chart value builder.image) names one, pinned by digest. The digest was taken from a public
+ * project's pin and not checked against the registry from the development machines: verify it before relying on it.
  */
-export const DEFAULT_BUILDER_IMAGE_TAG = 'espressif/idf:v5.5.3';
+export const DEFAULT_BUILDER_IMAGE = 'docker.io/espressif/idf:v5.5.3@sha256:3e77b709e0ba7f0e9a711039231103be822736b4105790b8e33339a3bf4e47fb';
 
 /** A container image pinned by digest (`name@sha256:<64 hex>`), as build Jobs require. */
 export const PINNED_IMAGE_PATTERN = '^[^\\s@]+@sha256:[0-9a-f]{64}$';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { DevCluster } from '@kubeflash/devcluster';
 import { dependencyOrder, readManifestDir, ensureObjects, waitForCrdsEstablished } from '@kubeflash/operator/kube';
-import { startOperator } from '@kubeflash/operator';
+import { createLogger, LogFormat, startOperator } from '@kubeflash/operator';
 import { crdDir, examplesDir } from '@kubeflash/operator/paths';
 import { UsageError, parsePort, ARTIFACTS_URL_FILE } from '@kubeflash/operator/cli';
 import { DEFAULT_BUILDER_SETTINGS, ensureUrlKey, openFileSystemStore, startArtifactService } from '@kubeflash/operator/artifacts';
@@ -88,7 +88,7 @@ async function startDevArtifacts(kubeConfig: KubeConfig, artifacts: { stateDir: 
     // No pods run here: build Jobs are created (and shown) but never start; dev uploads demo builds instead.
     builder: { ...DEFAULT_BUILDER_SETTINGS, uploaderImage: 'kubeflash-operator:dev', artifactsUrl: 'http://127.0.0.1' },
     startTimeoutMs: 24 * 3600_000,
-    log,
+    logger: createLogger({ format: LogFormat.Text }),
   });
   await writeFile(join(artifacts.stateDir, ARTIFACTS_URL_FILE), `${service.url}\n`);
   return service;
@@ -108,7 +108,7 @@ async function serve(kubeConfig: KubeConfig, kubeconfigPath: string, cluster: De
     log(`examples: ${created} created, ${outcomes.length - created} already present`);
   }
 
-  const operator = await startOperator({ kubeConfig, healthPort, log });
+  const operator = await startOperator({ kubeConfig, healthPort, logger: createLogger({ format: LogFormat.Text }) });
   const service = await startDevArtifacts(kubeConfig, artifacts);
   if (examples) {
     const seeded = await seedDemoFirmware(kubeConfig, service.url);

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { SerialPortMock } from 'serialport';
 import { NodeWebSerialPort, type NodeSerialPortLike } from '@kubeflash/flasher/node';
 import { createSimulator, type SimulatedSerialPort, type Simulator } from '@kubeflash/flasher/simulator';
+import { espVectorsDir } from '@kubeflash/esp/test-vectors';
 import { UsageError } from '@kubeflash/operator/cli';
 import { ProgressBar, registerFlashCommand, runFlashCommand, type FlashCommandDeps } from './flash';
 
@@ -210,10 +210,10 @@ describe('kubeflash flash', () => {
   });
 
   describe('a device folder (kubeflash render output) with --firmware', () => {
-    const vectors = process.env.KUBEFLASH_VECTORS ?? resolve(fileURLToPath(new URL('../../../..', import.meta.url)), '../shared/vectors');
+    const vectors = espVectorsDir();
     const vector = (...path: string[]): Uint8Array => {
       const file = join(vectors, ...path);
-      if (!existsSync(file)) throw new Error(`golden vector missing: ${file} (set KUBEFLASH_VECTORS)`);
+      if (!existsSync(file)) throw new Error(`golden vector missing: ${file}`);
       return new Uint8Array(readFileSync(file));
     };
     let deviceDir: string;

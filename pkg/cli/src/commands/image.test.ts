@@ -2,11 +2,12 @@ import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { espVectorsDir } from '@kubeflash/esp/test-vectors';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
+const vectorsDir = espVectorsDir();
 const image = (name: string): string => join(vectorsDir, 'images', name);
 
 function kubeflash(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -22,7 +23,7 @@ jest.setTimeout(60_000);
 
 describe('kubeflash image info', () => {
   it('finds the vectors', () => {
-    if (!existsSync(image('expected.json'))) throw new Error(`image vectors not found in ${image('')} (set KUBEFLASH_VECTORS)`);
+    if (!existsSync(image('expected.json'))) throw new Error(`image vectors not found in ${image('')}`);
   });
 
   it('prints the header, verdicts and app description of an app image', () => {

@@ -6,11 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32Esp, parseNvsKeyPartition } from '@kubeflash/esp';
 import { decryptNvsImage } from '@kubeflash/esp/node';
+import { espVectorsDir } from '@kubeflash/esp/test-vectors';
 import { parseNvsSize } from './nvs';
 import { writeFileAtomic } from '../files';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
+const vectorsDir = espVectorsDir();
 const nvsDir = join(vectorsDir, 'nvs');
 const vector = (name: string, file = ''): string => join(nvsDir, name, file);
 
@@ -43,8 +44,8 @@ afterEach(() => {
 });
 
 describe('kubeflash nvs (spawned CLI)', () => {
-  it(`finds the vectors (looked in ${nvsDir}; set KUBEFLASH_VECTORS to override)`, () => {
-    if (!existsSync(nvsDir)) throw new Error(`NVS vectors not found: looked in ${nvsDir} (set KUBEFLASH_VECTORS)`);
+  it(`finds the vectors (${nvsDir})`, () => {
+    if (!existsSync(nvsDir)) throw new Error(`NVS vectors not found: looked in ${nvsDir}`);
   });
 
   it('generate <csv> <out> <size> writes the reference image (hex or decimal size)', () => {

@@ -2,13 +2,14 @@ import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { partitionTableToBinary } from '@kubeflash/esp';
+import { espVectorsDir } from '@kubeflash/esp/test-vectors';
 import { parseSizeOption } from './partitions';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
+const vectorsDir = espVectorsDir();
 const tableDir = join(vectorsDir, 'partition_table');
 const vector = (name: string, file: string): string => join(tableDir, name, file);
 
@@ -39,7 +40,7 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 describe('kubeflash partitions', () => {
   it('finds the vectors', () => {
     if (!existsSync(vector('03b_idf_two_ota', 'input.csv'))) {
-      throw new Error(`partition table vectors not found in ${tableDir} (set KUBEFLASH_VECTORS to the shared vectors folder)`);
+      throw new Error(`partition table vectors not found in ${tableDir}`);
     }
   });
 

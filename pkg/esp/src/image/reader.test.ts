@@ -1,12 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { espVectorsDir } from '../test-vectors';
 import { buildEspImage, encodeAppDescription, EspImageError, readAppImageInfo, type AppImageInfo } from './index';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
-const imagesDir = join(vectorsDir, 'images');
+const imagesDir = join(espVectorsDir(), 'images');
 const expectedFile = join(imagesDir, 'expected.json');
 
 interface ExpectedImage {
@@ -54,7 +52,7 @@ function errorOf(bin: Uint8Array): EspImageError {
 
 describe("Espressif's test images (vectors/images)", () => {
   it('finds the vectors', () => {
-    if (Object.keys(expected).length === 0) throw new Error(`no ${expectedFile} (set KUBEFLASH_VECTORS to the shared vectors folder)`);
+    if (Object.keys(expected).length === 0) throw new Error(`no ${expectedFile}`);
   });
 
   const names = Object.keys(expected);

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { espVectorsDir } from '../test-vectors';
 import { buildNvsImage } from './entries';
 import { NvsInputError, NvsSizeError } from './errors';
 import { buildNvsImageFromCsv } from './from-csv';
 import { parseNvsImage } from './reader';
 import type { NvsEntry } from './types';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
+const vectorsDir = espVectorsDir();
 
 const sample: NvsEntry[] = [
   { namespace: 'wifi', key: 'ssid', type: 'string', value: 'Grüße 🙂' },
@@ -38,6 +37,18 @@ describe('buildNvsImage (typed entries)', () => {
     const byKey = (list: NvsEntry[]): NvsEntry[] => [...list].sort((a, b) => `${a.namespace}/${a.key}`.localeCompare(`${b.namespace}/${b.key}`));
     expect(byKey(parsed.values)).toEqual(byKey(entries.map(normalised)));
     expect(parsed.pages[0].version).toBe(version);
+  });
+
+  it('writes an integer given as a number exactly like the same integer given as a bigint', () => {
+    const values: Array<[NvsEntry['type'], number]> = [
+      ['u8', 0], ['u8', 255], ['i8', -128], ['i8', -1], ['u16', 65535], ['i16', -32768], ['u32', 4294967295], ['i32', -2147483648],
+      ['u64', 0], ['u64', Number.MAX_SAFE_INTEGER], ['i64', -1], ['i64', Number.MIN_SAFE_INTEGER], ['i64', -4294967296], ['i64', 4294967296],
+    ];
+    const asNumbers = values.map(([type, value], i) => ({ namespace: 'n', key: `k${i}`, type, value }) as NvsEntry);
+    const asBigints = values.map(([type, value], i) => ({ namespace: 'n', key: `k${i}`, type, value: BigInt(value) }) as NvsEntry);
+    const image = buildNvsImage(asNumbers, { size: 0x3000 });
+    expect(Buffer.from(image).equals(Buffer.from(buildNvsImage(asBigints, { size: 0x3000 })))).toBe(true);
+    expect(parseNvsImage(image).values.map((v) => String(v.value))).toEqual(values.map(([, value]) => String(value)));
   });
 
   it('gives a namespace that reappears its own index (unlike the CSV generator)', () => {

@@ -2,9 +2,8 @@ import { NVS_MAX_NAMESPACES } from './constants';
 import { NvsInputError } from './errors';
 import { isNvsIntegerType } from './integers';
 import type { NvsBuildOptions, NvsEntry } from './types';
+import { utf8Bytes } from './utf8';
 import { writeNvsImage, type NvsWriteOp } from './writer';
-
-const utf8 = new TextEncoder();
 
 /**
  * Builds an NVS image from typed entries. Namespaces get indices 1, 2, ... in order of first appearance and a
@@ -42,12 +41,9 @@ export function nvsOpsFromEntries(entries: readonly NvsEntry[]): NvsWriteOp[] {
           limit: 'an integer',
         });
       }
-      ops.push({ kind: 'integer', nsIndex, type: entry.type, value: BigInt(v), key });
+      ops.push({ kind: 'integer', nsIndex, type: entry.type, value: v, key });
     } else if (entry.type === 'string') {
-      const text = utf8.encode(entry.value);
-      const bytes = new Uint8Array(text.length + 1);
-      bytes.set(text);
-      ops.push({ kind: 'string', nsIndex, bytes, key });
+      ops.push({ kind: 'string', nsIndex, bytes: utf8Bytes(entry.value, 1), key });
     } else if (entry.type === 'blob') {
       ops.push({ kind: 'blob', nsIndex, bytes: entry.value, key });
     } else {

@@ -25,7 +25,8 @@ export function nvsXtsKey(keys: NvsKeys): Uint8Array {
   return key;
 }
 
-function checkKeys(keys: NvsKeys): void {
+/** Checks that `keys` are two different 32-byte keys. @throws NvsFormatError otherwise */
+export function checkNvsKeys(keys: NvsKeys): void {
   if (keys.eky.length !== 32 || keys.tky.length !== 32) throw new NvsFormatError('NVS keys must be two 32-byte keys (eky, tky)');
   if (keys.eky.every((b, i) => b === keys.tky[i])) {
     throw new NvsFormatError('eky and tky are identical; XTS-AES needs two different keys');
@@ -34,7 +35,7 @@ function checkKeys(keys: NvsKeys): void {
 
 /** The 4096-byte nvs_keys partition: `eky[32] | tky[32] | CRC32-LE(bytes 0..63) | 0xFF...`. */
 export function buildNvsKeyPartition(keys: NvsKeys): Uint8Array {
-  checkKeys(keys);
+  checkNvsKeys(keys);
   const out = new Uint8Array(NVS_KEYS_PARTITION_SIZE).fill(0xff);
   out.set(nvsXtsKey(keys), 0);
   new DataView(out.buffer).setUint32(64, crc32Esp(out, 0, 64), true);
@@ -59,7 +60,7 @@ export function parseNvsKeyPartition(data: Uint8Array): NvsKeys {
     }
   }
   const keys = { eky: new Uint8Array(data.subarray(0, 32)), tky: new Uint8Array(data.subarray(32, 64)) };
-  checkKeys(keys);
+  checkNvsKeys(keys);
   return keys;
 }
 

@@ -1,29 +1,12 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseNvsCsv, type NvsCsvRow } from './csv';
 import { nvsOpsFromCsvRows, type NvsCsvBuildOptions } from './from-csv';
-import { nvsXtsKey, type NvsKeys } from './keys';
-import type { NvsEntryCipher } from './types';
+import type { NvsKeys } from './keys';
 import { transformUsedNvsEntries, writeNvsImage } from './writer';
+import { createNvsXtsCipher } from './xts';
 
-/**
- * XTS-AES-256 for one 32-byte NVS entry, as ESP-IDF's generator and firmware use it: key = eky|tky, tweak =
- * the entry's partition offset as u32 little-endian followed by 12 zero bytes. Node only (`aes-256-xts`).
- */
-export function createNvsXtsCipher(keys: NvsKeys, direction: 'encrypt' | 'decrypt'): NvsEntryCipher {
-  const key = nvsXtsKey(keys);
-  const tweak = new Uint8Array(16);
-  const tweakView = new DataView(tweak.buffer);
-  const create = direction === 'encrypt' ? createCipheriv : createDecipheriv;
-  return (entry, address) => {
-    tweakView.setUint32(0, address, true);
-    const cipher = create('aes-256-xts', key, tweak);
-    const out = cipher.update(entry);
-    cipher.final();
-    return out;
-  };
-}
+export { createNvsXtsCipher };
 
 /** Encrypts a plain NVS image (every used entry; headers and bitmaps stay plaintext). Returns a new buffer. */
 export function encryptNvsImage(plain: Uint8Array, keys: NvsKeys): Uint8Array {

@@ -75,7 +75,7 @@ export interface NvsParsedImage {
 
 /** Options of `parseNvsImage`. */
 export interface NvsReadOptions {
-  /** Decrypts one used entry of an encrypted image (see `createNvsXtsCipher` in the Node entry point). */
+  /** Decrypts the used entries of an encrypted image (see `createNvsXtsCipher` in the Node entry point). */
   decryptEntry?: NvsEntryCipher;
 }
 

@@ -16,8 +16,12 @@ export type NvsEntry =
   | { namespace: string; key: string; type: 'string'; value: string }
   | { namespace: string; key: string; type: 'blob'; value: Uint8Array };
 
-/** Encrypts one 32-byte entry in place of the plaintext; `address` is its offset in the partition. */
-export type NvsEntryCipher = (entry: Uint8Array, address: number) => Uint8Array;
+/**
+ * Encrypts (or decrypts) in place the 32-byte entries of `image` that start at `addresses`: their offsets in
+ * the partition, ascending, which XTS also uses as each entry's tweak. Called once per image with every used
+ * entry, so an implementation can batch the block cipher work.
+ */
+export type NvsEntryCipher = (image: Uint8Array, addresses: Uint32Array) => void;
 
 /** Options shared by every image builder. */
 export interface NvsBuildOptions {

@@ -1,14 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { espVectorsDir } from '../test-vectors';
 import { buildNvsKeyPartition, deriveNvsKeysFromHmacKey, parseNvsKeyPartition, type NvsKeys } from './keys';
 import { NvsInputError } from './errors';
 import { buildNvsImageFromCsvFile, createNvsXtsCipher, decryptNvsImage, encryptNvsImage } from './node';
 import { formatNvsToolJson, nvsToolMinimalRecords, parseNvsImage } from './reader';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
-const nvsDir = join(vectorsDir, 'nvs');
+const nvsDir = join(espVectorsDir(), 'nvs');
 const folders = existsSync(nvsDir) ? readdirSync(nvsDir).filter((d) => existsSync(join(nvsDir, d, 'input.csv'))).sort() : [];
 
 /** The generator command of a vector, from its README (first `generate`/`encrypt` line). */
@@ -46,8 +44,8 @@ const EXPECTED_ERRORS: Record<string, { line: number; key?: string; limit: strin
 };
 
 describe('NVS golden vectors', () => {
-  it(`finds the vector folder (looked in ${nvsDir}; set KUBEFLASH_VECTORS to override)`, () => {
-    if (!existsSync(nvsDir)) throw new Error(`NVS vectors not found: looked in ${nvsDir} (set KUBEFLASH_VECTORS)`);
+  it(`finds the vector folder (${nvsDir})`, () => {
+    if (!existsSync(nvsDir)) throw new Error(`NVS vectors not found: looked in ${nvsDir}`);
     expect(folders.length).toBeGreaterThanOrEqual(29);
   });
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { espVectorsDir } from '../test-vectors';
 import {
   findPartition,
   findPartitions,
@@ -13,8 +13,6 @@ import {
   PartitionTableError,
 } from './index';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
 
 const CSV = `nvs, data, nvs, 0x9000, 0x4000,
 otadata, data, ota, 0xd000, 0x2000,
@@ -83,8 +81,8 @@ describe('partition table binary', () => {
   });
 
   it("reads esptool's partitions_singleapp.bin fragment once it is terminated", () => {
-    const file = join(vectorsDir, 'images', 'partitions_singleapp.bin');
-    if (!existsSync(file)) throw new Error(`missing ${file} (set KUBEFLASH_VECTORS to the shared vectors folder)`);
+    const file = join(espVectorsDir(), 'images', 'partitions_singleapp.bin');
+    if (!existsSync(file)) throw new Error(`missing ${file}`);
     const fragment = new Uint8Array(readFileSync(file));
     expect(() => parsePartitionTableBinary(fragment)).toThrow(/no end-of-table row/);
     const terminated = new Uint8Array(fragment.length + 32).fill(0xff);

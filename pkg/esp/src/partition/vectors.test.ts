@@ -1,11 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { espVectorsDir } from '../test-vectors';
 import { parsePartitionCsv, parsePartitionTableBinary, partitionTableToBinary, partitionTableToCsv, PartitionTableError } from './index';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const vectorsDir = process.env.KUBEFLASH_VECTORS ?? resolve(repoRoot, '../shared/vectors');
-const tableDir = join(vectorsDir, 'partition_table');
+const tableDir = join(espVectorsDir(), 'partition_table');
 const folders = existsSync(tableDir) ? readdirSync(tableDir).filter((name) => existsSync(join(tableDir, name, 'input.csv'))) : [];
 
 const read = (folder: string, file: string): Buffer => readFileSync(join(tableDir, folder, file));
@@ -14,7 +12,7 @@ const hasError = (folder: string): boolean => existsSync(join(tableDir, folder, 
 describe('partition table golden vectors (gen_esp32part.py)', () => {
   it('finds the vectors', () => {
     if (folders.length === 0) {
-      throw new Error(`no partition table vectors found in ${tableDir} (set KUBEFLASH_VECTORS to the shared vectors folder)`);
+      throw new Error(`no partition table vectors found in ${tableDir}`);
     }
     expect(folders.filter((f) => !hasError(f)).length).toBeGreaterThanOrEqual(1);
     expect(folders.filter(hasError).length).toBeGreaterThanOrEqual(1);

@@ -1,0 +1,2 @@
+// The list page of kubeflash.dev.devicegroup: the shared list component with the kind's columns.
+export { default } from '../components/ResourceListPage.vue';
