@@ -221,6 +221,24 @@ describe('rejected uploads change nothing', () => {
     await eventually(() => (readdirSync(store.stagingDir).length === 0 ? true : undefined), 'the staging folder emptied');
     expect(await listBlobs()).toEqual(before);
   });
+  it('a service restarted mid-upload leaves no partial blob visible and the Firmware unchanged', async () => {
+    const before = await listBlobs();
+    const statusBefore = (await readFirmware(cluster.kubeConfig, ns, 'c3-sensor-1-5-0')).status;
+    const token = await uploadToken(cluster.kubeConfig, ns, 'c3-sensor-1-5-0');
+    const archive = await tarOf(join(work, 'b150'));
+    const req = request(`${service.url}/firmware/${ns}/c3-sensor-1-5-0/upload`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Transfer-Encoding': 'chunked' } });
+    req.on('error', () => undefined);
+    req.write(archive.subarray(0, 200_000));
+    await eventually(() => (readdirSync(store.stagingDir).length > 0 ? true : undefined), 'the upload staging');
+    await service.stop();
+    req.destroy();
+    const reopened = await openFileSystemStore(join(work, 'store'));
+    store = reopened.store;
+    service = await startArtifactService({ kubeConfig: cluster.kubeConfig, store, urlKey, builder: DEFAULT_BUILDER_SETTINGS, namespace: ns, logger: createLogger({ format: LogFormat.Text, write: (line) => logs.push(line) }) });
+    expect(readdirSync(store.stagingDir)).toEqual([]);
+    expect(await listBlobs()).toEqual(before);
+    expect((await readFirmware(cluster.kubeConfig, ns, 'c3-sensor-1-5-0')).status).toEqual(statusBefore);
+  });
 });
 
 describe('per-device links', () => {
