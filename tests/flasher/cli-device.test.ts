@@ -87,7 +87,7 @@ describe('kubeflash flash <Device in the cluster>', () => {
     ['a Device whose configuration is not ready', 'not-ready', {}, "Secret NS/not-ready-config (config of Device not-ready) not found: the operator has not written the Device's configuration yet"],
     ['a Device that does not exist', 'nope', {}, 'Device NS/nope not found'],
     ['a --chip that contradicts the class', 'garage-temp-1', { chip: 'esp32s3' }, '--chip esp32s3 does not match Device NS/garage-temp-1, whose class c3-sensor is esp32c3'],
-    ['no --firmware', 'garage-temp-1', { firmware: undefined }, 'say which firmware build to use with --firmware'],
+    ['no --firmware while the class has no current Firmware', 'garage-temp-1', { firmware: undefined }, 'DeviceClass NS/c3-sensor has no current Firmware (set spec.firmware.version), so say which build to flash with --firmware-name or --firmware'],
   ])('refuses %s with a clear message', async (_case, name, extra, message) => {
     await expect(runFlashCommand(name, options(extra), { ...quietDeps(), openPort: async () => { throw new Error('must not open the port'); } })).rejects.toThrow(message.replace(/NS/g, cluster.namespace));
   });

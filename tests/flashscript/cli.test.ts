@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { buildEspImage, chipIdFromName, encodeAppDescription, parsePartitionCsv, partitionTableToBinary } from '@kubeflash/esp';
+import { buildEspImage, buildNvsImage, buildNvsKeyPartition, chipIdFromName, encodeAppDescription, generateNvsKeys, nvsToolMinimalRecords, parseNvsImage, parseNvsKeyPartition, parsePartitionCsv, partitionTableToBinary } from '@kubeflash/esp';
+import { decryptNvsImage, encryptNvsImage } from '@kubeflash/esp/node';
+import { installSimulatedEsptool } from '../support/sim-esptool-path';
 import { useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { vectorsDir } from '../support/vectors';
 import { installFakeEsptool } from './fake-esptool';
@@ -182,5 +184,62 @@ describe('kubeflash flash-script', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(message(cluster.namespace));
+  });
+
+  describe('for a class with NVS encryption', () => {
+    const ENC_TABLE = `nvs,      data, nvs,      0x9000,   0x4000,
+otadata,  data, ota,      0xd000,   0x2000,
+nvs_keys, data, nvs_keys, 0xf000,   0x1000,
+ota_0,    app,  ota_0,    0x10000,  0x100000,
+ota_1,    app,  ota_1,    0x110000, 0x100000,
+config,   data, nvs,      0x210000, 0x6000,
+`;
+    const keys = generateNvsKeys();
+    const encrypted = encryptNvsImage(buildNvsImage([{ namespace: 'config', key: 'device_id', type: 'string', value: 'vault-1' }], { size: 0x6000 }), keys);
+    let encDir: string;
+    let simBin: string;
+
+    beforeAll(async () => {
+      simBin = installSimulatedEsptool(join(work, 'sim'));
+      encDir = join(work, 'enc-build');
+      mkdirSync(encDir);
+      writeFileSync(join(encDir, 'partition-table.bin'), partitionTableToBinary(parsePartitionCsv(ENC_TABLE)));
+      writeFileSync(join(encDir, 'c3-sensor.bin'), app);
+      writeFileSync(join(encDir, 'flasher_args.json'), JSON.stringify({
+        flash_files: { '0x8000': 'partition-table.bin', '0x10000': 'c3-sensor.bin' },
+        'partition-table': { offset: '0x8000', file: 'partition-table.bin' },
+        app: { offset: '0x10000', file: 'c3-sensor.bin' },
+        extra_esptool_args: { chip: 'esp32c3' },
+      }));
+      const objects = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+      const create = (plural: string, body: object) => objects.createNamespacedCustomObject({ group: 'kubeflash.dev', version: 'v1alpha1', namespace: cluster.namespace, plural, body });
+      await create('deviceclasses', { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'DeviceClass', metadata: { name: 'c3-vault' }, spec: { chip: 'esp32c3', encryption: 'nvs' } });
+      await create('devices', { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'Device', metadata: { name: 'vault-1' }, spec: { deviceClassRef: { name: 'c3-vault' }, devicesClusterRef: { name: 'home' } } });
+      await cluster.kubeConfig.makeApiClient(CoreV1Api).createNamespacedSecret({
+        namespace: cluster.namespace,
+        body: { metadata: { name: 'vault-1-config' }, data: { 'config.bin': Buffer.from(encrypted).toString('base64'), 'nvs_keys.bin': Buffer.from(buildNvsKeyPartition(keys)).toString('base64') } },
+      });
+    });
+
+    it.each([[[] as string[], 'reading the Secret with kubectl'], [['--embed-config'], 'embedded']])(
+      'writes a script (%s, %s) that flashes the keys to nvs_keys, and the simulated board decrypts its config', async (extra, _how) => {
+        const script = join(work, `flash-vault-${extra.length}.sh`);
+        const generated = await flashScript(['vault-1', '--firmware-dir', encDir, ...extra, '-o', script]);
+        expect(generated.code).toBe(0);
+        const flash = join(work, `vault-${extra.length}.img`);
+        const flashed = await run('sh', [script], { PATH: `${simBin}:${process.env.PATH}`, SIM_FLASH: flash, KUBECONFIG: cluster.kubeconfigPath });
+        expect(flashed.stderr).toBe('');
+        expect(flashed.code).toBe(0);
+        const board = readFileSync(flash);
+        const flashedKeys = parseNvsKeyPartition(new Uint8Array(board.subarray(0xf000, 0x10000)));
+        const records = nvsToolMinimalRecords(parseNvsImage(decryptNvsImage(new Uint8Array(board.subarray(0x210000, 0x216000)), flashedKeys)));
+        expect(records.map((r) => [r.key, r.data])).toEqual([['device_id', 'vault-1']]);
+      }, 60_000);
+
+    it('refuses a build whose partition table has no nvs_keys partition', async () => {
+      const result = await flashScript(['vault-1', '--firmware-dir', firmwareDir]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(`kubeflash: the class encrypts its config, but the partition table of ${firmwareDir} has no nvs_keys partition (data, nvs_keys) for the keys`);
+    });
   });
 });

@@ -4,7 +4,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { generateFlashScript, type FlashScriptInput, type ScriptFirmwarePart } from '../../pkg/cli/src/flashscript/script';
+import { buildEspImage, buildNvsImage, buildNvsKeyPartition, chipIdFromName, encodeAppDescription, generateNvsKeys, nvsToolMinimalRecords, parseNvsImage, parseNvsKeyPartition, parsePartitionCsv, partitionTableToBinary } from '@kubeflash/esp';
+import { decryptNvsImage, encryptNvsImage } from '@kubeflash/esp/node';
+import { generateFlashScript, type FlashScriptInput, type ScriptFirmwarePart } from '@kubeflash/flasher';
+import { installSimulatedEsptool } from '../support/sim-esptool-path';
 import { useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { installFakeEsptool } from './fake-esptool';
 
@@ -145,7 +148,111 @@ describe('generated flash scripts', () => {
     ['overlapping regions', () => input({ config: { label: 'config', offset: 0x8000, size: 0x6000, source: { kind: 'file' } } }), 'config partition "config" at 0x8000 overlaps partition-table (0x8000..0x8c00)'],
     ['an unsafe file name', () => input({ firmware: { name: 'fw', parts: [{ ...parts[0], file: '../evil.bin' }] } }), 'firmware part file name "../evil.bin" must be a plain file name'],
     ['a bad chip name', () => input({ chip: 'ESP32-C3; rm -rf /' }), 'chip "ESP32-C3; rm -rf /" is not an esptool chip name'],
+    ['embedded keys but no nvs_keys partition', () => input({ config: { label: 'config', offset: 0x9000, size: 0x6000, source: { kind: 'embedded', configBin, nvsKeysBin: new Uint8Array(4096) } } }), 'the device has NVS keys (nvs_keys.bin), but no nvs_keys partition was given to write them to'],
+    ['an encrypted class without its embedded keys', () => input({ config: { label: 'config', offset: 0x9000, size: 0x6000, source: { kind: 'embedded', configBin }, nvsKeys: { label: 'nvs_keys', offset: 0xf000, size: 0x1000 } } }), 'the class encrypts its config: embed nvs_keys.bin too, or config partition "config" cannot be decrypted'],
+    ['an encrypted class without the keys URL', () => input({ config: { label: 'config', offset: 0x9000, size: 0x6000, source: { kind: 'url', configUrl: 'http://127.0.0.1:1/c' }, nvsKeys: { label: 'nvs_keys', offset: 0xf000, size: 0x1000 } } }), 'the class encrypts its config: give the nvs_keys.bin URL too, or config partition "config" cannot be decrypted'],
   ])('refuses to generate a script with %s', (_case, scriptInput, message) => {
     expect(() => generateFlashScript(scriptInput())).toThrow(message);
+  });
+
+  describe('for a class with NVS encryption, flashed through the ROM-loader simulator', () => {
+    const TABLE = `nvs,      data, nvs,      0x9000,   0x4000,
+otadata,  data, ota,      0xd000,   0x2000,
+nvs_keys, data, nvs_keys, 0xf000,   0x1000,
+ota_0,    app,  ota_0,    0x10000,  0x100000,
+ota_1,    app,  ota_1,    0x110000, 0x100000,
+config,   data, nvs,      0x210000, 0x6000,
+`;
+    const keys = generateNvsKeys();
+    const plainConfig = buildNvsImage([
+      { namespace: 'config', key: 'device_id', type: 'string', value: 'garage-temp-1' },
+      { namespace: 'config', key: 'wifi_pass', type: 'string', value: 'hunter2' },
+    ], { size: 0x6000 });
+    const encryptedConfig = encryptNvsImage(plainConfig, keys);
+    const keysBin = buildNvsKeyPartition(keys);
+    const app = buildEspImage({ chipId: chipIdFromName('esp32c3'), segments: [{ loadAddress: 0x3c000020, data: Buffer.concat([encodeAppDescription({ projectName: 'c3-sensor', version: '1.4.0' }), randomBytes(3000)]) }] });
+    const table = partitionTableToBinary(parsePartitionCsv(TABLE));
+    const encParts = [part('partition-table', 0x8000, Buffer.from(table)), part('app', 0x10000, Buffer.from(app))];
+    let simBin: string;
+    let encDir: string;
+    const secretName = 'enc-sensor-1-config';
+
+    beforeAll(async () => {
+      simBin = installSimulatedEsptool(join(work, 'sim'));
+      encDir = join(work, 'enc-firmware');
+      mkdirSync(encDir);
+      for (const p of encParts) writeFileSync(join(encDir, p.file), p.data);
+      await cluster.kubeConfig.makeApiClient(CoreV1Api).createNamespacedSecret({
+        namespace: cluster.namespace,
+        body: { metadata: { name: secretName }, data: { 'config.bin': Buffer.from(encryptedConfig).toString('base64'), 'nvs_keys.bin': Buffer.from(keysBin).toString('base64') } },
+      });
+    });
+
+    const encInput = (source: FlashScriptInput['config'] extends infer C ? C extends { source: infer S } ? S : never : never): FlashScriptInput => ({
+      device: { namespace: cluster.namespace, name: 'enc-sensor-1' },
+      chip: 'esp32c3',
+      firmware: { name: 'c3-sensor-1-4-0', version: '1.4.0', parts: encParts.map(({ data: _data, ...p }) => p) },
+      config: { label: 'config', offset: 0x210000, size: 0x6000, source, nvsKeys: { label: 'nvs_keys', offset: 0xf000, size: 0x1000 } },
+      generator: 'kubeflash test',
+    });
+
+    function runSimulated(script: string, flash: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+      const path = join(work, `flash-enc-${randomBytes(3).toString('hex')}.sh`);
+      writeFileSync(path, script);
+      return new Promise((resolve) => {
+        const child = spawn('sh', [path, '--firmware-dir', encDir], {
+          env: { ...process.env, PATH: `${simBin}:${process.env.PATH}`, SIM_FLASH: flash, KUBECONFIG: cluster.kubeconfigPath },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    }
+
+    function expectDecryptableBoard(flash: string): void {
+      const board = readFileSync(flash);
+      const flashedKeys = parseNvsKeyPartition(new Uint8Array(board.subarray(0xf000, 0x10000)));
+      const config = decryptNvsImage(new Uint8Array(board.subarray(0x210000, 0x216000)), flashedKeys);
+      const records = nvsToolMinimalRecords(parseNvsImage(config));
+      expect(records.map((r) => [r.key, r.data])).toEqual([['device_id', 'garage-temp-1'], ['wifi_pass', 'hunter2']]);
+      expect(board.subarray(0x10000, 0x10000 + app.length).equals(Buffer.from(app))).toBe(true);
+    }
+
+    it('passes shellcheck with the keys fetched by kubectl', () => {
+      const path = join(work, 'check-enc.sh');
+      writeFileSync(path, generateFlashScript(encInput({ kind: 'kubectl', secretName })));
+      const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', path], { encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toBe('');
+    });
+
+    it('writes nvs_keys.bin read with kubectl to the nvs_keys partition, and the config decrypts with it', async () => {
+      const flash = join(work, 'sim-kubectl.img');
+      const r = await runSimulated(generateFlashScript(encInput({ kind: 'kubectl', secretName })), flash);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expectDecryptableBoard(flash);
+      expect(readFileSync(`${flash}.args`, 'utf8')).toMatch(/ 0xf000 \S+\/nvs_keys\.bin 0x10000 \S+\/app\.bin 0x210000 \S+\/config\.bin\n$/);
+    }, 60_000);
+
+    it('writes embedded keys too', async () => {
+      const flash = join(work, 'sim-embedded.img');
+      const r = await runSimulated(generateFlashScript(encInput({ kind: 'embedded', configBin: encryptedConfig, nvsKeysBin: keysBin })), flash);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expectDecryptableBoard(flash);
+    }, 60_000);
+
+    it('refuses when the Secret has the config but no keys', async () => {
+      await cluster.kubeConfig.makeApiClient(CoreV1Api).createNamespacedSecret({
+        namespace: cluster.namespace,
+        body: { metadata: { name: 'half-config' }, data: { 'config.bin': Buffer.from(encryptedConfig).toString('base64') } },
+      });
+      const flash = join(work, 'sim-half.img');
+      const r = await runSimulated(generateFlashScript(encInput({ kind: 'kubectl', secretName: 'half-config' })), flash);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(`flash enc-sensor-1: Secret ${cluster.namespace}/half-config has no nvs_keys.bin yet`);
+    }, 60_000);
   });
 });

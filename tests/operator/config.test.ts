@@ -111,6 +111,19 @@ describe('the operator on the example fleet', () => {
     }
   });
 
+  it("creates the namespace's firmware signing key once and gives every device its public key as ota_pubkey", async () => {
+    const signingKey = await eventually(() => readSecret(cluster.kubeConfig, ns, 'kubeflash-firmware-signing-key'), 'the signing key Secret');
+    const publicKey = Buffer.from(signingKey.data?.['ota_pubkey.der'] ?? '', 'base64');
+    expect(publicKey).toHaveLength(91);
+    await eventually(async () => {
+      for (const name of EXAMPLE_DEVICES) {
+        const pub = configValues(await secretOf(name)).ota_pubkey;
+        if (pub !== publicKey.toString('base64')) return undefined;
+      }
+      return true;
+    }, 'ota_pubkey in every device config');
+  });
+
   it('reports ConfigReady, status.config and status.mqtt, and counts devices on groups, classes and clusters', async () => {
     const device = await readDevice(cluster.kubeConfig, ns, 'garage-temp-1');
     const secret = await secretOf('garage-temp-1');
@@ -151,7 +164,8 @@ describe('the operator on the example fleet', () => {
     try {
       mkdirSync(join(work, 'in'));
       const secrets = await Promise.all(EXAMPLE_DEVICES.map(secretOf));
-      const exported = secrets.map((s) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: s.metadata?.name, namespace: ns }, data: s.data }));
+      const signingKey = await readSecret(cluster.kubeConfig, ns, 'kubeflash-firmware-signing-key');
+      const exported = [...secrets, ...(signingKey ? [signingKey] : [])].map((s) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: s.metadata?.name, namespace: ns }, data: s.data }));
       writeFileSync(join(work, 'in', 'fleet.yaml'), [...baseline, ...exported].map((o) => JSON.stringify(o)).join('\n---\n'));
       const run = spawnSync(process.execPath, [join(repoRoot, 'pkg/cli/bin/kubeflash.js'), 'render', join(work, 'in'), '--out', join(work, 'out')], { encoding: 'utf8' });
       expect(run.stderr).toBe('');

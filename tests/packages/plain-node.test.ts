@@ -61,4 +61,13 @@ describe('the operator bundle', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('--no-leader-election');
   });
+
+  it.each([
+    [['artifacts', '--help'], '--store <kind>'],
+    [['firmware', 'upload', '--help'], '--token-file <file>'],
+  ])('runs %j with plain node (the artifact Deployment and the build Job\'s upload step use it)', (args, option) => {
+    const run = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(option);
+  });
 });

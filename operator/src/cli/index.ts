@@ -3,3 +3,5 @@ export * from './errors';
 export * from './parse';
 export * from './operator-command';
 export * from './run';
+export * from './artifacts-command';
+export * from './firmware-command';

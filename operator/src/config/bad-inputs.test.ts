@@ -1,12 +1,14 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { readManifestDir } from '../kube/manifests';
 import { examplesDir } from '../paths';
+import { buildSigningKeySecret, generateSigningKey } from '../artifacts/signing';
 import { BAD_INPUT_CASES } from './bad-inputs.fixture';
 import { renderFleet } from './fleet';
 
 let fleet: KubernetesObject[];
 beforeAll(async () => {
-  fleet = (await readManifestDir(examplesDir)).map((m) => m.object);
+  // With the namespace's signing key, as on a cluster (its public key is every device's ota_pubkey).
+  fleet = [...(await readManifestDir(examplesDir)).map((m) => m.object), buildSigningKeySecret('kubeflash-demo', generateSigningKey()) as KubernetesObject];
 });
 
 describe('invalid configurations', () => {

@@ -4,6 +4,7 @@ import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflas
 import { completeCredentials, type DeviceCredentials } from './credentials';
 import { classEncrypts, renderDeviceConfig, type RenderOutcome } from './render';
 import { configSecretName, credentialsFromSecretData } from './secret';
+import { SIGNING_KEY_SECRET, SIGNING_PUBLIC_KEY } from '../artifacts/signing';
 
 /** The raw bytes of each key of a Secret manifest (`data` base64-decoded, `stringData` as UTF-8, the latter winning). */
 export function secretBytes(secret: V1Secret): Record<string, Uint8Array> {
@@ -36,7 +37,7 @@ const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 /**
  * Compiles every Device among `objects` (Devices, DeviceClasses, DevicesClusters, DeviceGroups and Secrets, as
  * read from YAML) exactly as the operator would. Generated credentials come from each device's config Secret
- * when the input has it, otherwise they are generated.
+ * when the input has it, otherwise they are generated; ota_pubkey comes from the namespace's signing key Secret.
  */
 export function renderFleet(objects: readonly KubernetesObject[]): FleetDeviceResult[] {
   const ours = (kind: string) => objects.filter((o) => o.kind === kind && o.apiVersion === API_VERSION);
@@ -55,6 +56,8 @@ export function renderFleet(objects: readonly KubernetesObject[]): FleetDeviceRe
       const existing = secrets.get(key(namespace, configSecretName(name)));
       const stored = existing ? credentialsFromSecretData(secretData(existing)) : {};
       const credentials = completeCredentials(stored, classEncrypts(deviceClass));
+      const signingKey = secrets.get(key(namespace, SIGNING_KEY_SECRET));
+      const otaPublicKey = signingKey ? secretBytes(signingKey)[SIGNING_PUBLIC_KEY] : undefined;
       const outcome = renderDeviceConfig({
         device,
         deviceClass,
@@ -65,6 +68,7 @@ export function renderFleet(objects: readonly KubernetesObject[]): FleetDeviceRe
           return s ? secretBytes(s) : undefined;
         },
         credentials,
+        ...(otaPublicKey ? { otaPublicKey } : {}),
       });
       const generatedCredentials = stored.mqttPassword === undefined || (classEncrypts(deviceClass) && stored.nvsKeys === undefined);
       return { namespace, name, outcome, credentials, generatedCredentials };

@@ -138,3 +138,31 @@ describe('layering order', () => {
     expect(values.find((v) => v.key === 'site')?.value).toBe(site);
   });
 });
+
+describe('ota_pubkey', () => {
+  const inputs = (otaPublicKey?: Uint8Array): DeviceConfigInputs => ({
+    device: find<Device>('Device', 'garage-temp-2'),
+    deviceClass: find<DeviceClass>('DeviceClass', 'c3-sensor'),
+    cluster: find<DevicesCluster>('DevicesCluster', 'home'),
+    groups: [find<DeviceGroup>('DeviceGroup', 'site-garage')],
+    secrets: () => ({ wifi_ssid: new TextEncoder().encode('s'), wifi_pass: new TextEncoder().encode('p') }),
+    credentials: { mqttPassword: 'pw' },
+    ...(otaPublicKey ? { otaPublicKey } : {}),
+  });
+
+  it("is the namespace's public signing key as a blob, and a new key changes the hash (rotating the key is a config change)", () => {
+    const key = new Uint8Array(91).map((_, i) => (i * 7 + 1) & 0xff);
+    const outcome = renderDeviceConfig(inputs(key)) as RenderedConfig;
+    expect(outcome.ok).toBe(true);
+    const entry = parseNvsImage(outcome.files.configBin).values.find((v) => v.key === 'ota_pubkey');
+    expect(entry?.type).toBe('blob');
+    expect(Buffer.from(entry?.value as Uint8Array).equals(Buffer.from(key))).toBe(true);
+    const other = renderDeviceConfig(inputs(key.map((b) => b ^ 1))) as RenderedConfig;
+    expect(other.hash).not.toBe(outcome.hash);
+  });
+
+  it('is left out until the namespace has a signing key', () => {
+    const outcome = renderDeviceConfig(inputs()) as RenderedConfig;
+    expect(parseNvsImage(outcome.files.configBin).values.map((v) => v.key)).not.toContain('ota_pubkey');
+  });
+});

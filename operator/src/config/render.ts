@@ -22,6 +22,8 @@ export interface DeviceConfigInputs {
   secrets: SecretLookup;
   /** Generated credentials (complete: NVS keys present when the class encrypts). */
   credentials: DeviceCredentials;
+  /** The namespace's firmware signing public key (DER SubjectPublicKeyInfo), written as ota_pubkey when known. */
+  otaPublicKey?: Uint8Array;
 }
 
 /** A compiled config. */
@@ -84,7 +86,7 @@ export function renderDeviceConfig(inputs: DeviceConfigInputs): RenderOutcome {
   const layered = resolveLayers(layers, schema, inputs.secrets);
   if (layered.missingSecrets.length > 0) return failure(DeviceReason.SecretNotFound, layered.missingSecrets);
 
-  const generated = generatedValues(namespace, name, cluster, inputs.credentials.mqttPassword);
+  const generated = generatedValues(namespace, name, cluster, inputs.credentials.mqttPassword, inputs.otaPublicKey);
   const checked = checkEffectiveConfig(schema, layered.values, generated);
   const problems = [...validateConfigSchema(schema), ...layered.problems, ...checked.problems];
   if (problems.length > 0) return failure(DeviceReason.ConfigInvalid, problems);

@@ -1,7 +1,8 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@kubeflash/api';
-import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
+import type { Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY } from '../config/secret';
+import { SIGNING_PUBLIC_KEY } from '../artifacts/signing';
 import { Informer, MultiNamespaceInformer, type ListPage, type SharedInformer } from '../manager/informer';
 import type { Logger } from '../manager/logger';
 
@@ -20,6 +21,8 @@ export interface FleetCaches {
   classes: SharedInformer<DeviceClass>;
   clusters: SharedInformer<DevicesCluster>;
   groups: SharedInformer<DeviceGroup>;
+  /** Firmware objects (a class's version makes or adopts one). */
+  firmwares: SharedInformer<Firmware>;
   /** Secrets that config layers may reference (every Secret not written by the operator). */
   secrets: SharedInformer<V1Secret>;
   /** The operator's own config Secrets, without config.bin and config.csv. */
@@ -31,11 +34,11 @@ export interface FleetCaches {
 const OWNED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 const NOT_OWNED_SELECTOR = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
 
-/** Keeps a config Secret's metadata and credential keys only. */
+/** Keeps a config Secret's metadata and credential keys only (of the signing key Secret: the public key only). */
 export function shrinkConfigSecret(obj: KubernetesObject): ConfigSecretInfo {
   const secret = obj as V1Secret;
   const data: Record<string, string> = {};
-  for (const k of [MQTT_PASSWORD_KEY, NVS_KEYS_KEY]) if (secret.data?.[k] !== undefined) data[k] = secret.data[k];
+  for (const k of [MQTT_PASSWORD_KEY, NVS_KEYS_KEY, SIGNING_PUBLIC_KEY]) if (secret.data?.[k] !== undefined) data[k] = secret.data[k];
   const m = secret.metadata ?? {};
   return {
     apiVersion: 'v1',
@@ -114,6 +117,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, names
     classes: kind<DeviceClass>('deviceclasses'),
     clusters: kind<DevicesCluster>('devicesclusters'),
     groups: kind<DeviceGroup>('devicegroups'),
+    firmwares: kind<Firmware>('firmwares'),
     secrets: secrets(NOT_OWNED_SELECTOR, shrinkInputSecret),
     configSecrets: secrets(OWNED_SELECTOR, shrinkConfigSecret),
   };
@@ -122,7 +126,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, names
     ...caches,
     // Groups first, so device memberships are computed against known groups when devices arrive.
     start: async () => {
-      await Promise.all([caches.groups.start(), caches.classes.start(), caches.clusters.start(), caches.secrets.start(), caches.configSecrets.start()]);
+      await Promise.all([caches.groups.start(), caches.classes.start(), caches.firmwares.start(), caches.clusters.start(), caches.secrets.start(), caches.configSecrets.start()]);
       await caches.devices.start();
     },
     stop: async () => {

@@ -9,6 +9,8 @@ import { DeviceController } from './device/controller';
 import { DeviceClassController } from './deviceclass/controller';
 import { DeviceGroupController } from './devicegroup/controller';
 import { DevicesClusterController } from './devicescluster/controller';
+import { SigningKeyController } from './signingkey/controller';
+import { ClassFirmwareController, kubeFirmwareCreator, type FirmwareCreator } from './classfirmware/controller';
 import { wireFleetIndex } from './fleet-events';
 import { FleetIndex } from './fleet-index';
 import { kubeApiWriter, type ApiWriter } from './writer';
@@ -19,6 +21,8 @@ export interface ConfigControllersOptions {
   metrics?: OperatorMetrics;
   /** Defaults to the real API; tests pass a recording one. */
   writer?: ApiWriter;
+  /** Creates the Firmware of a class's version (defaults to the real API). */
+  createFirmware?: FirmwareCreator;
   /** Concurrent Device reconciles (default 8). */
   deviceConcurrency?: number;
   /** Watch only this namespace, or these namespaces (default: all namespaces). */
@@ -46,6 +50,8 @@ export interface ConfigControllers {
   group: DeviceGroupController;
   deviceClass: DeviceClassController;
   cluster: DevicesClusterController;
+  signingKey: SigningKeyController;
+  classFirmware: ClassFirmwareController;
   /** Queues every object again (converged objects cause no writes). */
   resync(): void;
   /** Resolves when no controller has work queued or running. */
@@ -68,8 +74,10 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const group = new DeviceGroupController({ caches, index, writer, metrics, logger: options.logger });
   const deviceClass = new DeviceClassController({ caches, index, writer, metrics, logger: options.logger });
   const cluster = new DevicesClusterController({ caches, index, writer, metrics, logger: options.logger });
-  const controllers = [device, group, deviceClass, cluster];
-  wireFleetIndex(caches, index, controllers);
+  const signingKey = new SigningKeyController({ caches, writer, metrics, logger: options.logger });
+  const classFirmware = new ClassFirmwareController({ caches, writer, createFirmware: options.createFirmware ?? kubeFirmwareCreator(kubeConfig), metrics, logger: options.logger });
+  const controllers = [device, group, deviceClass, cluster, signingKey, classFirmware];
+  wireFleetIndex(caches, index, [device, group, deviceClass, cluster, signingKey]);
   await caches.start();
   for (const c of controllers) c.start();
   metrics?.setFleetSource(() => fleetByConfigReady(caches));
@@ -83,6 +91,8 @@ export async function startConfigControllers(options: ConfigControllersOptions):
     group,
     deviceClass,
     cluster,
+    signingKey,
+    classFirmware,
     resync: () => controllers.forEach((c) => c.resync()),
     whenIdle: async () => {
       // A reconcile of one controller can queue work for another: wait until all are idle together.

@@ -1,6 +1,6 @@
 import { ApiException, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { normalizeChipName, type ChipName } from '@kubeflash/flasher';
-import { DeviceClassResource, DeviceResource, GROUP, VERSION, type Device, type DeviceClass } from '@kubeflash/api';
+import { ConfigEncryption, DeviceClassResource, DeviceResource, GROUP, VERSION, type Device, type DeviceClass } from '@kubeflash/api';
 
 /** The default label of the config partition (DeviceClass `spec.partitions.config.label`). */
 export const DEFAULT_CONFIG_PARTITION_LABEL = 'config';
@@ -16,6 +16,10 @@ export interface DeviceFlashInfo {
   chip: ChipName;
   configPartitionLabel: string;
   configSecretName: string;
+  /** The class encrypts its config partition (`encryption: nvs`): nvs_keys.bin must be flashed with it. */
+  encrypted: boolean;
+  /** The class's current Firmware (status.firmware.name), if it has one. */
+  currentFirmware?: string;
 }
 
 /** The device's NVS images from its config Secret. */
@@ -61,6 +65,8 @@ export async function readDeviceFlashInfo(kubeConfig: KubeConfig, namespace: str
     chip,
     configPartitionLabel: deviceClass.spec.partitions?.config?.label ?? DEFAULT_CONFIG_PARTITION_LABEL,
     configSecretName: device.status?.config?.secretName ?? `${name}-config`,
+    encrypted: (deviceClass.spec.encryption ?? ConfigEncryption.None) === ConfigEncryption.Nvs,
+    ...(deviceClass.status?.firmware?.name ? { currentFirmware: deviceClass.status.firmware.name } : {}),
   };
 }
 
@@ -72,5 +78,6 @@ export async function readDeviceConfigImages(kubeConfig: KubeConfig, info: Devic
   const config = secret.data?.['config.bin'];
   if (!config) throw new DeviceLookupError(`${what} has no config.bin${notReady}`);
   const keys = secret.data?.['nvs_keys.bin'];
+  if (info.encrypted && !keys) throw new DeviceLookupError(`${what} has no nvs_keys.bin, but class ${info.className} encrypts its config${notReady}`);
   return { config: new Uint8Array(Buffer.from(config, 'base64')), ...(keys ? { nvsKeys: new Uint8Array(Buffer.from(keys, 'base64')) } : {}) };
 }

@@ -25,3 +25,13 @@ export type { SerialPortLike } from './types/serial-port';
 export { readFirmwareManifest, type FirmwareManifest, type ManifestPart } from './manifest';
 export { normalizeChipName, bootloaderOffset } from './chips';
 export { buildFlashPlan, buildFlashPlanFromManifest, type BuildFlashPlanInput, type DeviceImages, type ManifestPlanOptions } from './plan';
+export {
+  generateFlashScript,
+  shellQuote,
+  type FlashScriptInput,
+  type ScriptConfigSource,
+  type ScriptFirmwarePart,
+  type ScriptPartition,
+} from './script/flash-script';
+export { devicePartitions, type DevicePartitions } from './script/partitions';
+export { webToolsManifest, flasherArgsJson, chipFamily, type BuildPart } from './manifest-writer';

@@ -1,54 +1,73 @@
 import { mount, flushPromises } from '@vue/test-utils';
 import { reactive } from 'vue';
 import { createSimulator } from '@kubeflash/flasher/simulator';
+import {
+  buildNvsImage, buildNvsKeyPartition, generateNvsKeys, nvsToolMinimalRecords, parseNvsImage, parseNvsKeyPartition,
+} from '@kubeflash/esp';
+import { decryptNvsImage, encryptNvsImage } from '@kubeflash/esp/node';
 import FlashDialog from '../dialog/KubeflashFlashDialog.vue';
 import Device from '../models/kubeflash.dev.device.js';
 import { bytesToBase64 } from '../utils/artifact-server';
 import { fixture, makeModel, runFetch } from './helpers';
 
 const CONFIG_OFFSET = 0x3a0000;
+const NVS_KEYS_OFFSET = 0x3a6000;
 
 /** Deterministic image bytes of a given size (not 0xFF, so written regions differ from erased flash). */
 function image(size: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) % 251);
 }
 
-/** A binary partition table holding a `config` NVS partition at CONFIG_OFFSET. */
-function partitionTable(): Uint8Array {
+/** A binary partition table holding a `config` NVS partition at CONFIG_OFFSET (and an nvs_keys partition after it). */
+function partitionTable(withKeys = false): Uint8Array {
   const out = new Uint8Array(3072).fill(0xff);
   const view = new DataView(out.buffer);
+  const rows: [string, number, number, number][] = [['config', 2, CONFIG_OFFSET, 0x6000], ...(withKeys ? [['nvs_keys', 4, NVS_KEYS_OFFSET, 0x1000] as [string, number, number, number]] : [])];
 
-  view.setUint16(0, 0x50aa, true);
-  out[2] = 1;
-  out[3] = 2;
-  view.setUint32(4, CONFIG_OFFSET, true);
-  view.setUint32(8, 0x6000, true);
-  out.fill(0, 12, 32);
-  out.set(new TextEncoder().encode('config'), 12);
+  rows.forEach(([label, subtype, offset, size], i) => {
+    const p = i * 32;
+
+    view.setUint16(p, 0x50aa, true);
+    out[p + 2] = 1;
+    out[p + 3] = subtype;
+    view.setUint32(p + 4, offset, true);
+    view.setUint32(p + 8, size, true);
+    out.fill(0, p + 12, p + 32);
+    out.set(new TextEncoder().encode(label), p + 12);
+  });
 
   return out;
 }
 
 /** The fleet fixture with small images, a store serving them and a device that reports online after flashing. */
-function setup(mode: 'full' | 'config', chip: string, onlineAfterFlash = true) {
+function setup(mode: 'full' | 'config', chip: string, onlineAfterFlash = true, encrypted = false) {
   const f = fixture();
   const fw = f.firmwares[0];
   const images: Record<string, Uint8Array> = {
     'bootloader.bin':       image(0x3000, 1),
-    'partition-table.bin':  partitionTable(),
+    'partition-table.bin':  partitionTable(encrypted),
     'ota-data-initial.bin': image(0x2000, 2),
     'app.bin':              image(0x8000, 3),
   };
 
   fw.status.artifacts = fw.status.artifacts.map((a: any) => ({ ...a, size: images[`${ a.name }.bin`].length }));
-  const configBin = image(0x6000, 4);
+  const keys = generateNvsKeys();
+  const configBin = encrypted ? encryptNvsImage(buildNvsImage([{
+    namespace: 'config', key: 'wifi_pass', type: 'string', value: 'hunter2',
+  }], { size: 0x6000 }), keys) : image(0x6000, 4);
+  const secretData: Record<string, string> = { 'config.bin': bytesToBase64(configBin) };
+
+  if (encrypted) {
+    f.deviceClasses[0].spec.encryption = 'nvs';
+    secretData['nvs_keys.bin'] = bytesToBase64(buildNvsKeyPartition(keys));
+  }
   const requests: string[] = [];
   const { model: raw } = makeModel(Device, f.devices[0], {
     byId: {
       'kubeflash.dev.deviceclass:garage/sensor-s3':    f.deviceClasses[0],
       'kubeflash.dev.devicescluster:garage/home':      f.devicesClusters[0],
       'kubeflash.dev.firmware:garage/sensor-s3-1.5.0': fw,
-      'secret:garage/sensor-attic-config':             { data: { 'config.bin': bytesToBase64(configBin) } },
+      'secret:garage/sensor-attic-config':             { data: secretData },
     },
     request: (opt: any) => {
       const file = opt.url.split('/').pop();
@@ -172,5 +191,18 @@ describe('Flash dialog (engine: @kubeflash/flasher against the ROM-loader simula
 
     expect(vm.phase).toBe('notOnline');
     expect(wrapper.find('[data-testid="kubeflash-flash-not-online"]').exists()).toBe(true);
+  }, 60000);
+
+  it('writes the NVS keys of an encrypted class to the nvs_keys partition, so the flashed config decrypts', async() => {
+    const { vm, sim, configBin } = setup('config', 'ESP32-S3', true, true);
+
+    await startAndFinish(vm);
+
+    expect(vm.error).toBeNull();
+    expect(Array.from(sim.device.flash.read(CONFIG_OFFSET, configBin.length))).toStrictEqual(Array.from(configBin));
+    const keys = parseNvsKeyPartition(sim.device.flash.read(NVS_KEYS_OFFSET, 0x1000));
+    const records = nvsToolMinimalRecords(parseNvsImage(decryptNvsImage(sim.device.flash.read(CONFIG_OFFSET, 0x6000), keys)));
+
+    expect(records.map((r) => [r.key, r.data])).toStrictEqual([['wifi_pass', 'hunter2']]);
   }, 60000);
 });

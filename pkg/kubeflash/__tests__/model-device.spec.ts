@@ -6,11 +6,12 @@ import { bytesToBase64 } from '../utils/artifact-server';
 jest.mock('@shell/utils/download', () => ({ downloadFile: jest.fn(() => Promise.resolve()) }));
 
 /** A binary partition table with nvs, otadata, config and app entries. */
-function partitionTable(): Uint8Array {
+function partitionTable(withKeys = false): Uint8Array {
   const out = new Uint8Array(3072).fill(0xff);
   const view = new DataView(out.buffer);
   const entries: [string, number, number, number, number][] = [
     ['nvs', 1, 2, 0x9000, 0x5000], ['otadata', 1, 0, 0xe000, 0x2000], ['config', 1, 2, 0x3a0000, 0x6000], ['ota_0', 0, 0x10, 0x10000, 0x180000],
+    ...(withKeys ? [['nvs_keys', 1, 4, 0x3a6000, 0x1000] as [string, number, number, number, number]] : []),
   ];
 
   entries.forEach(([label, type, subtype, offset, size], i) => {
@@ -28,9 +29,14 @@ function partitionTable(): Uint8Array {
   return out;
 }
 
-function fleetStore(withSecret = true) {
+function fleetStore(withSecret = true, encrypted = false) {
   const f = fixture();
   const configBin = new Uint8Array([0xfc, 0xff, 0xff, 0xff, 1, 2, 3]);
+  const nvsKeys = new Uint8Array(4096).fill(0x5a);
+
+  if (encrypted) {
+    f.deviceClasses[0].spec.encryption = 'nvs';
+  }
   const byId: Record<string, unknown> = {
     'kubeflash.dev.deviceclass:garage/sensor-s3':    f.deviceClasses[0],
     'kubeflash.dev.devicescluster:garage/home':      f.devicesClusters[0],
@@ -38,20 +44,21 @@ function fleetStore(withSecret = true) {
   };
 
   if (withSecret) {
-    byId['secret:garage/sensor-attic-config'] = { data: { 'config.bin': bytesToBase64(configBin) } };
+    byId['secret:garage/sensor-attic-config'] = { data: { 'config.bin': bytesToBase64(configBin), ...(encrypted ? { 'nvs_keys.bin': bytesToBase64(nvsKeys) } : {}) } };
   }
   const requests: any[] = [];
 
   return {
     f,
     configBin,
+    nvsKeys,
     requests,
     fake: {
       byId,
       request: (opt: any) => {
         requests.push(opt);
 
-        return { data: partitionTable().buffer };
+        return { data: partitionTable(encrypted).buffer };
       },
     },
   };
@@ -109,10 +116,10 @@ describe('Device model', () => {
     const [name, script] = (downloadFile as jest.Mock).mock.calls[0];
 
     expect(name).toBe('flash-sensor-attic.sh');
-    expect(script).toContain('esptool.py --chip esp32s3');
-    expect(script).toContain('0x0 "$work/bootloader.bin" 0x8000 "$work/partition-table.bin" 0xe000 "$work/ota-data-initial.bin" 0x10000 "$work/app.bin" 0x3a0000 "$work/config.bin"');
+    expect(script).toMatch(/^#!\/bin\/sh\n# Flashes garage\/sensor-attic \(esp32s3\) with firmware sensor-s3-1.5.0 1.5.0 and its configuration.\n/);
+    expect(script).toContain('0x0 "$WORK/bootloader.bin" \\\n  0x8000 "$WORK/partition-table.bin" \\\n  0xe000 "$WORK/ota-data-initial.bin" \\\n  0x10000 "$WORK/app.bin" \\\n  0x3a0000 "$WORK/config.bin"\n');
     expect(script).toContain(bytesToBase64(configBin));
-    expect(script).toContain('https://artifacts.home.example/firmware/garage/sensor-s3-1.5.0/app.bin');
+    expect(script).toContain("'https://artifacts.home.example/firmware/garage/sensor-s3-1.5.0/app.bin'");
   });
 
   it('builds the script without secrets by reading the Secret with kubectl at run time', async() => {
@@ -123,8 +130,19 @@ describe('Device model', () => {
     const [name, script] = (downloadFile as jest.Mock).mock.calls[0];
 
     expect(name).toBe('flash-sensor-attic-nosecrets.sh');
-    expect(script).toContain("kubectl get secret -n 'garage' 'sensor-attic-config'");
+    expect(script).toContain("kubectl get secret 'sensor-attic-config' -n \"$NAMESPACE\"");
     expect(script).not.toContain(bytesToBase64(configBin));
+  });
+
+  it("embeds nvs_keys.bin for a class with NVS encryption and writes it to the table's nvs_keys partition", async() => {
+    const { f, fake, nvsKeys } = fleetStore(true, true);
+    const { model } = makeModel(Device, f.devices[0], fake);
+
+    await model.downloadFlashScript();
+    const [, script] = (downloadFile as jest.Mock).mock.calls[0];
+
+    expect(script).toContain(bytesToBase64(nvsKeys).slice(0, 76));
+    expect(script).toContain('0x3a6000 "$WORK/nvs_keys.bin"');
   });
 
   it('opens the flash dialog in full and config-only mode', () => {

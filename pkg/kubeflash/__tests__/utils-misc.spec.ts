@@ -3,7 +3,7 @@ import {
 } from '@kubeflash/api';
 import { selectorToString } from '../utils/selector';
 import { durationSeconds, formatBytes, formatDuration, hex } from '../utils/format';
-import { flashScript, flasherArgs, webToolsManifest } from '../utils/firmware-files';
+import { flasherArgs, webToolsManifest } from '../utils/firmware-files';
 import { base64ToBytes, bytesToBase64 } from '../utils/artifact-server';
 import {
   parseIntOrPercent, parseWaves, rolloutCounts, rolloutPercent, waveRows,
@@ -57,24 +57,6 @@ describe('firmware files', () => {
       offset: '0xe000', file: 'ota-data-initial.bin', encrypted: 'false'
     });
     expect(args['partition-table'].offset).toBe('0x8000');
-  });
-
-  it('checks every download against its sha256 in the script and quotes names', () => {
-    const script = flashScript({
-      device:   { name: 'd', namespace: "o'ns" },
-      chip:     'esp32',
-      firmware: {
-        name: 'fw', version: '1', artifacts
-      },
-      artifactBaseUrl:  'https://a.example/',
-      configOffset:     0x9000,
-      configSecretName: 'd-config',
-    });
-
-    expect(script.match(/^fetch /gm)).toHaveLength(4);
-    expect(script).toContain(`${ 'a'.repeat(64) }`);
-    expect(script).toContain("'https://a.example/firmware/o'%20ns/fw/app.bin'".replace('%20', "\\''"));
-    expect(script).toContain('0x9000 "$work/config.bin"');
   });
 });
 

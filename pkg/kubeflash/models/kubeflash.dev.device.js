@@ -2,7 +2,7 @@ import KubeflashModel from '../plugins/kubeflash-class.js';
 import { KUBEFLASH, CORE } from '../types/kubeflash';
 import { isConfigReady, isFlashable, onlineRank } from '../utils/badges';
 import { base64ToBytes } from '../utils/artifact-server';
-import { flashScript } from '../utils/firmware-files';
+import { artifactFileName, artifactUrl, sortedArtifacts } from '../utils/firmware-files';
 
 /** A new Device as the create form starts it. */
 export const DEFAULT_DEVICE = {
@@ -13,6 +13,8 @@ export const DEFAULT_DEVICE = {
 
 /** Key of config.bin in the device's config Secret. */
 export const CONFIG_BIN_KEY = 'config.bin';
+/** Key of nvs_keys.bin (classes with NVS encryption) in the device's config Secret. */
+export const NVS_KEYS_KEY = 'nvs_keys.bin';
 
 /** One ESP32 board: downloads of its config and flash script, USB flashing. */
 export default class Device extends KubeflashModel {
@@ -56,14 +58,20 @@ export default class Device extends KubeflashModel {
 
   /** The device's config.bin (NVS image) from its Secret. */
   async fetchConfigBin() {
+    return (await this.fetchConfigImages()).config;
+  }
+
+  /** config.bin and, for a class with NVS encryption, nvs_keys.bin from the device's Secret. */
+  async fetchConfigImages() {
     const secret = await this.kfFindSibling(CORE.SECRET, this.configSecretName);
     const b64 = secret?.data?.[CONFIG_BIN_KEY];
 
     if (!b64) {
       throw new Error(this.t('kubeflash.errors.noConfigSecret', { name: this.metadata.name }));
     }
+    const keys = secret.data[NVS_KEYS_KEY];
 
-    return base64ToBytes(b64);
+    return { config: base64ToBytes(b64), nvsKeys: keys ? base64ToBytes(keys) : undefined };
   }
 
   /** Everything flashing needs: class, firmware build, cluster and the config partition's offset. */
@@ -88,7 +96,7 @@ export default class Device extends KubeflashModel {
     }
 
     return {
-      deviceClass, cluster, firmware, configPartition: partition,
+      deviceClass, cluster, firmware, configPartition: partition, partitionTable: esp.parsePartitionTableBinary(table),
     };
   }
 
@@ -100,35 +108,43 @@ export default class Device extends KubeflashModel {
     }
   }
 
-  /** Builds the flash script; with secrets it embeds config.bin, without it reads the Secret with kubectl. */
+  /**
+   * Builds the flash script with @kubeflash/flasher's generator: with secrets it embeds config.bin (and
+   * nvs_keys.bin for an encrypted class), without them the script reads the Secret with kubectl.
+   */
   async buildFlashScript(withSecrets) {
-    const ctx = await this.fetchFlashContext();
+    const [ctx, flasher] = await Promise.all([this.fetchFlashContext(), import(/* webpackChunkName: "flasher" */ '@kubeflash/flasher')]);
     const baseUrl = ctx.cluster?.spec?.artifacts?.publicBaseUrl;
+    const artifacts = sortedArtifacts(ctx.firmware.status.artifacts);
 
-    if (!baseUrl) {
+    if (!baseUrl && artifacts.some((a) => !a.url)) {
       throw new Error(this.t('kubeflash.errors.noArtifactUrl', { name: this.spec.devicesClusterRef?.name }));
     }
-    let configBinBase64;
+    const label = ctx.deviceClass.spec?.partitions?.config?.label || 'config';
+    const partitions = flasher.devicePartitions(ctx.partitionTable, label, ctx.deviceClass.spec?.encryption === 'nvs', ctx.firmware.metadata.name);
+    let source = { kind: 'kubectl', secretName: this.configSecretName };
 
     if (withSecrets) {
-      const secret = await this.kfFindSibling(CORE.SECRET, this.configSecretName);
+      const images = await this.fetchConfigImages();
 
-      configBinBase64 = secret?.data?.[CONFIG_BIN_KEY];
-      if (!configBinBase64) {
-        throw new Error(this.t('kubeflash.errors.noConfigSecret', { name: this.metadata.name }));
-      }
+      source = {
+        kind: 'embedded', configBin: images.config, nvsKeysBin: images.nvsKeys
+      };
     }
+    const parts = artifacts.map((a) => ({
+      name: a.name, file: artifactFileName(a), offset: a.offset, size: a.size, sha256: a.sha256, url: a.url || artifactUrl(baseUrl, this.metadata.namespace, ctx.firmware.metadata.name, artifactFileName(a)),
+    }));
 
-    return flashScript({
+    return flasher.generateFlashScript({
       device:   { name: this.metadata.name, namespace: this.metadata.namespace },
       chip:     ctx.deviceClass.spec.chip,
       firmware: {
-        name: ctx.firmware.metadata.name, version: ctx.firmware.spec.version, artifacts: ctx.firmware.status.artifacts
+        name: ctx.firmware.metadata.name, version: ctx.firmware.spec.version, parts
       },
-      artifactBaseUrl:  baseUrl,
-      configOffset:     ctx.configPartition.offset,
-      configSecretName: this.configSecretName,
-      configBinBase64,
+      config: {
+        ...partitions.config, source, nvsKeys: partitions.nvsKeys
+      },
+      generator: 'the kubeflash Rancher extension',
     });
   }
 

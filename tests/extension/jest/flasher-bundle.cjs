@@ -28,6 +28,7 @@ const ENTRIES = {
   flasher:             '@kubeflash/flasher',
   'flasher-simulator': '@kubeflash/flasher/simulator',
   esp:                 '@kubeflash/esp',
+  'esp-node':          '@kubeflash/esp/node',
   api:                 '@kubeflash/api',
 };
 

@@ -26,6 +26,7 @@ module.exports = {
     '^@kubeflash/flasher$':                                                                  `${ root }/tests/extension/jest/flasher.cjs`,
     '^@kubeflash/flasher/simulator$':                                                        `${ root }/tests/extension/jest/flasher-simulator.cjs`,
     '^@kubeflash/esp$':                                                                      `${ root }/tests/extension/jest/esp.cjs`,
+    '^@kubeflash/esp/node$':                                                                 `${ root }/tests/extension/jest/esp-node.cjs`,
     '^@kubeflash/api$':                                                                      `${ root }/tests/extension/jest/api.cjs`,
     '^color$':                                                                               `${ root }/tests/extension/jest/color-stub.cjs`,
     '^clipboard-polyfill$':                                                                  `${ root }/node_modules/clipboard-polyfill/dist/es6/clipboard-polyfill.es6.js`,

@@ -3,6 +3,8 @@ import { parseNvsImage } from '@kubeflash/esp';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { readManifestDir } from '../../kube/manifests';
 import { examplesDir } from '../../paths';
+import { buildSigningKeySecret, generateSigningKey } from '../../artifacts/signing';
+import { shrinkConfigSecret } from '../caches';
 import { fakeCaches, recordingWriter, type FakeCaches, type RecordedCall } from '../testing';
 import { ConfigWriteError, syncDevice } from './sync';
 
@@ -23,6 +25,7 @@ function load(): FakeCaches {
     if (o.kind === 'DeviceGroup') caches.groups.set(o as DeviceGroup);
     if (o.kind === 'Secret') caches.secrets.set(o as V1Secret);
   }
+  caches.configSecrets.set(shrinkConfigSecret(buildSigningKeySecret(NS, generateSigningKey())));
   return caches;
 }
 
@@ -137,6 +140,14 @@ describe('syncDevice', () => {
     const password = Buffer.from((writer.calls[0] as { object: V1Secret }).object.data?.mqtt_password ?? '', 'base64').toString();
     const visible = JSON.stringify(writer.calls.filter((c) => c.resource !== 'secrets'));
     for (const secret of [password, 'example-only-not-a-real-passphrase', 'garage-iot-example']) expect(visible).not.toContain(secret);
+  });
+
+  it("waits for the namespace's signing key (its arrival queues the device) instead of rendering without ota_pubkey", async () => {
+    const caches = load();
+    caches.configSecrets.delete(NS, 'kubeflash-firmware-signing-key');
+    const writer = recordingWriter(caches);
+    await syncDevice({ caches, writer, now: () => NOW }, `${NS}/garage-temp-1`);
+    expect(writer.calls).toEqual([]);
   });
 
   it('reports a config Secret the API server refuses in ConfigReady and a Warning Event, then fails for the queue to retry', async () => {

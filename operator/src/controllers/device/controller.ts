@@ -1,4 +1,5 @@
 import { CONFIG_HASH_ANNOTATION, DEVICE_LABEL } from '../../config/secret';
+import { SIGNING_KEY_SECRET } from '../../artifacts/signing';
 import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import type { FleetCaches } from '../caches';
@@ -54,6 +55,12 @@ export class DeviceController implements FleetListener {
     };
     options.caches.configSecrets.on('update', onConfigSecret(false));
     options.caches.configSecrets.on('delete', onConfigSecret(true));
+    // The namespace's signing key is every device's ota_pubkey: a new or changed key re-renders them all.
+    const onSigningKey = (s: { metadata?: { namespace?: string; name?: string } }) => {
+      if (s.metadata?.name !== SIGNING_KEY_SECRET) return;
+      this.enqueue(options.caches.devices.list(s.metadata.namespace).map((d) => objectKey(d.metadata.namespace, d.metadata.name)));
+    };
+    for (const verb of ['add', 'update', 'delete'] as const) options.caches.configSecrets.on(verb, onSigningKey);
     options.caches.devices.on('delete', (d) => this.written.delete(objectKey(d.metadata.namespace, d.metadata.name)));
   }
 

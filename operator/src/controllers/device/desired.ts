@@ -25,6 +25,8 @@ export interface DeviceInputs {
   foreignConfigSecret?: boolean;
   /** Credentials to use: the stored ones, completed with freshly generated ones where missing. */
   credentials: DeviceCredentials;
+  /** The namespace's firmware signing public key (DER), the device's ota_pubkey; undefined until it exists. */
+  otaPublicKey?: Uint8Array;
 }
 
 /** The part of Device status this controller owns. */

@@ -6,6 +6,7 @@ import { completeCredentials } from '../../config/credentials';
 import { secretBytes } from '../../config/fleet';
 import { classEncrypts } from '../../config/render';
 import { CONFIG_HASH_ANNOTATION, configSecretName, credentialsFromSecretData } from '../../config/secret';
+import { SIGNING_KEY_SECRET, SIGNING_PUBLIC_KEY } from '../../artifacts/signing';
 import type { CacheReader, FleetCaches } from '../caches';
 import { buildEvent } from '../events';
 import type { ApiWriter } from '../writer';
@@ -32,6 +33,7 @@ export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string
   if (!device || device.metadata.deletionTimestamp) return undefined;
   const deviceClass = caches.classes.get(namespace, device.spec.deviceClassRef.name);
   const configSecret = caches.configSecrets.get(namespace, configSecretName(name));
+  const otaPublicKey = caches.configSecrets.get(namespace, SIGNING_KEY_SECRET)?.data?.[SIGNING_PUBLIC_KEY];
   return {
     device,
     deviceClass,
@@ -44,6 +46,7 @@ export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string
     configSecret,
     foreignConfigSecret: !configSecret && caches.secrets.get(namespace, configSecretName(name)) !== undefined,
     credentials: completeCredentials(credentialsFromSecretData(configSecret?.data), classEncrypts(deviceClass)),
+    ...(otaPublicKey ? { otaPublicKey: new Uint8Array(Buffer.from(otaPublicKey, 'base64')) } : {}),
   };
 }
 
@@ -90,6 +93,9 @@ export async function syncDevice(deps: DeviceSyncDeps, key: string): Promise<voi
   const [namespace, name] = key.split('/');
   const inputs = gatherDevice(deps.caches, namespace, name);
   if (!inputs) return;
+  // The signing key controller creates the namespace's key as soon as it has a DevicesCluster, and its arrival
+  // queues every device of the namespace: wait for it rather than render each config twice (without and with ota_pubkey).
+  if (inputs.cluster && !inputs.otaPublicKey) return;
   const now = (deps.now ?? (() => new Date()))();
   const decision = desiredDevice(inputs, now);
   try {

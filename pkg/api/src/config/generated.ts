@@ -22,11 +22,21 @@ export function deviceMqtt(namespace: string, name: string, cluster: DevicesClus
   return { username: id, topics: { root, status: `${root}status`, telemetry: `${root}telemetry`, commands: `${root}cmd/#` } };
 }
 
+/** Value of a generated key: a string, or bytes written as an NVS blob (ota_pubkey). */
+export type GeneratedValue = string | Uint8Array;
+
 /**
- * Values of the generated keys: device_id, mqtt_uri (the broker devices use), mqtt_user, mqtt_pass and
- * mqtt_prefix (the device's topic root without the trailing slash). ota_pubkey is reserved for a later issue.
+ * Values of the generated keys: device_id, mqtt_uri (the broker devices use), mqtt_user, mqtt_pass,
+ * mqtt_prefix (the device's topic root without the trailing slash) and, once the namespace has a firmware
+ * signing key, ota_pubkey (its DER SubjectPublicKeyInfo, a blob) that devices check OTA signatures with.
  */
-export function generatedValues(namespace: string, name: string, cluster: DevicesCluster, mqttPassword: string): Partial<Record<GeneratedKey, string>> {
+export function generatedValues(
+  namespace: string,
+  name: string,
+  cluster: DevicesCluster,
+  mqttPassword: string,
+  otaPublicKey?: Uint8Array,
+): Partial<Record<GeneratedKey, GeneratedValue>> {
   const mqtt = deviceMqtt(namespace, name, cluster);
   return {
     device_id: deviceId(namespace, name),
@@ -34,5 +44,6 @@ export function generatedValues(namespace: string, name: string, cluster: Device
     mqtt_user: mqtt.username,
     mqtt_pass: mqttPassword,
     mqtt_prefix: mqtt.topics.root.slice(0, -1),
+    ...(otaPublicKey ? { ota_pubkey: otaPublicKey } : {}),
   };
 }

@@ -280,8 +280,11 @@ export const DeviceClassStatusSchema = Type.Object({
       {
         name: ObjectName('Name of the Firmware object for spec.firmware.version.'),
         version: FirmwareVersion('Its version.'),
+        phase: Type.Optional(
+          StringEnum(['Pending', 'Building', 'Succeeded', 'Failed'], { description: 'Its phase: Pending, Building, Succeeded or Failed.' }),
+        ),
       },
-      { description: 'The Firmware that builds spec.firmware.version.' },
+      { description: 'The Firmware that builds spec.firmware.version (made by the operator, or an existing one adopted).' },
     ),
   ),
   devices: Type.Optional(Type.Integer({ description: 'Number of Devices of this class.', minimum: 0 })),
@@ -313,6 +316,8 @@ export const DeviceClassReason = {
   FirmwareFailed: 'FirmwareFailed',
   /** FirmwareReady=False: spec.firmware or spec.firmware.version is not set. */
   NoFirmwareVersion: 'NoFirmwareVersion',
+  /** FirmwareReady=False: the Firmware name for this version is taken by a Firmware of another class or version. */
+  FirmwareNameTaken: 'FirmwareNameTaken',
 } as const;
 /** One of the DeviceClass reasons. */
 export type DeviceClassReason = (typeof DeviceClassReason)[keyof typeof DeviceClassReason];

@@ -15,8 +15,15 @@ import {
 /** Resource names of Firmware. */
 export const FirmwareResource = resourceNames('Firmware', 'firmwares', ['kffw']);
 
-/** Builder image used when a class names none. */
-export const DEFAULT_BUILDER_IMAGE = 'espressif/idf:v5.3.1';
+/**
+ * The ESP-IDF image (v5.5.3, linux/amd64) build Jobs use when neither the Firmware nor the operator's
+ * configuration (chart value builder.image) names one, pinned by digest. The digest was taken from a public
+ * project's pin and not checked against the registry from the development machines: verify it before relying on it.
+ */
+export const DEFAULT_BUILDER_IMAGE = 'docker.io/espressif/idf:v5.5.3@sha256:3e77b709e0ba7f0e9a711039231103be822736b4105790b8e33339a3bf4e47fb';
+
+/** A container image pinned by digest (`name@sha256:<64 hex>`), as build Jobs require. */
+export const PINNED_IMAGE_PATTERN = '^[^\\s@]+@sha256:[0-9a-f]{64}$';
 
 /** A firmware version as ESP-IDF stores it in the app description (at most 31 characters). */
 export const FirmwareVersion = (description: string) =>
@@ -72,11 +79,12 @@ export const FirmwareBuilderSchema = Type.Object(
   {
     image: Type.Optional(
       Type.String({
-        description: 'Container image with ESP-IDF that runs the build Job.',
-        default: DEFAULT_BUILDER_IMAGE,
+        description:
+          'Container image with ESP-IDF that runs the build, pinned by digest (name@sha256:...), so every build of ' +
+          "this Firmware uses the same toolchain; omitted means the operator's builder image (chart value builder.image).",
         minLength: 1,
         maxLength: 512,
-        pattern: '^[^\\s]+$',
+        pattern: PINNED_IMAGE_PATTERN,
       }),
     ),
     timeoutSeconds: Type.Optional(
@@ -94,6 +102,14 @@ export const FirmwareSpecSchema = Type.Object({
   version: FirmwareVersion('Version being built; must equal the version in the app description of the image.'),
   source: FirmwareSourceSchema,
   builder: Type.Optional(FirmwareBuilderSchema),
+  buildRequest: Type.Optional(
+    Type.String({
+      description:
+        'Change this value (any text, e.g. the current time) to build again: like every spec change it discards the ' +
+        "artifacts and starts a new build (git) or waits for a new upload (upload). The UI's Rebuild sets it.",
+      maxLength: 64,
+    }),
+  ),
 });
 /** spec of a Firmware. */
 export type FirmwareSpec = Static<typeof FirmwareSpecSchema>;
@@ -122,14 +138,24 @@ export const FirmwareArtifactSchema = Type.Object({
   }),
   offset: Type.Integer({ description: 'Flash offset in bytes.', minimum: 0, maximum: 0xffffffff }),
   size: Type.Integer({ description: 'Size in bytes.', minimum: 1, maximum: 0xffffffff }),
-  sha256: SHA256_HEX('SHA-256 of the image, lowercase hex.'),
+  sha256: SHA256_HEX('SHA-256 of the image, lowercase hex; also its address in the artifact service.'),
+  url: Type.Optional(
+    Type.String({
+      description: 'Where the artifact service serves the image (content-addressed, public, immutable).',
+      maxLength: 2048,
+      pattern: '^https?://[^\\s]+$',
+    }),
+  ),
 });
 /** One flashable image of a firmware. */
 export type FirmwareArtifact = Static<typeof FirmwareArtifactSchema>;
 
 /** Signature algorithms of app images. */
 export const SignatureAlgorithm = {
-  /** ECDSA over NIST P-256 of the SHA-256 of the app image; the public key is compiled into the firmware. */
+  /**
+   * ECDSA over NIST P-256 of the SHA-256 of the whole app image file, DER (`openssl dgst -sha256 -sign`); devices
+   * verify it with the namespace's public key, which reaches them as the generated config key ota_pubkey.
+   */
   EcdsaP256Sha256: 'ECDSA-P256-SHA256',
 } as const;
 /** One of the signature algorithms. */
@@ -141,10 +167,15 @@ export const FirmwareStatusSchema = Type.Object({
   phase: Type.Optional(
     StringEnum(Object.values(FirmwarePhase), { description: 'Pending, Building, Succeeded or Failed.' }),
   ),
-  jobName: Type.Optional(Type.String({ description: 'Name of the build Job.', maxLength: DNS1123_LABEL_MAX })),
-  startTime: Type.Optional(Type.String({ description: 'When the build started.', format: 'date-time' })),
+  jobName: Type.Optional(Type.String({ description: 'Name of the build Job of this generation (git sources).', maxLength: DNS1123_LABEL_MAX })),
+  startTime: Type.Optional(Type.String({ description: 'When the build (or the wait for an upload) started.', format: 'date-time' })),
   completionTime: Type.Optional(Type.String({ description: 'When the build succeeded or failed.', format: 'date-time' })),
-  message: Type.Optional(Type.String({ description: 'Details of the phase, e.g. why the build failed.', maxLength: 32768 })),
+  message: Type.Optional(
+    Type.String({
+      description: 'Details of the phase: why an upload was rejected, or the failed Job\'s reason and the end of its log.',
+      maxLength: 32768,
+    }),
+  ),
   artifacts: Type.Optional(
     Type.Array(FirmwareArtifactSchema, {
       description: 'The images to flash, by name.',
@@ -173,10 +204,10 @@ export const FirmwareStatusSchema = Type.Object({
         algorithm: StringEnum(Object.values(SignatureAlgorithm), { description: 'Signature algorithm: ECDSA-P256-SHA256.' }),
         value: Type.String({ description: 'DER signature over the app image, base64.', maxLength: 256, pattern: '^[A-Za-z0-9+/]+={0,2}$' }),
         keyId: Type.Optional(
-          Type.String({ description: 'SHA-256 of the signing public key (DER), lowercase hex.', pattern: '^[0-9a-f]{64}$' }),
+          Type.String({ description: 'SHA-256 of the signing public key (DER SubjectPublicKeyInfo, as in ota_pubkey), lowercase hex.', pattern: '^[0-9a-f]{64}$' }),
         ),
       },
-      { description: 'The operator\'s signature over the app image, checked by devices before an OTA switch.' },
+      { description: 'The operator\'s signature over the whole app image file, checked by devices before an OTA switch.' },
     ),
   ),
   conditions: Type.Optional(Conditions()),
@@ -195,31 +226,39 @@ export const FirmwareConditionType = {
    */
   Built: 'Built',
   /**
-   * True when Built is True and the app image is signed, so the artifacts can be flashed and rolled
-   * out; this is what DeviceClasses and Rollouts wait for.
+   * True when Built is True, the app image is signed and every artifact is stored in the artifact service,
+   * so the artifacts can be downloaded, flashed and rolled out; this is what DeviceClasses and Rollouts wait for.
    */
-  Ready: 'Ready',
+  ArtifactsReady: 'ArtifactsReady',
 } as const;
 /** One of the Firmware condition types. */
 export type FirmwareConditionType = (typeof FirmwareConditionType)[keyof typeof FirmwareConditionType];
 
 /** Reasons of Firmware conditions (and of the Events that mirror them). */
 export const FirmwareReason = {
-  /** Built=False: the build Job is created but not running yet, or an upload is awaited. */
+  /** Built=False: the build Job is created but not running yet. */
   BuildPending: 'BuildPending',
+  /** Built=False: source upload; no images were uploaded for this generation yet. */
+  AwaitingUpload: 'AwaitingUpload',
   /** Built=False: the build Job is running. */
   Building: 'Building',
   /** Built=True: all images are present and verified. */
   BuildSucceeded: 'BuildSucceeded',
-  /** Built=False: the build Job failed or timed out. */
+  /** Built=False: the build Job failed (the message has its reason and the end of its log). */
   BuildFailed: 'BuildFailed',
-  /** Built=False: an image failed verification (magic, chip, version or digest). */
+  /** Built=False: the build Job passed spec.builder.timeoutSeconds, or never started. */
+  BuildTimedOut: 'BuildTimedOut',
+  /** Built=False: the build Job ended without uploading images. */
+  NothingUploaded: 'NothingUploaded',
+  /** Built=False: an uploaded image failed verification (magic, segments, checksum, chip, version, partitions, size). */
   ImageInvalid: 'ImageInvalid',
-  /** Ready=True: the app image is signed. */
+  /** Built=False: the Firmware cannot be built as specified (e.g. its DeviceClass is missing). */
+  InvalidSpec: 'InvalidSpec',
+  /** ArtifactsReady=True: the app image is signed and every artifact is stored. */
   Signed: 'Signed',
-  /** Ready=False: Built is not True yet. */
+  /** ArtifactsReady=False: Built is not True yet. */
   NotBuilt: 'NotBuilt',
-  /** Ready=False: signing failed (e.g. the signing key Secret is missing). */
+  /** ArtifactsReady=False: signing failed (e.g. the signing key Secret is unreadable). */
   SigningFailed: 'SigningFailed',
 } as const;
 /** One of the Firmware reasons. */

@@ -111,19 +111,20 @@ function toEntry(namespace: string, key: string, typed: ReturnType<typeof parseC
 /**
  * Types and checks the effective values of a device against the class schema: defaults apply, required keys
  * must be present, undeclared keys are rejected or passed as strings (schema.unknownKeys), every value must fit
- * its key. `generated` values (device_id, mqtt_*) are written first, as strings.
+ * its key. `generated` values (device_id, mqtt_*, ota_pubkey) are written first: strings as strings, bytes as blobs.
  */
 export function checkEffectiveConfig(
   schema: ConfigSchema | undefined,
   values: readonly EffectiveValue[],
-  generated: Partial<Record<GeneratedKey, string>>,
+  generated: Partial<Record<GeneratedKey, string | Uint8Array>>,
 ): CheckedConfig {
   const namespace = schema?.namespace ?? DEFAULT_CONFIG_NAMESPACE;
   const problems: ConfigProblem[] = [];
   const entries: NvsEntry[] = [];
   for (const name of GENERATED_KEYS) {
     const value = generated[name];
-    if (value !== undefined) entries.push({ namespace, key: name, type: 'string', value });
+    if (typeof value === 'string') entries.push({ namespace, key: name, type: 'string', value });
+    else if (value !== undefined) entries.push({ namespace, key: name, type: 'blob', value });
   }
   const byKey = new Map(values.map((v) => [v.key, v]));
   const declared: ConfigKey[] = schema?.keys ?? [];

@@ -1,8 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { FirmwareResource, GROUP, VERSION, type Firmware } from '@kubeflash/api';
 import {
   FlashError,
+  buildFlashPlan,
   buildFlashPlanFromManifest,
   flashDevice,
   normalizeChipName,
@@ -16,7 +19,7 @@ import {
 } from '@kubeflash/flasher';
 import { readDeviceConfigImages, readDeviceFlashInfo, type DeviceConfigImages } from '../device-flash-info';
 import { contextNamespace, loadKubeConfig } from '@kubeflash/operator/kube';
-import { UsageError } from '@kubeflash/operator/cli';
+import { UsageError, downloadFirmwareImages, requireSucceeded } from '@kubeflash/operator/cli';
 
 /** Options of `kubeflash flash`. */
 export interface FlashCommandOptions {
@@ -31,6 +34,10 @@ export interface FlashCommandOptions {
   /** For a Device in the cluster: its namespace (default: the kubeconfig context's). */
   namespace?: string;
   kubeconfig?: string;
+  /** For a Device in the cluster: flash this Succeeded Firmware instead of the class's current one. */
+  firmwareName?: string;
+  /** Base URL of the artifact service, when the Firmware status does not say where its images are. */
+  url?: string;
 }
 
 /** What the command needs from the outside world (swapped for a simulator in tests). */
@@ -55,7 +62,7 @@ export function registerFlashCommand(program: Command, deps: FlashCommandDeps = 
   program
     .command('flash')
     .description('flash a board over USB serial: firmware + config, or config only (verified by MD5, then reset)')
-    .argument('<target>', 'plan file or folder (kubeflash-plan.json), a device folder (config.bin from `kubeflash render`) with --firmware, or a Device name in the cluster with --firmware')
+    .argument('<target>', 'plan file or folder (kubeflash-plan.json), a device folder (config.bin from `kubeflash render`) with --firmware, or a Device name in the cluster (images from the artifact service, or --firmware)')
     .requiredOption('--port <path>', 'serial port of the board, e.g. /dev/ttyUSB0 or COM3')
     .option('--firmware <path>', 'firmware build for a device folder: manifest.json, flasher_args.json or a folder holding one')
     .option('--config-label <label>', 'label of the config partition in the firmware partition table', 'config')
@@ -65,6 +72,8 @@ export function registerFlashCommand(program: Command, deps: FlashCommandDeps = 
     .option('--baud <rate>', 'baud rate once the flasher stub runs', '921600')
     .option('-n, --namespace <namespace>', "namespace of a Device in the cluster (default: the kubeconfig context's)")
     .option('--kubeconfig <path>', 'kubeconfig for a Device in the cluster (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--firmware-name <firmware>', "for a Device in the cluster: flash this Succeeded Firmware of its class instead of the class's current one")
+    .option('--url <url>', "base URL of the artifact service (default: where the Firmware's status says its images are)")
     .action(async (target: string, options: FlashCommandOptions) => {
       await runFlashCommand(target, options, deps);
     });
@@ -111,7 +120,7 @@ const DEVICE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export async function loadTarget(
   target: string,
   mode: FlashMode,
-  options: Pick<FlashCommandOptions, 'firmware' | 'configLabel' | 'chip' | 'namespace' | 'kubeconfig'>,
+  options: Pick<FlashCommandOptions, 'firmware' | 'configLabel' | 'chip' | 'namespace' | 'kubeconfig' | 'firmwareName' | 'url'>,
 ): Promise<FlashPlan> {
   const path = resolve(target);
   if (!existsSync(path)) {
@@ -134,15 +143,17 @@ export async function loadTarget(
   return planFromFirmware(options.firmware, device, { mode, chip, configPartitionLabel: options.configLabel ?? 'config' });
 }
 
-/** A Device in the cluster: chip and config partition label from its class, images from its config Secret. */
-async function loadClusterDevice(name: string, mode: FlashMode, options: Pick<FlashCommandOptions, 'firmware' | 'chip' | 'namespace' | 'kubeconfig'>): Promise<FlashPlan> {
-  if (!options.firmware) {
-    throw new UsageError(`to flash Device ${name}, say which firmware build to use with --firmware <manifest.json|flasher_args.json|build folder> (${name} is not a file or folder here)`);
-  }
+/**
+ * A Device in the cluster: chip and config partition label from its class, config.bin (and nvs_keys.bin) from its
+ * config Secret, and the firmware from a local build (--firmware) or, by default, the artifact service: the
+ * images of the class's current Firmware (or --firmware-name), each checked against the SHA-256 in its status.
+ */
+async function loadClusterDevice(name: string, mode: FlashMode, options: Pick<FlashCommandOptions, 'firmware' | 'chip' | 'namespace' | 'kubeconfig' | 'firmwareName' | 'url'>): Promise<FlashPlan> {
+  let kc: KubeConfig;
   let info;
   let images: DeviceConfigImages;
   try {
-    const kc = loadKubeConfig(options.kubeconfig);
+    kc = loadKubeConfig(options.kubeconfig);
     info = await readDeviceFlashInfo(kc, options.namespace ?? contextNamespace(kc), name);
     images = await readDeviceConfigImages(kc, info);
   } catch (err) {
@@ -151,7 +162,35 @@ async function loadClusterDevice(name: string, mode: FlashMode, options: Pick<Fl
   if (options.chip !== undefined && normalizeChipName(options.chip) !== info.chip) {
     throw new UsageError(`--chip ${options.chip} does not match Device ${info.namespace}/${name}, whose class ${info.className} is ${info.apiChip}`);
   }
-  return planFromFirmware(options.firmware, images, { mode, chip: info.chip, configPartitionLabel: info.configPartitionLabel });
+  if (options.firmware) return planFromFirmware(options.firmware, images, { mode, chip: info.chip, configPartitionLabel: info.configPartitionLabel });
+  const firmwareName = options.firmwareName ?? info.currentFirmware;
+  if (!firmwareName) throw new UsageError(`DeviceClass ${info.namespace}/${info.className} has no current Firmware (set spec.firmware.version), so say which build to flash with --firmware-name or --firmware`);
+  const firmware = await readFirmwareObject(kc, info.namespace, firmwareName);
+  if (firmware.spec.deviceClassRef.name !== info.className) throw new UsageError(`Firmware ${info.namespace}/${firmwareName} is built for DeviceClass ${firmware.spec.deviceClassRef.name}, not ${info.className}`);
+  requireSucceeded(firmware);
+  const wanted = (firmware.status?.artifacts ?? []).filter((a) => mode !== 'config-only' || a.name === 'partition-table');
+  const downloaded = await downloadFirmwareImages({ ...firmware, status: { ...firmware.status, artifacts: wanted } }, options.url?.replace(/\/+$/, ''));
+  try {
+    return buildFlashPlan({
+      chip: info.chip,
+      firmware: downloaded.map((d) => ({ name: d.name, offset: d.offset, data: d.data })),
+      config: images.config,
+      ...(images.nvsKeys ? { nvsKeys: images.nvsKeys } : {}),
+      configPartitionLabel: info.configPartitionLabel,
+      mode,
+    });
+  } catch (err) {
+    if (err instanceof FlashError) throw new UsageError(`${err.message}\n  What to do: ${err.userAction}`);
+    throw err;
+  }
+}
+
+async function readFirmwareObject(kc: KubeConfig, namespace: string, name: string): Promise<Firmware> {
+  try {
+    return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: FirmwareResource.plural, name })) as Firmware;
+  } catch (err) {
+    throw new UsageError(`Firmware ${namespace}/${name} cannot be read: ${(err as Error).message.split('\n')[0]}`);
+  }
 }
 
 async function planFromFirmware(firmware: string, device: DeviceConfigImages, planOptions: { mode: FlashMode; chip?: ChipName; configPartitionLabel: string }): Promise<FlashPlan> {

@@ -5,7 +5,7 @@ import { registerFlashScriptCommand } from './flash-script';
 import { registerImageCommand } from './image';
 import { registerManifestsCommand } from './manifests';
 import { registerNvsCommand } from './nvs';
-import { registerOperatorCommand } from '@kubeflash/operator/cli';
+import { registerArtifactsCommand, registerFirmwareCommand, registerOperatorCommand } from '@kubeflash/operator/cli';
 import { registerPartitionsCommand } from './partitions';
 import { registerRenderCommand } from './render';
 
@@ -13,6 +13,8 @@ import { registerRenderCommand } from './render';
 export function registerCommands(program: Command): void {
   registerDevCommand(program);
   registerOperatorCommand(program);
+  registerArtifactsCommand(program);
+  registerFirmwareCommand(program);
   registerManifestsCommand(program);
   registerNvsCommand(program);
   registerPartitionsCommand(program);

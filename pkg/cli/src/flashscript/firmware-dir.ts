@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findPartition, parsePartitionTableBinary, readAppImageInfo, type PartitionEntry } from '@kubeflash/esp';
-import { normalizeChipName, readFirmwareManifest, type ChipName } from '@kubeflash/flasher';
-import type { ScriptFirmwarePart } from './script';
+import { parsePartitionTableBinary, readAppImageInfo, type PartitionEntry } from '@kubeflash/esp';
+import { normalizeChipName, readFirmwareManifest, type ChipName, type ScriptFirmwarePart } from '@kubeflash/flasher';
 
 /** A firmware build found in a folder: what to flash, and the partition table it carries. */
 export interface FirmwareFolder {
@@ -57,14 +56,4 @@ export function readFirmwareFolder(dir: string, chip?: ChipName): FirmwareFolder
   const files = new Set(parts.map((p) => p.file));
   if (files.size !== parts.length) throw new Error(`${manifestFile} lists two parts with the same file name`);
   return { dir: folder, chip: manifest.chip, name: manifest.name ?? appName ?? 'firmware', version: manifest.version ?? appVersion, parts, partitionTable };
-}
-
-/** The config partition of a firmware by label, with a message that says what the table does have. */
-export function configPartition(table: PartitionEntry[] | undefined, label: string, where: string): PartitionEntry {
-  if (!table) throw new Error(`${where} has no partition table among its parts, so the "${label}" partition cannot be located`);
-  const entry = findPartition({ entries: table }, { label });
-  if (!entry) {
-    throw new Error(`the partition table of ${where} has no partition labelled "${label}" (it has: ${table.map((e) => e.label).join(', ')})`);
-  }
-  return entry;
 }
