@@ -27,6 +27,10 @@ export interface OperatorOptions {
   resyncPeriodMs?: number;
   /** Concurrent Device reconciles (default 8). */
   deviceConcurrency?: number;
+  /** Connect to the DevicesClusters' brokers: accounts and device reports (default true). */
+  brokers?: boolean;
+  /** At most one heartbeat-only status write per device per this interval (default 60 s). */
+  statusWriteIntervalMs?: number;
 }
 
 export interface RunningOperator {
@@ -62,6 +66,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     options.healthPort ?? 0,
     { 'kubernetes-api': () => checkApiAndCrds(options.kubeConfig) },
     () => metrics.exposition(),
+    // Rejected device messages (reason, field, topic; never payloads), newest last.
+    { '/debug/dead-letters': () => ({ recorded: running?.reported.deadLetters.recorded ?? 0, letters: running?.reported.deadLetters.list() ?? [] }) },
   );
   const server = options.kubeConfig.getCurrentCluster()?.server ?? '(unknown)';
   log(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz, /readyz and /metrics; API server ${server}`);
@@ -84,6 +90,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
             resyncPeriodMs: options.resyncPeriodMs,
             namespace: options.namespace,
             deviceConcurrency: options.deviceConcurrency,
+            brokers: options.brokers,
+            statusWriteIntervalMs: options.statusWriteIntervalMs,
           });
           if (!leading) {
             await controllers.stop();

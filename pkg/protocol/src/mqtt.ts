@@ -81,3 +81,20 @@ export function operatorAcl(topicPrefix: string): AclEntry[] {
     ...reports.map((topic): AclEntry => ({ action: 'receive', topic, allow: true })),
   ];
 }
+
+/** CONNECT settings of one side at MQTT protocol level 5 or 4 (3.1.1), in the shape MQTT client libraries take. */
+export interface ConnectSettings {
+  protocolVersion: 4 | 5;
+  /** Clean Start (v5) or Clean Session (v3.1.1). */
+  clean: boolean;
+  keepalive: number;
+  /** v5 only: the Session Expiry Interval. */
+  properties?: { sessionExpiryInterval: number };
+}
+
+/** The session rules of SESSION as CONNECT settings for `side` at `protocolVersion`. */
+export function connectSettings(side: keyof typeof SESSION, protocolVersion: 4 | 5): ConnectSettings {
+  const rule = SESSION[side];
+  const base = { protocolVersion, clean: rule.cleanStart, keepalive: rule.keepAliveSeconds };
+  return protocolVersion === 5 ? { ...base, properties: { sessionExpiryInterval: rule.sessionExpirySeconds } } : base;
+}

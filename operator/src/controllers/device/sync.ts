@@ -1,23 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException } from '@kubernetes/client-node';
-import { API_VERSION, DeviceResource } from '@kubeflash/api';
-import { completeCredentials } from '../../config/credentials';
+import { API_VERSION, AccountManagement, DEFAULT_TOPIC_PREFIX, DeviceResource, type Device } from '@kubeflash/api';
+import { deviceId, deviceTopic, Channel } from '@kubeflash/protocol';
+import { completeCredentials, credentialsComplete, rotateCredentials } from '../../config/credentials';
 import { secretBytes } from '../../config/fleet';
 import { classEncrypts } from '../../config/render';
-import { CONFIG_HASH_ANNOTATION, configSecretName, credentialsFromSecretData } from '../../config/secret';
+import { CONFIG_HASH_ANNOTATION, configSecretName, credentialsFromSecretData, credentialsSecretName } from '../../config/secret';
+import { deviceAccount } from '../../mqtt/accounts';
+import type { BrokerSession } from '../../mqtt/session';
 import type { CacheReader, FleetCaches } from '../caches';
 import { buildEvent } from '../events';
 import type { ApiWriter } from '../writer';
-import { DEVICE_FIELD_MANAGER, desiredDevice, type DeviceDecision, type DeviceInputs } from './desired';
+import { BROKER_ACCOUNT_FINALIZER, DEVICE_FIELD_MANAGER, desiredAccount, desiredCredentialsSecret, desiredDevice, rotationOf, type AccountOutcome, type CredentialsWrite, type DeviceDecision, type DeviceInputs } from './desired';
 
 /** What syncDevice needs. */
 export interface DeviceSyncDeps {
   caches: { [K in 'devices' | 'classes' | 'clusters' | 'groups' | 'secrets' | 'configSecrets']: CacheReader<ReturnType<FleetCaches[K]['list']>[number]> };
   writer: ApiWriter;
+  /** The broker sessions (mosquitto-dynsec accounts): `session(namespace, cluster)`. */
+  brokers?: { session(namespace: string | undefined, name: string): AccountSession | undefined };
   now?: () => Date;
   /** Called after a config Secret was written, with its hash. */
   onSecretWritten?: (key: string, hash: string) => void;
+  log?: (line: string) => void;
 }
+
+/** What the device controller needs of a DevicesCluster's broker session. */
+export type AccountSession = Pick<BrokerSession, 'ensureAccount' | 'removeAccount' | 'publish'>;
 
 /** Reads one Device's inputs from the caches; undefined when the Device is gone or being deleted. */
 export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string, name: string): DeviceInputs | undefined {
@@ -25,6 +34,18 @@ export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string
   if (!device || device.metadata.deletionTimestamp) return undefined;
   const deviceClass = caches.classes.get(namespace, device.spec.deviceClassRef.name);
   const configSecret = caches.configSecrets.get(namespace, configSecretName(name));
+  const credentialsSecret = caches.configSecrets.get(namespace, credentialsSecretName(name));
+  const encrypted = classEncrypts(deviceClass);
+  // Credentials live in their own Secret; config Secrets of older operators held the password and NVS keys.
+  const stored = { ...credentialsFromSecretData(configSecret?.data), ...credentialsFromSecretData(credentialsSecret?.data) };
+  const wanted = device.spec.credentials?.rotate ?? '';
+  let credentials = completeCredentials(stored, encrypted);
+  let credentialsWrite: CredentialsWrite | undefined;
+  if (!credentialsSecret) credentialsWrite = 'create';
+  else if ((rotationOf(credentialsSecret) ?? '') !== wanted) {
+    credentials = rotateCredentials(credentials);
+    credentialsWrite = 'rotate';
+  } else if (!credentialsComplete(credentialsFromSecretData(credentialsSecret.data), encrypted)) credentialsWrite = 'complete';
   return {
     device,
     deviceClass,
@@ -36,11 +57,23 @@ export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string
     },
     configSecret,
     foreignConfigSecret: !configSecret && caches.secrets.get(namespace, configSecretName(name)) !== undefined,
-    credentials: completeCredentials(credentialsFromSecretData(configSecret?.data), classEncrypts(deviceClass)),
+    credentialsSecret,
+    foreignCredentialsSecret: !credentialsSecret && caches.secrets.get(namespace, credentialsSecretName(name)) !== undefined,
+    credentials,
+    credentialsWrite,
   };
 }
 
-/** Writes a decision: the Secret first, then status, then Events. Errors propagate (the queue retries). */
+const involvedOf = (device: Device) => ({
+  apiVersion: API_VERSION,
+  kind: DeviceResource.kind,
+  namespace: device.metadata.namespace ?? 'default',
+  name: device.metadata.name ?? '',
+  uid: device.metadata.uid,
+  resourceVersion: device.metadata.resourceVersion,
+});
+
+/** Writes a decision: the config Secret, then status, then Events. Errors propagate (the queue retries). */
 export async function applyDevice(writer: ApiWriter, inputs: DeviceInputs, decision: DeviceDecision, now: Date): Promise<void> {
   const { device } = inputs;
   const namespace = device.metadata.namespace ?? 'default';
@@ -53,25 +86,86 @@ export async function applyDevice(writer: ApiWriter, inputs: DeviceInputs, decis
     await writer.applyStatus(DeviceResource.kind, DeviceResource.plural, namespace, name, decision.status, DEVICE_FIELD_MANAGER);
   }
   for (const intent of decision.events) {
-    const involved = { apiVersion: API_VERSION, kind: DeviceResource.kind, namespace, name, uid: device.metadata.uid, resourceVersion: device.metadata.resourceVersion };
-    await writer.createEvent(buildEvent(involved, intent, now, randomBytes(8).toString('hex')));
+    await writer.createEvent(buildEvent(involvedOf(device), intent, now, randomBytes(8).toString('hex')));
   }
 }
 
-/** Reconciles one Device key (`namespace/name`): gather -> decide -> apply. */
+/** Makes sure the broker account exists as desired (adding the finalizer first); undefined when accounts are not managed. */
+async function ensureAccount(deps: DeviceSyncDeps, inputs: DeviceInputs): Promise<AccountOutcome | undefined> {
+  const account = desiredAccount(inputs);
+  if (!account) return undefined;
+  const { device, cluster } = inputs;
+  const session = deps.brokers?.session(cluster?.metadata.namespace, cluster?.metadata.name ?? '');
+  if (!session) return { ok: false, message: `the operator has no connection to the broker of DevicesCluster ${cluster?.metadata.name} yet (see its Ready condition)` };
+  const finalizers = device.metadata.finalizers ?? [];
+  if (!finalizers.includes(BROKER_ACCOUNT_FINALIZER)) {
+    await deps.writer.setFinalizers(DeviceResource.plural, device.metadata.namespace ?? 'default', device.metadata.name ?? '', [...finalizers, BROKER_ACCOUNT_FINALIZER], device.metadata.resourceVersion);
+  }
+  let result: AccountOutcome;
+  try {
+    result = await session.ensureAccount(account);
+  } catch (err) {
+    // The broker answered with an error or not at all: report it, then let the queue retry with backoff.
+    return { ok: false, message: err instanceof Error ? err.message : String(err), retry: true };
+  }
+  if (result.ok && (result.created || result.changes.length > 0)) {
+    deps.log?.(`device ${device.metadata.namespace}/${device.metadata.name}: broker account ${result.created ? 'created' : `fixed (${result.changes.join(', ')})`}`);
+  }
+  return result;
+}
+
+/**
+ * A Device being deleted: removes its broker account and role, clears its retained status, then drops the
+ * finalizer. Without a DevicesCluster that manages accounts, the finalizer is dropped at once (nothing can be
+ * removed; the next converge of that cluster deletes the orphaned account).
+ */
+async function finalizeDevice(deps: DeviceSyncDeps, device: Device): Promise<void> {
+  const finalizers = device.metadata.finalizers ?? [];
+  if (!finalizers.includes(BROKER_ACCOUNT_FINALIZER)) return;
+  const namespace = device.metadata.namespace ?? 'default';
+  const name = device.metadata.name ?? '';
+  const cluster = deps.caches.clusters.get(namespace, device.spec.devicesClusterRef.name);
+  if (cluster && (cluster.spec.mqtt.accountManagement ?? AccountManagement.None) === AccountManagement.MosquittoDynsec) {
+    const session = deps.brokers?.session(namespace, cluster.metadata.name ?? '');
+    if (!session) throw new Error(`cannot remove the broker account of Device ${namespace}/${name}: no connection to the broker of DevicesCluster ${cluster.metadata.name}`);
+    const account = deviceAccount({ namespace, name: cluster.metadata.name ?? '', topicPrefix: cluster.spec.mqtt.topicPrefix ?? DEFAULT_TOPIC_PREFIX }, { namespace, name }, '');
+    const removed = await session.removeAccount(account.username, account.rolename);
+    if (!removed.ok) throw new Error(`cannot remove the broker account of Device ${namespace}/${name}: ${removed.message}`);
+    await session.publish({ topic: deviceTopic(cluster.spec.mqtt.topicPrefix ?? DEFAULT_TOPIC_PREFIX, deviceId(namespace, name), Channel.Status), payload: '', qos: 1, retain: true });
+    deps.log?.(`device ${namespace}/${name}: broker account removed`);
+  }
+  await deps.writer.setFinalizers(DeviceResource.plural, namespace, name, finalizers.filter((f) => f !== BROKER_ACCOUNT_FINALIZER), device.metadata.resourceVersion);
+}
+
+/** Reconciles one Device key (`namespace/name`): gather -> credentials -> broker account -> decide -> apply. */
 export async function syncDevice(deps: DeviceSyncDeps, key: string): Promise<void> {
   const [namespace, name] = key.split('/');
+  const gone = (err: unknown): boolean => err instanceof ApiException && err.code === 404 && !deps.caches.devices.get(namespace, name);
+  const existing = deps.caches.devices.get(namespace, name);
+  if (existing?.metadata.deletionTimestamp) {
+    try {
+      await finalizeDevice(deps, existing);
+    } catch (err) {
+      if (!gone(err)) throw err;
+    }
+    return;
+  }
   const inputs = gatherDevice(deps.caches, namespace, name);
   if (!inputs) return;
   const now = (deps.now ?? (() => new Date()))();
-  const decision = desiredDevice(inputs, now);
   try {
+    const credentials = desiredCredentialsSecret(inputs, now);
+    if (credentials?.action === 'create') await deps.writer.createSecret(credentials.object);
+    else if (credentials) await deps.writer.replaceSecret(credentials.object);
+    const account = await ensureAccount(deps, inputs);
+    const decision = desiredDevice(inputs, now, account);
     await applyDevice(deps.writer, inputs, decision, now);
+    const hash = decision.secret?.object.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
+    if (hash) deps.onSecretWritten?.(key, hash);
+    if (account && !account.ok && account.retry) throw new Error(`broker account of Device ${key}: ${account.message}`);
   } catch (err) {
     // The Device went away while we wrote: nothing left to do.
-    if (err instanceof ApiException && err.code === 404 && !deps.caches.devices.get(namespace, name)) return;
+    if (gone(err)) return;
     throw err;
   }
-  const hash = decision.secret?.object.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
-  if (hash) deps.onSecretWritten?.(key, hash);
 }

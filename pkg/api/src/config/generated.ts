@@ -22,17 +22,40 @@ export function deviceMqtt(namespace: string, name: string, cluster: DevicesClus
   return { username: id, topics: { root, status: `${root}status`, telemetry: `${root}telemetry`, commands: `${root}cmd/#` } };
 }
 
+/** Login name of every device's local web UI (web_user); the password (web_pass) is generated per device. */
+export const DEVICE_WEB_USER = 'admin';
+
+/** Generated values that are not derived from names: the CA devices trust and the device's web login password. */
+export interface GeneratedExtras {
+  /** PEM bytes of the broker's CA (spec.mqtt.caSecretRef); written as mqtt_ca only for an mqtts:// broker. */
+  mqttCa?: Uint8Array;
+  /** The generated password of the device's web UI (web_pass, with web_user DEVICE_WEB_USER). */
+  webPassword?: string;
+}
+
+/** True when devices of the cluster connect with TLS (an mqtts:// broker URI). */
+export function brokerUsesTls(cluster: DevicesCluster): boolean {
+  return cluster.spec.mqtt.brokerUri.startsWith('mqtts://');
+}
+
 /**
- * Values of the generated keys: device_id, mqtt_uri (the broker devices use), mqtt_user, mqtt_pass and
- * mqtt_prefix (the device's topic root without the trailing slash). ota_pubkey is reserved for a later issue.
+ * Values of the generated keys: device_id, mqtt_uri (the broker devices use), mqtt_user, mqtt_pass, mqtt_prefix
+ * (the device's topic root without the trailing slash), mqtt_ca (blob, PEM; mqtts brokers with a CA only), and
+ * web_user/web_pass. ota_pubkey is reserved for a later issue.
  */
-export function generatedValues(namespace: string, name: string, cluster: DevicesCluster, mqttPassword: string): Partial<Record<GeneratedKey, string>> {
+export function generatedValues(namespace: string, name: string, cluster: DevicesCluster, mqttPassword: string, extras: GeneratedExtras = {}): Partial<Record<GeneratedKey, string | Uint8Array>> {
   const mqtt = deviceMqtt(namespace, name, cluster);
-  return {
+  const values: Partial<Record<GeneratedKey, string | Uint8Array>> = {
     device_id: deviceId(namespace, name),
     mqtt_uri: cluster.spec.mqtt.brokerUri,
     mqtt_user: mqtt.username,
     mqtt_pass: mqttPassword,
     mqtt_prefix: mqtt.topics.root.slice(0, -1),
   };
+  if (extras.mqttCa && brokerUsesTls(cluster)) values.mqtt_ca = extras.mqttCa;
+  if (extras.webPassword !== undefined) {
+    values.web_user = DEVICE_WEB_USER;
+    values.web_pass = extras.webPassword;
+  }
+  return values;
 }

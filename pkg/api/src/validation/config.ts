@@ -5,7 +5,7 @@ import { ConfigProblemCode, problem, type ConfigProblem } from './problems';
 import { isNvsKeyName, parseConfigValue, type RawValue } from './values';
 
 /** Keys the operator adds to every device's config; no layer and no schema may set them. */
-export const GENERATED_KEYS = ['device_id', 'mqtt_uri', 'mqtt_user', 'mqtt_pass', 'mqtt_prefix', 'ota_pubkey'] as const;
+export const GENERATED_KEYS = ['device_id', 'mqtt_uri', 'mqtt_user', 'mqtt_pass', 'mqtt_prefix', 'mqtt_ca', 'ota_pubkey', 'web_user', 'web_pass'] as const;
 /** One generated key. */
 export type GeneratedKey = (typeof GENERATED_KEYS)[number];
 /** NVS namespace of the config keys when the schema names none. */
@@ -107,19 +107,20 @@ function toEntry(namespace: string, key: string, typed: ReturnType<typeof parseC
 /**
  * Types and checks the effective values of a device against the class schema: defaults apply, required keys
  * must be present, undeclared keys are rejected or passed as strings (schema.unknownKeys), every value must fit
- * its key. `generated` values (device_id, mqtt_*) are written first, as strings.
+ * its key. `generated` values (device_id, mqtt_*, web_*) are written first: text as strings, bytes as blobs.
  */
 export function checkEffectiveConfig(
   schema: ConfigSchema | undefined,
   values: readonly EffectiveValue[],
-  generated: Partial<Record<GeneratedKey, string>>,
+  generated: Partial<Record<GeneratedKey, string | Uint8Array>>,
 ): CheckedConfig {
   const namespace = schema?.namespace ?? DEFAULT_CONFIG_NAMESPACE;
   const problems: ConfigProblem[] = [];
   const entries: NvsEntry[] = [];
   for (const name of GENERATED_KEYS) {
     const value = generated[name];
-    if (value !== undefined) entries.push({ namespace, key: name, type: 'string', value });
+    if (typeof value === 'string') entries.push({ namespace, key: name, type: 'string', value });
+    else if (value !== undefined) entries.push({ namespace, key: name, type: 'blob', value });
   }
   const byKey = new Map(values.map((v) => [v.key, v]));
   const declared: ConfigKey[] = schema?.keys ?? [];

@@ -1,0 +1,31 @@
+import { deviceId } from '@kubeflash/protocol';
+import { deviceRoleName, operatorRoleName, operatorUsername } from '../../mqtt/accounts';
+import type { BrokerSession } from '../../mqtt/session';
+
+/**
+ * After a session listed the broker's accounts: deletes the accounts (and roles) marked as this cluster's whose
+ * Device no longer exists, and roles of this cluster that no account holds. Accounts kubeflash did not create
+ * are never touched; creating missing accounts and fixing drifted ones is the Device controller's job (every
+ * device of the cluster is queued after this).
+ */
+export async function removeOrphanAccounts(session: BrokerSession, devices: Iterable<{ namespace: string; name: string }>, log?: (line: string) => void): Promise<number> {
+  const cluster = session.cluster;
+  const valid = new Set<string>([operatorUsername(cluster)]);
+  for (const d of devices) valid.add(deviceId(d.namespace, d.name));
+  let removed = 0;
+  for (const account of session.managedAccounts()) {
+    if (valid.has(account.username)) continue;
+    const result = await session.removeAccount(account.username, account.rolenames[0] ?? deviceRoleName(account.username));
+    if (result.ok) {
+      removed++;
+      log?.(`broker ${cluster.namespace}/${cluster.name}: removed orphaned account ${account.username} (its Device is gone)`);
+    }
+  }
+  const held = new Set([...valid].map((u) => (u === operatorUsername(cluster) ? operatorRoleName(cluster) : deviceRoleName(u))));
+  for (const role of session.unusedManagedRoles()) {
+    if (held.has(role)) continue;
+    await session.removeRole(role);
+    log?.(`broker ${cluster.namespace}/${cluster.name}: removed orphaned role ${role}`);
+  }
+  return removed;
+}
