@@ -1,4 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { CONNACK_REFUSED_CREDENTIALS, CONNACK_UNSUPPORTED_PROTOCOL, protocolLevels } from '@kubeflash/protocol';
 
 /** What connecting needs besides the session settings. */
 export interface MqttEndpoint {
@@ -13,10 +14,8 @@ export interface MqttEndpoint {
   protocolVersion?: 4 | 5 | 'auto';
 }
 
-/** CONNACK return code (3.1.1) and reason codes (5) that mean "this broker does not speak that protocol level". */
-const UNSUPPORTED_PROTOCOL = new Set([1, 0x84]);
-/** CONNACK codes that mean the credentials were refused (3.1.1: 4, 5; v5: 0x86, 0x87). */
-const AUTH_REFUSED = new Set([4, 5, 0x86, 0x87]);
+const UNSUPPORTED_PROTOCOL = new Set(CONNACK_UNSUPPORTED_PROTOCOL);
+const AUTH_REFUSED = new Set(CONNACK_REFUSED_CREDENTIALS);
 
 /** Why a connection attempt failed, in words for conditions and logs (never the password). */
 export function describeConnectError(err: unknown): string {
@@ -39,8 +38,7 @@ export function isAuthRefused(err: unknown): boolean {
  * level (3.1.1-only brokers such as the embedded one), 3.1.1.
  */
 export async function connectMqtt(endpoint: MqttEndpoint, session: Omit<IClientOptions, 'protocolVersion'> & { protocolVersion?: 4 | 5 }, timeoutMs = 10_000): Promise<{ client: MqttClient; protocolVersion: 4 | 5 }> {
-  const wanted = endpoint.protocolVersion ?? 'auto';
-  const versions: (4 | 5)[] = wanted === 'auto' ? [5, 4] : [wanted];
+  const versions = protocolLevels(endpoint.protocolVersion ?? 'auto');
   let lastError: unknown;
   for (const protocolVersion of versions) {
     const options: IClientOptions = {
