@@ -38,7 +38,7 @@ const summary = (calls: RecordedCall[]): string[] =>
     return `${c.verb} secret ${c.name}`;
   });
 const brokerSummary = (calls: BrokerCall[]): string[] =>
-  calls.map((c) => (c.op === 'publish' ? `publish ${c.topic} ${JSON.stringify(c.payload)}${c.retain ? ' retained' : ''}` : `${c.op} ${c.username}`));
+  calls.map((c) => (c.op === 'publish' ? `publish ${c.topic}${c.payload === '' ? ' (empty)' : ''}${c.retain ? ' retained' : ''}` : `${c.op} ${c.username}`));
 
 const device = (caches: FakeCaches, name = 'garage-temp-1'): Device => caches.devices.get(NS, name) as Device;
 const setValues = (caches: FakeCaches, values: Record<string, string>, name = 'garage-temp-1') => {
@@ -146,7 +146,26 @@ const cases: Case[] = [
       c.devices.set({ ...d, metadata: { ...d.metadata, deletionTimestamp: NOW } });
     },
     expected: ['finalizers garage-temp-1 []'],
-    broker: [`remove ${ACCOUNT}`, `publish home/devices/${ACCOUNT}/status "" retained`],
+    broker: [`remove ${ACCOUNT}`, `publish home/devices/${ACCOUNT}/status (empty) retained`],
+  },
+  {
+    sentence: 'a reboot request for an online device publishes cmd/reboot once and records it',
+    change: (c) => {
+      const d = device(c);
+      const online = { type: 'Online', status: 'True', reason: 'DeviceOnline', message: 'the device reports online', lastTransitionTime: '2026-01-01T00:00:00Z' } as const;
+      c.devices.set({ ...d, metadata: { ...d.metadata, generation: 2 }, spec: { ...d.spec, rebootRequest: 'r1' }, status: { ...d.status, conditions: [...(d.status?.conditions ?? []), online] } });
+    },
+    expected: ['apply devices/status garage-temp-1 ConfigReady=True/ConfigRendered (kubeflash-device)', 'event Normal RebootSent'],
+    broker: [`ensure ${ACCOUNT}`, `publish home/devices/${ACCOUNT}/cmd/reboot`],
+  },
+  {
+    sentence: 'a reboot request for a device that is not online is recorded as skipped, nothing is sent',
+    change: (c) => {
+      const d = device(c);
+      c.devices.set({ ...d, metadata: { ...d.metadata, generation: 2 }, spec: { ...d.spec, rebootRequest: 'r1' } });
+    },
+    expected: ['apply devices/status garage-temp-1 ConfigReady=True/ConfigRendered (kubeflash-device)', 'event Warning RebootSkipped'],
+    broker: [`ensure ${ACCOUNT}`],
   },
   {
     sentence: 'a new device generation that gives the same config only updates observedGeneration, without an event',
@@ -179,6 +198,13 @@ describe('syncDevice', () => {
     }
     expect(summary(writer.calls)).toEqual(c.expected);
     if (c.broker) expect(brokerSummary(brokers.calls)).toEqual(c.broker);
+    if (device(caches).spec.rebootRequest) {
+      expect(device(caches).status?.reboot).toMatchObject({ request: 'r1', time: '2026-01-02T03:04:05Z' });
+      writer.calls.length = 0;
+      brokers.calls.length = 0;
+      await syncDevice(deps, `${NS}/garage-temp-1`);
+      expect([summary(writer.calls), brokerSummary(brokers.calls)]).toEqual([[], [`ensure ${ACCOUNT}`]]);
+    }
   });
 
   it('keeps lastTransitionTime when ConfigReady stays True, writes the hash annotation and an owner reference', async () => {

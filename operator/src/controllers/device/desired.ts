@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { V1Secret } from '@kubernetes/client-node';
-import { API_VERSION, AccountManagement, ConditionStatus, DEFAULT_TOPIC_PREFIX, type Condition, DeviceConditionType, DeviceReason, type Device, type DeviceStatus, deviceMqtt } from '@kubeflash/api';
+import { API_VERSION, AccountManagement, ConditionStatus, DEFAULT_TOPIC_PREFIX, type Condition, DeviceConditionType, DeviceReason, RebootResult, type Device, type DeviceStatus, deviceMqtt } from '@kubeflash/api';
 import type { DeviceClass, DeviceGroup, DevicesCluster, SecretLookup } from '@kubeflash/api';
 import type { DeviceCredentials } from '../../config/credentials';
 import { renderDeviceConfig, type RenderOutcome } from '../../config/render';
@@ -40,7 +40,10 @@ export interface DeviceInputs {
 }
 
 /** The part of Device status this controller owns. */
-export type DeviceOwnedStatus = Pick<DeviceStatus, 'observedGeneration' | 'conditions' | 'config' | 'mqtt' | 'credentials'>;
+export type DeviceOwnedStatus = Pick<DeviceStatus, 'observedGeneration' | 'conditions' | 'config' | 'mqtt' | 'credentials' | 'reboot'>;
+
+/** A spec.rebootRequest handled in this reconcile. */
+export type RebootOutcome = NonNullable<DeviceStatus['reboot']>;
 
 /** What happened to the device's broker account in this reconcile. */
 export type AccountOutcome = { ok: true; created: boolean; changes: string[] } | { ok: false; message: string; /** the broker refused or did not answer: retry with backoff */ retry?: boolean };
@@ -63,6 +66,7 @@ export function ownedStatusOf(status: DeviceStatus | undefined): DeviceOwnedStat
   if (status?.config !== undefined) out.config = status.config;
   if (status?.mqtt !== undefined) out.mqtt = status.mqtt;
   if (status?.credentials !== undefined) out.credentials = status.credentials;
+  if (status?.reboot !== undefined) out.reboot = status.reboot;
   return out;
 }
 
@@ -114,7 +118,7 @@ function foreignSecretFailure(name: string): RenderOutcome {
  * sets ConfigReady through `setCondition` (False with BrokerAccountFailed when the broker account could not be
  * made), and emits an Event for every regeneration, rotation and condition change.
  */
-export function desiredDevice(inputs: DeviceInputs, now: Date, account?: AccountOutcome): DeviceDecision {
+export function desiredDevice(inputs: DeviceInputs, now: Date, account?: AccountOutcome, reboot?: RebootOutcome): DeviceDecision {
   const { device, configSecret } = inputs;
   const namespace = namespaceOf(device);
   const name = nameOf(device);
@@ -195,6 +199,15 @@ export function desiredDevice(inputs: DeviceInputs, now: Date, account?: Account
     next.credentials = current.credentials;
   }
 
+  if (reboot) {
+    next.reboot = reboot;
+    events.push(reboot.result === RebootResult.Sent
+      ? { type: 'Normal', reason: DeviceReason.RebootSent, message: `cmd/reboot ${reboot.commandId} sent for spec.rebootRequest ${JSON.stringify(reboot.request)}` }
+      : { type: 'Warning', reason: DeviceReason.RebootSkipped, message: `spec.rebootRequest ${JSON.stringify(reboot.request)} not sent: the device is not online (commands are never queued for offline devices)` });
+  } else if (current.reboot !== undefined) {
+    next.reboot = current.reboot;
+  }
+
   const before = findCondition(current.conditions, DeviceConditionType.ConfigReady);
   const after = findCondition(next.conditions, DeviceConditionType.ConfigReady);
   const meaningful = !before || before.status !== after?.status || before.reason !== after?.reason || before.message !== after?.message;
@@ -202,4 +215,10 @@ export function desiredDevice(inputs: DeviceInputs, now: Date, account?: Account
     events.push({ type: after.status === ConditionStatus.False ? 'Warning' : 'Normal', reason: after.reason, message: after.message });
   }
   return { secret, status: isDeepStrictEqual(next, current) ? undefined : next, events };
+}
+
+/** True when spec.rebootRequest names a request status.reboot has not answered yet. */
+export function rebootRequested(device: Device): string | undefined {
+  const request = device.spec.rebootRequest;
+  return request && request !== device.status?.reboot?.request ? request : undefined;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException } from '@kubernetes/client-node';
-import { API_VERSION, AccountManagement, DEFAULT_TOPIC_PREFIX, DeviceResource, type Device } from '@kubeflash/api';
-import { deviceId, deviceTopic, Channel } from '@kubeflash/protocol';
+import { API_VERSION, AccountManagement, DEFAULT_TOPIC_PREFIX, DeviceConditionType, DeviceResource, RebootResult, type Device } from '@kubeflash/api';
+import { deviceId, deviceTopic, Channel, rebootCommand } from '@kubeflash/protocol';
 import { completeCredentials, credentialsComplete, rotateCredentials } from '../../config/credentials';
 import { secretBytes } from '../../config/fleet';
 import { classEncrypts } from '../../config/render';
@@ -11,7 +11,7 @@ import type { BrokerSession } from '../../mqtt/session';
 import type { CacheReader, FleetCaches } from '../caches';
 import { buildEvent } from '../events';
 import type { ApiWriter } from '../writer';
-import { BROKER_ACCOUNT_FINALIZER, DEVICE_FIELD_MANAGER, desiredAccount, desiredCredentialsSecret, desiredDevice, rotationOf, type AccountOutcome, type CredentialsWrite, type DeviceDecision, type DeviceInputs } from './desired';
+import { BROKER_ACCOUNT_FINALIZER, DEVICE_FIELD_MANAGER, desiredAccount, desiredCredentialsSecret, desiredDevice, rebootRequested, rotationOf, type AccountOutcome, type CredentialsWrite, type DeviceDecision, type DeviceInputs, type RebootOutcome } from './desired';
 
 /** What syncDevice needs. */
 export interface DeviceSyncDeps {
@@ -115,6 +115,23 @@ async function ensureAccount(deps: DeviceSyncDeps, inputs: DeviceInputs): Promis
 }
 
 /**
+ * Answers a new spec.rebootRequest: publishes cmd/reboot with the operator's account when the device is online
+ * (Online=True), otherwise records it as skipped; commands are never queued for offline devices.
+ */
+async function sendReboot(deps: DeviceSyncDeps, inputs: DeviceInputs, now: Date): Promise<RebootOutcome | undefined> {
+  const request = rebootRequested(inputs.device);
+  if (!request || !inputs.cluster) return undefined;
+  const time = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const online = inputs.device.status?.conditions?.find((c) => c.type === DeviceConditionType.Online)?.status === 'True';
+  const session = deps.brokers?.session(inputs.cluster.metadata.namespace, inputs.cluster.metadata.name ?? '');
+  if (online && session) {
+    const command = rebootCommand(inputs.cluster.spec.mqtt.topicPrefix ?? DEFAULT_TOPIC_PREFIX, deviceId(inputs.device.metadata.namespace ?? 'default', inputs.device.metadata.name ?? ''));
+    if (await session.publish(command)) return { request, result: RebootResult.Sent, commandId: JSON.parse(command.payload).id as string, time };
+  }
+  return { request, result: RebootResult.Skipped, time };
+}
+
+/**
  * A Device being deleted: removes its broker account and role, clears its retained status, then drops the
  * finalizer. Without a DevicesCluster that manages accounts, the finalizer is dropped at once (nothing can be
  * removed; the next converge of that cluster deletes the orphaned account).
@@ -158,7 +175,8 @@ export async function syncDevice(deps: DeviceSyncDeps, key: string): Promise<voi
     if (credentials?.action === 'create') await deps.writer.createSecret(credentials.object);
     else if (credentials) await deps.writer.replaceSecret(credentials.object);
     const account = await ensureAccount(deps, inputs);
-    const decision = desiredDevice(inputs, now, account);
+    const reboot = await sendReboot(deps, inputs, now);
+    const decision = desiredDevice(inputs, now, account, reboot);
     await applyDevice(deps.writer, inputs, decision, now);
     const hash = decision.secret?.object.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
     if (hash) deps.onSecretWritten?.(key, hash);
