@@ -28,6 +28,16 @@ export interface DevClusterOptions {
   watchHistory?: number;
   /** Builds the admission chain that calls webhooks; default: the real webhook caller (`createAdmissionChain`). */
   admission?: (source: AdmissionSource) => AdmissionChain;
+  /** Request log: called once per finished request (tests count writes with it, as an audit log would). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+/** One request of the request log. */
+export interface RequestLogEntry {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  status: number;
 }
 
 export interface DevCluster {
@@ -94,7 +104,11 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
   const handler = new HttpHandler(api, () => url.replace(/^https?:\/\//, ''), log);
   // HTTPS like a real API server: @kubernetes/client-node refuses plain HTTP without skipTLSVerify.
   const tls = await loadOrCreateServingTls(options.stateDir);
-  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => void handler.handle(req, res));
+  const onRequest = options.onRequest;
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    if (onRequest) res.once('finish', () => onRequest({ method: req.method ?? 'GET', url: req.url ?? '/', status: res.statusCode }));
+    void handler.handle(req, res);
+  });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
