@@ -7,7 +7,7 @@ export const CONFIG_SOURCES = ['default', 'cluster', 'class', 'group', 'device',
 /** One config source. */
 export type ConfigSource = (typeof CONFIG_SOURCES)[number];
 
-const SECRET_GENERATED_KEYS = new Set<string>(['mqtt_pass']);
+const SECRET_GENERATED_KEYS = new Set<string>(['mqtt_pass', 'web_pass']);
 
 /** Shown instead of every value that comes from a Secret. */
 export const MASK = '••••••••';
