@@ -11,7 +11,7 @@ want_test_tools=false
 [ "${1:-}" = "--test" ] && want_test_tools=true
 
 if $want_test_tools; then
-  packages=(cmake pkg-config libcmocka-dev gcc mosquitto mosquitto-clients openssl chromium shellcheck curl)
+  packages=(cmake pkg-config libcmocka-dev libmbedtls-dev libcjson-dev gcovr openssl gcc mosquitto mosquitto-clients chromium shellcheck curl)
   missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

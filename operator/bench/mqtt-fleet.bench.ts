@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const writes: number[] = [];
   const cluster = await startDevCluster({
     port: 0,
-    watchHistory: 200_000,
+    watchHistory: 500_000,
     onRequest: (e) => {
       if (e.method === 'PATCH' && /\/devices\/[^/]+\/status\?/.test(e.url) && e.url.includes('fieldManager=kubeflash-reported') && e.status < 300) writes.push(Date.now());
     },

@@ -3,3 +3,4 @@
 export * from './manager/operator';
 export * from './manager/informer';
 export * from './manager/metrics';
+export * from './manager/logger';

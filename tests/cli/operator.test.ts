@@ -68,6 +68,11 @@ describe.each([
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output).toContain('shutting down');
+    // The log is structured: one JSON object per line with a time, a level and a message.
+    for (const line of output.split('\n').filter((l) => l.startsWith('{'))) {
+      expect(Object.keys(JSON.parse(line) as object)).toEqual(expect.arrayContaining(['time', 'level', 'msg']));
+    }
+    expect(output.split('\n').filter((l) => l.startsWith('{')).length).toBeGreaterThan(2);
     expect(output).not.toMatch(/mqtt_pass|password=/i);
   });
 });

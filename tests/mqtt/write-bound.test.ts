@@ -38,7 +38,9 @@ describe(`status writes of ${DEVICES.toLocaleString('en')} idle devices`, () => 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kubeflash-write-bound-'));
+    // A watch history like a real API server's watch cache under this write rate (devcluster's default is 1,000 events).
     ({ devcluster } = await startTestDevCluster(dir, {
+      watchHistory: 500_000,
       onRequest: (e) => {
         if (e.method === 'PATCH' && /\/devices\/[^/]+\/status\?/.test(e.url) && e.url.includes('fieldManager=kubeflash-reported') && e.status < 300) statusWrites.push(Date.now());
       },

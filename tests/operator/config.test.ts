@@ -123,6 +123,12 @@ describe('the operator on the example fleet', () => {
       hash: secret.metadata?.annotations?.['kubeflash.dev/config-hash'],
       bytesUsed: expect.any(Number),
       partitionSize: 0x6000,
+      observedGeneration: device.metadata.generation,
+      keys: expect.arrayContaining([
+        { key: 'device_id', type: 'string', layer: 'generated', source: 'operator' },
+        { key: 'ntp_server', type: 'string', layer: 'group', source: 'site-garage', priority: 10 },
+        { key: 'wifi_ssid', type: 'string', layer: 'secretRef', source: 'site-garage-wifi', referencedBy: 'DeviceGroup/site-garage', priority: 10, secret: true },
+      ]),
     });
     expect(device.status?.mqtt).toEqual({
       username: `${ns}.garage-temp-1`,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { startOperator } from '../manager/operator';
 import { loadKubeConfig } from '../kube/kubeconfig';
+import { createLogger, LogFormat, parseLogLevel, type LogFormat as LogFormatType } from '../manager/logger';
 import { UsageError } from './errors';
 import { parsePort } from './parse';
 
@@ -14,6 +15,8 @@ interface OperatorCommandOptions {
   leaderElection: boolean;
   leaseNamespace?: string;
   deviceConcurrency: string;
+  logLevel: string;
+  logFormat: string;
 }
 
 /**
@@ -31,6 +34,8 @@ export function registerOperatorCommand(program: Command): void {
     .option('--no-leader-election', 'run the controllers at once (only with a single replica)')
     .option('--lease-namespace <namespace>', 'namespace of the leader Lease (default: $KUBEFLASH_NAMESPACE or "default")')
     .option('--device-concurrency <n>', 'Devices reconciled at the same time', '8')
+    .option('--log-level <level>', 'least severe records logged: debug, info, warn or error', process.env.KUBEFLASH_LOG_LEVEL ?? 'info')
+    .option('--log-format <format>', 'json (one object per line, for log collectors) or text', 'json')
     .action((options: OperatorCommandOptions) => runOperatorCommand(options));
 }
 
@@ -46,15 +51,18 @@ async function runOperatorCommand(options: OperatorCommandOptions): Promise<void
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const log = (line: string): void => {
-    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  };
+  const level = parseLogLevel(options.logLevel);
+  if (!level) throw new UsageError(`--log-level must be one of debug, info, warn, error, got "${options.logLevel}"`);
+  if (!(Object.values(LogFormat) as string[]).includes(options.logFormat)) {
+    throw new UsageError(`--log-format must be json or text, got "${options.logFormat}"`);
+  }
+  const logger = createLogger({ level, format: options.logFormat as LogFormatType });
   const identity = `${process.env.POD_NAME ?? hostname()}_${randomBytes(4).toString('hex')}`;
   const operator = await startOperator({
     kubeConfig,
     healthHost: options.healthAddress,
     healthPort,
-    log,
+    logger,
     namespace: options.namespace,
     deviceConcurrency,
     leaderElection: options.leaderElection ? { identity, namespace: options.leaseNamespace } : false,
@@ -63,6 +71,6 @@ async function runOperatorCommand(options: OperatorCommandOptions): Promise<void
     process.once('SIGINT', () => resolveStop());
     process.once('SIGTERM', () => resolveStop());
   });
-  log('shutting down');
+  logger.info('shutting down');
   await operator.stop();
 }

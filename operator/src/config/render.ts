@@ -1,6 +1,6 @@
 import { encryptNvsImage } from '@kubeflash/esp/node';
 import type { Device, DeviceReason as DeviceReasonType, DeviceGroup, DevicesCluster } from '@kubeflash/api';
-import { DeviceReason, ConfigEncryption, type DeviceClass, brokerUsesTls, ConfigProblemCode, problem, checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem, deviceMqtt, generatedValues, type DeviceMqtt, orderGroups, resolveLayers, type NamedLayer, type SecretLookup, matchesLabelSelector } from '@kubeflash/api';
+import { DeviceReason, ConfigEncryption, type DeviceClass, brokerUsesTls, ConfigProblemCode, problem, checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem, deviceMqtt, generatedValues, type DeviceMqtt, orderGroups, resolveLayers, type NamedLayer, type SecretLookup, matchesLabelSelector, recordConfigKeys, type RenderedConfigKey } from '@kubeflash/api';
 import type { DeviceCredentials } from './credentials';
 import { toNvsCsv } from './csv';
 import { configHash } from './hash';
@@ -34,6 +34,8 @@ export interface RenderedConfig {
   mqtt: DeviceMqtt;
   /** Names of the groups applied, in layering order. */
   groups: string[];
+  /** Where each key came from (for status.config.keys; never a value). */
+  keys: RenderedConfigKey[];
 }
 
 /** A config that could not be compiled: the ConfigReady reason and message, and every problem found. */
@@ -87,7 +89,7 @@ export function renderDeviceConfig(inputs: DeviceConfigInputs): RenderOutcome {
   const layers: NamedLayer[] = [
     { kind: 'DevicesCluster', name: cluster.metadata.name ?? '', config: cluster.spec.config },
     { kind: 'DeviceClass', name: deviceClass.metadata.name ?? '', config: deviceClass.spec.config },
-    ...groups.map((g): NamedLayer => ({ kind: 'DeviceGroup', name: g.metadata.name ?? '', config: g.spec.config })),
+    ...groups.map((g): NamedLayer => ({ kind: 'DeviceGroup', name: g.metadata.name ?? '', config: g.spec.config, priority: g.spec.priority ?? 0 })),
     { kind: 'Device', name, config: device.spec.config },
   ];
   const layered = resolveLayers(layers, schema, inputs.secrets);
@@ -116,6 +118,7 @@ export function renderDeviceConfig(inputs: DeviceConfigInputs): RenderOutcome {
     partitionSize,
     mqtt: deviceMqtt(namespace, name, cluster),
     groups: groups.map((g) => g.metadata.name ?? ''),
+    keys: recordConfigKeys(checked.entries, layered.values, schema, deviceClass.metadata.name ?? ''),
   };
 }
 

@@ -3,6 +3,7 @@ import { GROUP, VERSION } from '@kubeflash/api';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY, WEB_PASSWORD_KEY } from '../config/secret';
 import { Informer, type ListPage } from '../manager/informer';
+import type { Logger } from '../manager/logger';
 
 /** What the operator keeps of a Secret it wrote (config, credentials, its broker account): metadata and credentials, never an image. */
 export type ConfigSecretInfo = V1Secret;
@@ -64,7 +65,7 @@ export function shrinkInputSecret(obj: KubernetesObject): V1Secret {
 }
 
 /** Creates (does not start) the caches: cluster-wide, or of one namespace when `namespace` is given. */
-export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) => void, namespace?: string): FleetCaches {
+export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, namespace?: string): FleetCaches {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const scope = namespace ? `/namespaces/${namespace}` : '';
@@ -76,7 +77,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) =
         (namespace
           ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, limit, _continue: token })
           : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token })) as Promise<ListPage>,
-      log,
+      logger,
     });
   const secrets = (labelSelector: string, transform?: (o: KubernetesObject) => V1Secret): Informer<V1Secret> =>
     new Informer<V1Secret>({
@@ -88,7 +89,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, log?: (line: string) =
           ? core.listNamespacedSecret({ namespace, labelSelector, limit, _continue: token })
           : core.listSecretForAllNamespaces({ labelSelector, limit, _continue: token })) as Promise<ListPage>,
       transform,
-      log,
+      logger,
     });
   const caches = {
     devices: kind<Device>('devices'),

@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { withConnectionReuse } from '../manager/connections';
+import type { Logger } from '../manager/logger';
 import type { OperatorMetrics } from '../manager/metrics';
 import { createFleetCaches, type FleetCaches } from './caches';
 import { DeviceController } from './device/controller';
@@ -32,7 +33,7 @@ export interface ConfigControllersOptions {
   brokers?: boolean;
   /** Every valid device message (OTA progress and results for the rollout controller). */
   onDeviceMessage?: (key: string, message: ProtocolMessage) => void;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 /** The running config controllers and their shared caches. */
@@ -64,9 +65,9 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const metrics = options.metrics;
   const kubeConfig = withConnectionReuse(options.kubeConfig);
   const writer = options.writer ?? kubeApiWriter(kubeConfig, (resource, verb) => metrics?.apiWrites.inc({ resource, verb }));
-  const caches = createFleetCaches(kubeConfig, options.log, options.namespace);
+  const caches = createFleetCaches(kubeConfig, options.logger, options.namespace);
   const index = new FleetIndex();
-  const reported = new ReportedStatusController({ caches, writer, metrics, statusWriteIntervalMs: options.statusWriteIntervalMs, log: options.log, onMessage: options.onDeviceMessage });
+  const reported = new ReportedStatusController({ caches, writer, metrics, statusWriteIntervalMs: options.statusWriteIntervalMs, logger: options.logger, onMessage: options.onDeviceMessage });
   // The sessions' hooks call controllers that need the sessions to be made: bind them after both exist.
   const late: { cluster?: DevicesClusterController; device?: DeviceController } = {};
   const devicesOfCluster = (key: string): string[] => {
@@ -80,17 +81,17 @@ export async function startConfigControllers(options: ConfigControllersOptions):
       const session = brokers?.session(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1));
       const devices = devicesOfCluster(key).map((k) => ({ namespace: k.slice(0, k.indexOf('/')), name: k.slice(k.indexOf('/') + 1) }));
       if (session) {
-        void removeOrphanAccounts(session, devices, options.log)
-          .catch((err: unknown) => options.log?.(`broker ${key}: cannot remove orphaned accounts: ${err instanceof Error ? err.message : String(err)}`))
+        void removeOrphanAccounts(session, devices, options.logger)
+          .catch((err: unknown) => options.logger?.error('cannot remove orphaned broker accounts', { cluster: key, error: err instanceof Error ? err.message : String(err) }))
           .finally(() => late.device?.devicesAffected(devicesOfCluster(key)));
       }
     },
-    log: options.log,
+    logger: options.logger,
   });
-  const device = new DeviceController({ caches, writer, brokers, metrics, concurrency: options.deviceConcurrency, log: options.log });
-  const group = new DeviceGroupController({ caches, index, writer, metrics });
-  const deviceClass = new DeviceClassController({ caches, index, writer, metrics });
-  const cluster = new DevicesClusterController({ caches, index, writer, brokers, metrics });
+  const device = new DeviceController({ caches, writer, brokers, metrics, concurrency: options.deviceConcurrency, logger: options.logger });
+  const group = new DeviceGroupController({ caches, index, writer, metrics, logger: options.logger });
+  const deviceClass = new DeviceClassController({ caches, index, writer, metrics, logger: options.logger });
+  const cluster = new DevicesClusterController({ caches, index, writer, brokers, metrics, logger: options.logger });
   late.cluster = cluster;
   late.device = device;
   const controllers = [device, group, deviceClass, cluster, reported];

@@ -1,5 +1,15 @@
+import { apiErrorMessage } from '../kube/apply';
+import type { Logger } from '../manager/logger';
 import type { OperatorMetrics } from '../manager/metrics';
 import { WorkQueue } from '../manager/workqueue';
+
+/** Options shared by every controller. */
+export interface KeyedControllerOptions {
+  metrics?: OperatorMetrics;
+  /** Reconcile failures are logged here (controller, key, attempt, error). */
+  logger?: Logger;
+  concurrency?: number;
+}
 
 /** A queue of `namespace/name` keys with a sync function, started once caches are synced. */
 export class KeyedController {
@@ -10,9 +20,15 @@ export class KeyedController {
     readonly controllerName: string,
     sync: (key: string) => Promise<void>,
     private readonly allKeys: () => string[],
-    options: { metrics?: OperatorMetrics; concurrency?: number } = {},
+    options: KeyedControllerOptions = {},
   ) {
-    this.queue = new WorkQueue(sync, { concurrency: options.concurrency ?? 2, ...options.metrics?.queueObservers(controllerName) });
+    const logger = options.logger;
+    this.queue = new WorkQueue(sync, {
+      concurrency: options.concurrency ?? 2,
+      ...options.metrics?.queueObservers(controllerName),
+      onFailure: (key, attempt, error, retryInMs) =>
+        logger?.error('reconcile failed', { controller: controllerName, key, attempt, retryInMs, error: apiErrorMessage(error) }),
+    });
   }
 
   enqueue(keys: Iterable<string>): void {

@@ -1,4 +1,6 @@
 import { Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { apiErrorMessage } from '../kube/apply';
+import type { Logger } from './logger';
 
 /** One page of a list call. */
 export interface ListPage {
@@ -16,7 +18,7 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** Keeps what the controllers need of each object (e.g. drops large Secret data); default keeps it all. */
   transform?: (obj: KubernetesObject) => T;
   pageSize?: number;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 /** Called with the object as cached (and, for updates, the previous one). */
@@ -121,7 +123,7 @@ export class Informer<T extends KubernetesObject> {
           if (relist) await this.relist();
           await this.watch();
         } catch (err) {
-          this.options.log?.(`informer ${this.options.path}: ${err instanceof Error ? err.message : String(err)}; retrying`);
+          this.options.logger?.warn('informer: list failed; retrying', { path: this.options.path, error: apiErrorMessage(err) });
           this.scheduleRewatch(true, 1000);
         }
       })();
@@ -164,14 +166,14 @@ export class Informer<T extends KubernetesObject> {
           const status = (err as { statusCode?: number; code?: number } | undefined);
           const expired = gone || status?.statusCode === 410 || status?.code === 410;
           if (err && !expired && !(err instanceof Error && err.name === 'AbortError')) {
-            this.options.log?.(`informer ${this.options.path}: watch ended: ${err instanceof Error ? err.message : String(err)}`);
+            this.options.logger?.info('informer: watch ended', { path: this.options.path, error: apiErrorMessage(err) });
           }
           this.scheduleRewatch(expired, err && !expired ? 500 : 0);
         },
       );
     } catch (err) {
       if (this.stopped) return;
-      this.options.log?.(`informer ${this.options.path}: cannot watch: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.logger?.warn('informer: cannot watch', { path: this.options.path, error: apiErrorMessage(err) });
       this.scheduleRewatch(true, 1000);
     }
   }

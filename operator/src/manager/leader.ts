@@ -1,4 +1,6 @@
 import { ApiException, CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { apiErrorMessage } from '../kube/apply';
+import type { Logger } from './logger';
 
 export interface LeaderElectionOptions {
   kubeConfig: KubeConfig;
@@ -12,7 +14,7 @@ export interface LeaderElectionOptions {
   onStartedLeading: () => void;
   /** Called once if leadership is lost without `stop()`; the process should stop its controllers. */
   onStoppedLeading: () => void;
-  log?: (line: string) => void;
+  logger?: Logger;
   now?: () => Date;
 }
 
@@ -71,7 +73,7 @@ export class LeaderElector {
         await this.api.replaceNamespacedLease({ name, namespace, body: lease });
       }
     } catch (err) {
-      this.options.log?.(`leader election: could not release lease ${namespace}/${name}: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.logger?.warn('leader election: could not release the lease', { lease: `${namespace}/${name}`, error: apiErrorMessage(err) });
     }
   }
 
@@ -86,15 +88,15 @@ export class LeaderElector {
       const holding = await this.tryAcquireOrRenew();
       if (holding && !this.leading && !this.stopped) {
         this.leading = true;
-        this.options.log?.(`leader election: ${this.options.identity} is now the leader`);
+        this.options.logger?.info('leader election: now the leader', { identity: this.options.identity });
         this.options.onStartedLeading();
       } else if (!holding && this.leading) {
         this.leading = false;
-        this.options.log?.(`leader election: ${this.options.identity} lost the lease`);
+        this.options.logger?.warn('leader election: lost the lease', { identity: this.options.identity });
         this.options.onStoppedLeading();
       }
     } catch (err) {
-      this.options.log?.(`leader election: ${err instanceof Error ? err.message : String(err)}`);
+      this.options.logger?.warn('leader election: cannot read or write the lease', { identity: this.options.identity, error: apiErrorMessage(err) });
     }
     this.schedule();
   }

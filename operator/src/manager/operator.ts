@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ApiextensionsV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { startConfigControllers, type ConfigControllers } from '../controllers/config-controllers';
+import { apiErrorMessage } from '../kube/apply';
 import { startHealthServer, type HealthServer } from './health';
 import { LeaderElector } from './leader';
+import { silentLogger, type Logger } from './logger';
 import { OperatorMetrics } from './metrics';
 
 export const API_GROUP = 'kubeflash.dev';
@@ -13,7 +15,8 @@ export interface OperatorOptions {
   /** Address of the health endpoints; port 0 picks a free one. */
   healthHost?: string;
   healthPort?: number;
-  log?: (line: string) => void;
+  /** Structured log of the process (default: nothing is logged). */
+  logger?: Logger;
   /**
    * Lease-based leader election so that of several replicas only one writes (default on: Lease
    * `kubeflash-operator` in $KUBEFLASH_NAMESPACE or "default"); false runs the controllers at once.
@@ -59,7 +62,7 @@ async function checkApiAndCrds(kubeConfig: KubeConfig): Promise<void> {
  * Resolves once the process is serving; readiness follows the API server.
  */
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
-  const log = options.log ?? (() => undefined);
+  const logger = options.logger ?? silentLogger;
   const metrics = new OperatorMetrics();
   const health: HealthServer = await startHealthServer(
     options.healthHost ?? '127.0.0.1',
@@ -70,7 +73,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     { '/debug/dead-letters': () => ({ recorded: running?.reported.deadLetters.recorded ?? 0, letters: running?.reported.deadLetters.list() ?? [] }) },
   );
   const server = options.kubeConfig.getCurrentCluster()?.server ?? '(unknown)';
-  log(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz, /readyz and /metrics; API server ${server}`);
+  logger.info(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz, /readyz and /metrics`, { apiServer: server });
 
   let running: ConfigControllers | undefined;
   let starting: Promise<void> | undefined;
@@ -86,7 +89,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
           const controllers = await startConfigControllers({
             kubeConfig: options.kubeConfig,
             metrics,
-            log,
+            logger,
             resyncPeriodMs: options.resyncPeriodMs,
             namespace: options.namespace,
             deviceConcurrency: options.deviceConcurrency,
@@ -98,12 +101,12 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
             return;
           }
           running = controllers;
-          log('operator: config controllers running (device, devicegroup, deviceclass, devicescluster)');
+          logger.info('operator: config controllers running', { controllers: 'device,devicegroup,deviceclass,devicescluster' });
           for (const w of waiters) w(controllers);
           waiters = [];
           return;
         } catch (err) {
-          log(`operator: cannot start controllers: ${err instanceof Error ? err.message : String(err)}; retrying`);
+          logger.error('operator: cannot start the controllers; retrying', { attempt: attempt + 1, error: apiErrorMessage(err) });
           await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
         }
       }
@@ -134,10 +137,10 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       retryPeriodMs: election.retryPeriodMs,
       onStartedLeading: startControllers,
       onStoppedLeading: () => {
-        log('operator: lost the lease; stopping the controllers');
+        logger.warn('operator: lost the lease; stopping the controllers');
         void stopControllers();
       },
-      log,
+      logger,
     });
     elector.start();
   }
@@ -154,7 +157,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       await stopControllers();
       await elector?.stop();
       await health.stop();
-      log('operator: stopped');
+      logger.info('operator: stopped');
     },
   };
 }

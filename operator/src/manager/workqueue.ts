@@ -14,6 +14,8 @@ export interface WorkQueueOptions {
   maxBackoffMs?: number;
   /** Observers for metrics; all optional. */
   onReconcile?: (key: string, durationMs: number, error: unknown) => void;
+  /** Called after a failed reconcile with the key's consecutive failure count and the delay of its retry. */
+  onFailure?: (key: string, attempt: number, error: unknown, retryInMs: number) => void;
   onDepthChange?: (depth: number) => void;
   /** Injected clock for timers (tests). */
   setTimer?: (fn: () => void, ms: number) => { cancel(): void };
@@ -135,6 +137,7 @@ export class WorkQueue {
       const failures = this.failuresOf(key) + 1;
       this.failures.set(key, failures);
       const delay = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (failures - 1));
+      this.options.onFailure?.(key, failures, error, delay);
       this.addAfter(key, delay);
     } else {
       this.failures.delete(key);

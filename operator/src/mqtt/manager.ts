@@ -1,3 +1,4 @@
+import type { Logger } from '../manager/logger';
 import { BrokerSession, type BrokerSessionConfig } from './session';
 
 /** Callbacks from the broker sessions to the controllers. */
@@ -8,7 +9,7 @@ export interface BrokerManagerHooks {
   onStatus(cluster: string): void;
   /** A session (re)loaded the broker's accounts: converge that cluster's devices. */
   onAccountsLoaded(cluster: string): void;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 /** One BrokerSession per DevicesCluster (`namespace/name`), created, reconfigured and stopped by the DevicesCluster controller. */
@@ -33,7 +34,7 @@ export class BrokerManager {
       onReport: (topic, payload, retained) => this.hooks.onReport(key, topic, payload, retained),
       onStatus: () => this.hooks.onStatus(key),
       onAccountsLoaded: () => this.hooks.onAccountsLoaded(key),
-      log: this.hooks.log,
+      logger: this.hooks.logger,
     });
     this.sessions.set(key, session);
     session.start();

@@ -4,6 +4,7 @@ import { connectSettings, operatorSubscriptions, type OutgoingMessage } from '@k
 import { operatorAccount, operatorUsername, parseMarker, planAccount, removeAccountCommands, type BrokerClient, type BrokerRole, type ClusterRef, type DesiredAccount } from './accounts';
 import { connectMqtt, describeConnectError, isAuthRefused, type MqttEndpoint } from './connect';
 import { DynsecAdmin } from './dynsec-admin';
+import type { LogFields, Logger } from '../manager/logger';
 
 /** How a BrokerSession reaches its broker. */
 export interface BrokerSessionConfig {
@@ -64,7 +65,7 @@ export class BrokerSession {
       onStatus: () => void;
       /** The admin listing was (re)loaded: accounts can be converged now. */
       onAccountsLoaded?: () => void;
-      log?: (line: string) => void;
+      logger?: Logger;
     },
   ) {}
 
@@ -90,8 +91,8 @@ export class BrokerSession {
     this.loop ??= this.run();
   }
 
-  private log(line: string): void {
-    this.hooks.log?.(`broker ${this.config.cluster.namespace}/${this.config.cluster.name}: ${line}`);
+  private log(message: string, fields: LogFields = {}, level: 'info' | 'warn' = 'info'): void {
+    this.hooks.logger?.[level](message, { cluster: `${this.config.cluster.namespace}/${this.config.cluster.name}`, ...fields });
   }
 
   private setStatus(next: Omit<BrokerSessionStatus, 'since'>): void {
@@ -120,7 +121,7 @@ export class BrokerSession {
       } catch (err) {
         const message = describeConnectError(err);
         const dynsec = (err as { dynsec?: boolean }).dynsec === true;
-        this.log(`not connected: ${message}`);
+        this.log('not connected to the broker', { url: this.config.url, error: message }, 'warn');
         this.setStatus({
           connected: false,
           ...(this.managesAccounts ? { administered: dynsec ? false : this.admin !== undefined } : {}),
@@ -132,7 +133,7 @@ export class BrokerSession {
       if (closed) await Promise.race([closed, new Promise<void>((r) => (this.wake = r))]);
       if (this.stopped) break;
       if (closed) {
-        this.log('connection lost; reconnecting');
+        this.log('the connection to the broker was lost; reconnecting', { url: this.config.url }, 'warn');
         this.setStatus({ connected: false, ...(this.managesAccounts ? { administered: false } : {}), problem: { reason: 'BrokerUnreachable', message: 'the connection to the broker was lost; reconnecting' } });
         await this.closeConnections();
       }
@@ -177,7 +178,7 @@ export class BrokerSession {
     const granted = await client.subscribeAsync(operatorSubscriptions(cluster.topicPrefix).map((topic) => ({ topic, qos: 1 as const })).reduce((o, s) => ({ ...o, [s.topic]: { qos: s.qos } }), {}));
     const refused = granted.filter((g) => g.qos === 128 || g.qos >= 0x80).map((g) => g.topic);
     if (refused.length > 0) throw new Error(`the broker refused the operator's subscriptions ${refused.join(', ')} (check its ACL)`);
-    if (!this.connectedOnce) this.log(`connected (MQTT ${protocolVersion === 5 ? '5' : '3.1.1'}), subscribed to ${operatorSubscriptions(cluster.topicPrefix).join(', ')}`);
+    if (!this.connectedOnce) this.log('connected to the broker, subscribed to the device reports', { url: this.config.url, mqtt: protocolVersion === 5 ? '5' : '3.1.1', subscriptions: operatorSubscriptions(cluster.topicPrefix).join(' ') });
     this.connectedOnce = true;
     this.setStatus({
       connected: true,
@@ -296,7 +297,7 @@ export class BrokerSession {
   reconfigure(config: BrokerSessionConfig): void {
     if (!this.differs(config)) return;
     this.config = config;
-    this.log('configuration changed; reconnecting');
+    this.log('broker settings changed; reconnecting', { url: config.url });
     void this.closeConnections();
     this.wake?.();
   }

@@ -1,10 +1,10 @@
-import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import { ApiException, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { parseNvsImage } from '@kubeflash/esp';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { readManifestDir } from '../../kube/manifests';
 import { examplesDir } from '../../paths';
 import { fakeBrokers, fakeCaches, recordingWriter, type BrokerCall, type FakeCaches, type RecordedCall } from '../testing';
-import { syncDevice } from './sync';
+import { ConfigWriteError, syncDevice } from './sync';
 
 const NS = 'kubeflash-demo';
 let fleet: KubernetesObject[];
@@ -234,5 +234,52 @@ describe('syncDevice', () => {
     expect(password.length).toBe(32);
     const visible = JSON.stringify(writer.calls.filter((c) => c.resource !== 'secrets'));
     for (const secret of [password, 'example-only-not-a-real-passphrase', 'garage-iot-example']) expect(visible).not.toContain(secret);
+  });
+
+  it('reports a config Secret the API server refuses in ConfigReady and a Warning Event, then fails for the queue to retry', async () => {
+    const caches = load();
+    const writer = recordingWriter(caches);
+    const refused = new ApiException(403, 'Forbidden', JSON.stringify({ kind: 'Status', message: 'secrets is forbidden: User "system:serviceaccount:kubeflash-system:kubeflash" cannot create resource "secrets"' }), {});
+    const create = writer.createSecret.bind(writer);
+    writer.createSecret = async (secret) => {
+      if (secret.metadata?.name?.endsWith('-config')) throw refused;
+      await create(secret);
+    };
+    const run = syncDevice({ caches, writer, brokers: fakeBrokers(), now: () => NOW }, `${NS}/garage-temp-1`);
+    await expect(run).rejects.toBeInstanceOf(ConfigWriteError);
+    await expect(run).rejects.toMatchObject({ cause: refused });
+    expect(summary(writer.calls)).toEqual([
+      'create secret garage-temp-1-credentials',
+      'finalizers garage-temp-1 [kubeflash.dev/broker-account]',
+      'apply devices/status garage-temp-1 ConfigReady=False/ConfigWriteFailed (kubeflash-device)',
+      'event Warning ConfigWriteFailed',
+    ]);
+    expect(device(caches).status?.conditions?.[0].message).toBe(
+      'cannot write Secret garage-temp-1-config: secrets is forbidden: User "system:serviceaccount:kubeflash-system:kubeflash" cannot create resource "secrets" (HTTP 403)',
+    );
+  });
+
+  it('records every rendered key with its layer and source in status.config.keys, and no value', async () => {
+    const caches = load();
+    const writer = recordingWriter(caches);
+    await syncDevice({ caches, writer, now: () => NOW }, `${NS}/garage-temp-1`);
+    const config = device(caches).status?.config;
+    expect(config?.observedGeneration).toBe(1);
+    const keys = new Map((config?.keys ?? []).map((k) => [k.key, k]));
+    expect(keys.get('device_id')).toEqual({ key: 'device_id', type: 'string', layer: 'generated', source: 'operator' });
+    expect(keys.get('mqtt_pass')).toEqual({ key: 'mqtt_pass', type: 'string', layer: 'generated', source: 'operator', secret: true });
+    expect(keys.get('web_pass')).toEqual({ key: 'web_pass', type: 'string', layer: 'generated', source: 'operator', secret: true });
+    expect(keys.get('ntp_server')).toEqual({ key: 'ntp_server', type: 'string', layer: 'group', source: 'site-garage', priority: 10 });
+    expect(keys.get('wifi_pass')).toEqual({ key: 'wifi_pass', type: 'string', layer: 'secretRef', source: 'site-garage-wifi', referencedBy: 'DeviceGroup/site-garage', priority: 10, secret: true });
+    expect(keys.get('sample_period')).toEqual({ key: 'sample_period', type: 'u16', layer: 'device', source: 'garage-temp-1' });
+    expect(keys.get('tz')).toMatchObject({ layer: 'cluster', source: 'home' });
+    expect(keys.get('led_enabled')).toEqual({ key: 'led_enabled', type: 'u8', layer: 'default', source: 'c3-sensor' });
+    const written = writer.calls.find((c) => c.name === 'garage-temp-1-config' && 'object' in c) as { object: V1Secret };
+    const image = parseNvsImage(new Uint8Array(Buffer.from(written.object.data?.['config.bin'] ?? '', 'base64')));
+    expect([...keys.keys()]).toEqual(image.values.map((v) => v.key));
+    const recorded = JSON.stringify(config?.keys);
+    for (const value of image.values) {
+      if (typeof value.value === 'string' && value.value.length > 3) expect(recorded).not.toContain(value.value);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { CONFIG_HASH_ANNOTATION, DEVICE_LABEL } from '../../config/secret';
+import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import type { FleetCaches } from '../caches';
 import { objectKey } from '../fleet-index';
@@ -16,7 +17,7 @@ export interface DeviceControllerOptions {
   metrics?: OperatorMetrics;
   concurrency?: number;
   now?: () => Date;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 /**
@@ -34,9 +35,9 @@ export class DeviceController implements FleetListener {
   constructor(options: DeviceControllerOptions) {
     this.keyed = new KeyedController(
       DeviceController.controllerName,
-      (key) => syncDevice({ caches: options.caches, writer: options.writer, brokers: options.brokers, now: options.now, log: options.log, onSecretWritten: (k, h) => this.written.set(k, h) }, key),
+      (key) => syncDevice({ caches: options.caches, writer: options.writer, brokers: options.brokers, now: options.now, logger: options.logger, onSecretWritten: (k, h) => this.written.set(k, h) }, key),
       () => options.caches.devices.list().map((d) => objectKey(d.metadata.namespace, d.metadata.name)),
-      { metrics: options.metrics, concurrency: options.concurrency ?? 8 },
+      { metrics: options.metrics, logger: options.logger, concurrency: options.concurrency ?? 8 },
     );
     const onConfigSecret = (deleted: boolean) => (s: { metadata?: { namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }) => {
       const device = s.metadata?.labels?.[DEVICE_LABEL];

@@ -70,6 +70,27 @@ export function ownedStatusOf(status: DeviceStatus | undefined): DeviceOwnedStat
   return out;
 }
 
+/**
+ * The status and Event after the config Secret could not be written (pure): ConfigReady=False with reason
+ * ConfigWriteFailed and the API server's answer; what status records about the last good config stays.
+ */
+export function configWriteFailed(inputs: DeviceInputs, error: string, now: Date, secretName = configSecretName(inputs.device.metadata.name ?? '')): { status?: DeviceOwnedStatus; event: EventIntent } {
+  const { device } = inputs;
+  const generation = device.metadata.generation;
+  const current = ownedStatusOf(device.status);
+  const message = `cannot write Secret ${secretName}: ${error}`;
+  const next: DeviceOwnedStatus = { ...current };
+  if (generation !== undefined) next.observedGeneration = generation;
+  next.conditions = setCondition(current.conditions, {
+    type: DeviceConditionType.ConfigReady,
+    status: ConditionStatus.False,
+    reason: DeviceReason.ConfigWriteFailed,
+    message,
+    observedGeneration: generation,
+  }, now);
+  return { status: isDeepStrictEqual(next, current) ? undefined : next, event: { type: 'Warning', reason: DeviceReason.ConfigWriteFailed, message } };
+}
+
 const short = (hash: string): string => hash.slice(0, 'sha256:'.length + 12);
 const nameOf = (d: Device): string => d.metadata.name ?? '';
 const namespaceOf = (d: Device): string => d.metadata.namespace ?? 'default';
@@ -171,7 +192,14 @@ export function desiredDevice(inputs: DeviceInputs, now: Date, account?: Account
         observedGeneration: generation,
       }, now);
     next.conditions = ready;
-    next.config = { secretName: configSecretName(name), hash: outcome.hash, bytesUsed: outcome.bytesUsed, partitionSize: outcome.partitionSize };
+    next.config = {
+      secretName: configSecretName(name),
+      hash: outcome.hash,
+      bytesUsed: outcome.bytesUsed,
+      partitionSize: outcome.partitionSize,
+      ...(generation === undefined ? {} : { observedGeneration: generation }),
+      keys: outcome.keys,
+    };
     next.mqtt = outcome.mqtt;
   } else {
     ready = setCondition(current.conditions, {

@@ -8,10 +8,12 @@ import { classEncrypts } from '../../config/render';
 import { CONFIG_HASH_ANNOTATION, configSecretName, credentialsFromSecretData, credentialsSecretName } from '../../config/secret';
 import { deviceAccount } from '../../mqtt/accounts';
 import type { BrokerSession } from '../../mqtt/session';
+import type { Logger } from '../../manager/logger';
 import type { CacheReader, FleetCaches } from '../caches';
 import { buildEvent } from '../events';
 import type { ApiWriter } from '../writer';
-import { BROKER_ACCOUNT_FINALIZER, DEVICE_FIELD_MANAGER, desiredAccount, desiredCredentialsSecret, desiredDevice, rebootRequested, rotationOf, type AccountOutcome, type CredentialsWrite, type DeviceDecision, type DeviceInputs, type RebootOutcome } from './desired';
+import { apiErrorMessage } from '../../kube/apply';
+import { BROKER_ACCOUNT_FINALIZER, DEVICE_FIELD_MANAGER, configWriteFailed, desiredAccount, desiredCredentialsSecret, desiredDevice, rebootRequested, rotationOf, type AccountOutcome, type CredentialsWrite, type DeviceDecision, type DeviceInputs, type RebootOutcome } from './desired';
 
 /** What syncDevice needs. */
 export interface DeviceSyncDeps {
@@ -22,7 +24,7 @@ export interface DeviceSyncDeps {
   now?: () => Date;
   /** Called after a config Secret was written, with its hash. */
   onSecretWritten?: (key: string, hash: string) => void;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 /** What the device controller needs of a DevicesCluster's broker session. */
@@ -64,29 +66,59 @@ export function gatherDevice(caches: DeviceSyncDeps['caches'], namespace: string
   };
 }
 
-const involvedOf = (device: Device) => ({
-  apiVersion: API_VERSION,
-  kind: DeviceResource.kind,
-  namespace: device.metadata.namespace ?? 'default',
-  name: device.metadata.name ?? '',
-  uid: device.metadata.uid,
-  resourceVersion: device.metadata.resourceVersion,
-});
+/** Thrown when the config Secret could not be written, after the failure was put in status and an Event. */
+export class ConfigWriteError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'ConfigWriteError';
+  }
+}
 
-/** Writes a decision: the config Secret, then status, then Events. Errors propagate (the queue retries). */
+/**
+ * Writes a decision: the Secret first, then status, then Events. When the Secret write fails, ConfigReady says
+ * so (with a Warning Event) before the error propagates; every error goes back to the queue, which retries.
+ */
 export async function applyDevice(writer: ApiWriter, inputs: DeviceInputs, decision: DeviceDecision, now: Date): Promise<void> {
   const { device } = inputs;
   const namespace = device.metadata.namespace ?? 'default';
   const name = device.metadata.name ?? '';
+  const involved = { apiVersion: API_VERSION, kind: DeviceResource.kind, namespace, name, uid: device.metadata.uid, resourceVersion: device.metadata.resourceVersion };
   if (decision.secret) {
-    if (decision.secret.action === 'create') await writer.createSecret(decision.secret.object);
-    else await writer.replaceSecret(decision.secret.object);
+    try {
+      if (decision.secret.action === 'create') await writer.createSecret(decision.secret.object);
+      else await writer.replaceSecret(decision.secret.object);
+    } catch (err) {
+      // Gone or changed meanwhile: the retry (or the informer's event) sorts it out, nothing to report.
+      if (err instanceof ApiException && (err.code === 404 || err.code === 409)) throw err;
+      const failed = configWriteFailed(inputs, apiErrorMessage(err), now);
+      if (failed.status) await writer.applyStatus(DeviceResource.kind, DeviceResource.plural, namespace, name, failed.status, DEVICE_FIELD_MANAGER);
+      await writer.createEvent(buildEvent(involved, failed.event, now, randomBytes(8).toString('hex')));
+      throw new ConfigWriteError(failed.event.message, err);
+    }
   }
   if (decision.status) {
     await writer.applyStatus(DeviceResource.kind, DeviceResource.plural, namespace, name, decision.status, DEVICE_FIELD_MANAGER);
   }
   for (const intent of decision.events) {
-    await writer.createEvent(buildEvent(involvedOf(device), intent, now, randomBytes(8).toString('hex')));
+    await writer.createEvent(buildEvent(involved, intent, now, randomBytes(8).toString('hex')));
+  }
+}
+
+/** Writes the credentials Secret; a refusal shows in ConfigReady (ConfigWriteFailed) and a Warning Event first. */
+async function writeCredentials(writer: ApiWriter, inputs: DeviceInputs, write: NonNullable<ReturnType<typeof desiredCredentialsSecret>>, now: Date): Promise<void> {
+  try {
+    if (write.action === 'create') await writer.createSecret(write.object);
+    else await writer.replaceSecret(write.object);
+  } catch (err) {
+    if (err instanceof ApiException && (err.code === 404 || err.code === 409)) throw err;
+    const { device } = inputs;
+    const namespace = device.metadata.namespace ?? 'default';
+    const name = device.metadata.name ?? '';
+    const failed = configWriteFailed(inputs, apiErrorMessage(err), now, write.object.metadata?.name);
+    if (failed.status) await writer.applyStatus(DeviceResource.kind, DeviceResource.plural, namespace, name, failed.status, DEVICE_FIELD_MANAGER);
+    const involved = { apiVersion: API_VERSION, kind: DeviceResource.kind, namespace, name, uid: device.metadata.uid, resourceVersion: device.metadata.resourceVersion };
+    await writer.createEvent(buildEvent(involved, failed.event, now, randomBytes(8).toString('hex')));
+    throw new ConfigWriteError(failed.event.message, err);
   }
 }
 
@@ -109,7 +141,7 @@ async function ensureAccount(deps: DeviceSyncDeps, inputs: DeviceInputs): Promis
     return { ok: false, message: err instanceof Error ? err.message : String(err), retry: true };
   }
   if (result.ok && (result.created || result.changes.length > 0)) {
-    deps.log?.(`device ${device.metadata.namespace}/${device.metadata.name}: broker account ${result.created ? 'created' : `fixed (${result.changes.join(', ')})`}`);
+    deps.logger?.info(result.created ? 'broker account created' : 'broker account fixed', { controller: 'device', key: `${device.metadata.namespace}/${device.metadata.name}`, ...(result.created ? {} : { changes: result.changes.join(', ') }) });
   }
   return result;
 }
@@ -149,7 +181,7 @@ async function finalizeDevice(deps: DeviceSyncDeps, device: Device): Promise<voi
     const removed = await session.removeAccount(account.username, account.rolename);
     if (!removed.ok) throw new Error(`cannot remove the broker account of Device ${namespace}/${name}: ${removed.message}`);
     await session.publish({ topic: deviceTopic(cluster.spec.mqtt.topicPrefix ?? DEFAULT_TOPIC_PREFIX, deviceId(namespace, name), Channel.Status), payload: '', qos: 1, retain: true });
-    deps.log?.(`device ${namespace}/${name}: broker account removed`);
+    deps.logger?.info('broker account removed', { controller: 'device', key: `${namespace}/${name}` });
   }
   await deps.writer.setFinalizers(DeviceResource.plural, namespace, name, finalizers.filter((f) => f !== BROKER_ACCOUNT_FINALIZER), device.metadata.resourceVersion);
 }
@@ -172,8 +204,7 @@ export async function syncDevice(deps: DeviceSyncDeps, key: string): Promise<voi
   const now = (deps.now ?? (() => new Date()))();
   try {
     const credentials = desiredCredentialsSecret(inputs, now);
-    if (credentials?.action === 'create') await deps.writer.createSecret(credentials.object);
-    else if (credentials) await deps.writer.replaceSecret(credentials.object);
+    if (credentials) await writeCredentials(deps.writer, inputs, credentials, now);
     const account = await ensureAccount(deps, inputs);
     const reboot = await sendReboot(deps, inputs, now);
     const decision = desiredDevice(inputs, now, account, reboot);

@@ -1,3 +1,4 @@
+import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import type { FleetCaches } from '../caches';
 import type { FleetListener } from '../fleet-events';
@@ -8,12 +9,12 @@ import { syncDeviceClass } from './sync';
 
 /** Keeps DeviceClass status.devices equal to the number of Devices that reference it. */
 export class DeviceClassController extends KeyedController implements FleetListener {
-  constructor(options: { caches: FleetCaches; index: FleetIndex; writer: ApiWriter; metrics?: OperatorMetrics }) {
+  constructor(options: { caches: FleetCaches; index: FleetIndex; writer: ApiWriter; metrics?: OperatorMetrics; logger?: Logger }) {
     super(
       'deviceclass',
       (key) => syncDeviceClass(options, key),
       () => options.caches.classes.list().map((o) => objectKey(o.metadata.namespace, o.metadata.name)),
-      { metrics: options.metrics },
+      { metrics: options.metrics, logger: options.logger },
     );
   }
 

@@ -1,3 +1,4 @@
+import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import type { FleetCaches } from '../caches';
 import type { FleetListener } from '../fleet-events';
@@ -8,12 +9,12 @@ import { syncDeviceGroup } from './sync';
 
 /** Keeps DeviceGroup status current: matchedDevices and Ready (referenced Secrets exist). */
 export class DeviceGroupController extends KeyedController implements FleetListener {
-  constructor(options: { caches: FleetCaches; index: FleetIndex; writer: ApiWriter; metrics?: OperatorMetrics; now?: () => Date }) {
+  constructor(options: { caches: FleetCaches; index: FleetIndex; writer: ApiWriter; metrics?: OperatorMetrics; logger?: Logger; now?: () => Date }) {
     super(
       'devicegroup',
       (key) => syncDeviceGroup(options, key),
       () => options.caches.groups.list().map((g) => objectKey(g.metadata.namespace, g.metadata.name)),
-      { metrics: options.metrics },
+      { metrics: options.metrics, logger: options.logger },
     );
   }
 

@@ -1,4 +1,5 @@
 import type { V1Secret } from '@kubernetes/client-node';
+import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import type { BrokerManager } from '../../mqtt/manager';
 import type { FleetCaches } from '../caches';
@@ -21,12 +22,12 @@ export const FLEET_SUMMARY_PERIOD_MS = 30_000;
 export class DevicesClusterController extends KeyedController implements FleetListener {
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: { caches: FleetCaches; index: FleetIndex; writer: ApiWriter; brokers?: BrokerManager; metrics?: OperatorMetrics; fleetPeriodMs?: number }) {
+  constructor(private readonly options: { caches: FleetCaches; index: FleetIndex; writer: ApiWriter; brokers?: BrokerManager; metrics?: OperatorMetrics; logger?: Logger; fleetPeriodMs?: number }) {
     super(
       'devicescluster',
       (key) => syncDevicesCluster(options, key),
       () => options.caches.clusters.list().map((o) => objectKey(o.metadata.namespace, o.metadata.name)),
-      { metrics: options.metrics },
+      { metrics: options.metrics, logger: options.logger },
     );
     const referencing = (s: V1Secret): string[] =>
       options.caches.clusters

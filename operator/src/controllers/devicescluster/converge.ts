@@ -1,5 +1,6 @@
 import { deviceId } from '@kubeflash/protocol';
 import { deviceRoleName, operatorRoleName, operatorUsername } from '../../mqtt/accounts';
+import type { Logger } from '../../manager/logger';
 import type { BrokerSession } from '../../mqtt/session';
 
 /**
@@ -8,7 +9,7 @@ import type { BrokerSession } from '../../mqtt/session';
  * are never touched; creating missing accounts and fixing drifted ones is the Device controller's job (every
  * device of the cluster is queued after this).
  */
-export async function removeOrphanAccounts(session: BrokerSession, devices: Iterable<{ namespace: string; name: string }>, log?: (line: string) => void): Promise<number> {
+export async function removeOrphanAccounts(session: BrokerSession, devices: Iterable<{ namespace: string; name: string }>, logger?: Logger): Promise<number> {
   const cluster = session.cluster;
   const valid = new Set<string>([operatorUsername(cluster)]);
   for (const d of devices) valid.add(deviceId(d.namespace, d.name));
@@ -18,14 +19,14 @@ export async function removeOrphanAccounts(session: BrokerSession, devices: Iter
     const result = await session.removeAccount(account.username, account.rolenames[0] ?? deviceRoleName(account.username));
     if (result.ok) {
       removed++;
-      log?.(`broker ${cluster.namespace}/${cluster.name}: removed orphaned account ${account.username} (its Device is gone)`);
+      logger?.info('removed an orphaned broker account (its Device is gone)', { cluster: `${cluster.namespace}/${cluster.name}`, account: account.username });
     }
   }
   const held = new Set([...valid].map((u) => (u === operatorUsername(cluster) ? operatorRoleName(cluster) : deviceRoleName(u))));
   for (const role of session.unusedManagedRoles()) {
     if (held.has(role)) continue;
     await session.removeRole(role);
-    log?.(`broker ${cluster.namespace}/${cluster.name}: removed orphaned role ${role}`);
+    logger?.info('removed an orphaned broker role', { cluster: `${cluster.namespace}/${cluster.name}`, role });
   }
   return removed;
 }

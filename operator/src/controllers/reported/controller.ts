@@ -3,6 +3,7 @@ import { ApiException } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { API_VERSION, DeviceConditionType, DeviceReason, DeviceResource, type Device } from '@kubeflash/api';
 import type { ProtocolMessage } from '@kubeflash/protocol';
+import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
 import { DeadLetters } from '../../mqtt/dead-letters';
 import { TelemetryMetrics } from '../../mqtt/telemetry-metrics';
@@ -29,7 +30,7 @@ export interface ReportedControllerOptions {
   statusWriteIntervalMs?: number;
   concurrency?: number;
   now?: () => Date;
-  log?: (line: string) => void;
+  logger?: Logger;
   /** Every valid message (the rollout controller listens for OTA progress and results). */
   onMessage?: (key: string, message: ProtocolMessage) => void;
 }
@@ -66,7 +67,7 @@ export class ReportedStatusController implements FleetListener {
   constructor(private readonly options: ReportedControllerOptions) {
     this.telemetry = new TelemetryMetrics(options.metrics?.registry ?? new Registry());
     this.coalescer = new WriteCoalescer(options.statusWriteIntervalMs ?? DEFAULT_STATUS_WRITE_INTERVAL_MS, (key) => this.keyed.enqueue([key]));
-    this.keyed = new KeyedController(ReportedStatusController.controllerName, (key) => this.sync(key), () => [], { metrics: options.metrics, concurrency: options.concurrency ?? 8 });
+    this.keyed = new KeyedController(ReportedStatusController.controllerName, (key) => this.sync(key), () => [], { metrics: options.metrics, logger: options.logger, concurrency: options.concurrency ?? 16 });
     this.ingest = new ReportIngest({
       devices: options.caches.devices,
       clusters: options.caches.clusters,
@@ -77,7 +78,7 @@ export class ReportedStatusController implements FleetListener {
         if (!this.seeded.has(key)) this.seed(key);
         this.coalescer.note(key, meaningful);
       },
-      invalid: (key, count, violation) => void this.invalidEvent(key, count, violation.detail).catch((err: unknown) => options.log?.(`reported: cannot record an Event for ${key}: ${String(err)}`)),
+      invalid: (key, count, violation) => void this.invalidEvent(key, count, violation.detail).catch((err: unknown) => options.logger?.warn('cannot record an InvalidMessages Event', { controller: ReportedStatusController.controllerName, key, error: String(err) })),
       onMessage: options.onMessage,
     });
     options.caches.devices.on('delete', (d) => {

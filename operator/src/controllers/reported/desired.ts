@@ -135,6 +135,8 @@ export function desiredReported(device: Device, deviceClass: DeviceClass | undef
     const after = findCondition(next.conditions, type);
     if (!after || (before?.status === after.status && before.reason === after.reason)) continue;
     if (after.status === ConditionStatus.Unknown) continue;
+    // A first good identity or version check is not news (one Event per device joining a large fleet is enough: Online).
+    if (type !== DeviceConditionType.Online && after.status === ConditionStatus.True && (!before || before.status === ConditionStatus.Unknown)) continue;
     const warning = type === DeviceConditionType.IdentityMatches && after.status === ConditionStatus.False;
     events.push({ type: warning ? 'Warning' : 'Normal', reason: after.reason, message: after.message });
   }

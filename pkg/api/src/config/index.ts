@@ -3,3 +3,4 @@
 export * from './selector';
 export * from './layers';
 export * from './generated';
+export * from './record';

@@ -19,6 +19,8 @@ export interface NamedLayer {
   kind: LayerKind;
   name: string;
   config?: ConfigLayer;
+  /** The DeviceGroup's priority (recorded with the keys it sets). */
+  priority?: number;
 }
 
 /** The data of a Secret (raw bytes by key), or undefined when the Secret does not exist. */
@@ -53,9 +55,10 @@ export function resolveLayers(layers: readonly NamedLayer[], schema: ConfigSchem
   const missingSecrets: ConfigProblem[] = [];
   for (const layer of layers) {
     const source = `${layer.kind} ${layer.name}`;
+    const origin: EffectiveValue['origin'] = layer.priority === undefined ? { kind: layer.kind, name: layer.name } : { kind: layer.kind, name: layer.name, priority: layer.priority };
     problems.push(...validateConfigLayer(layer.config, schema, source));
     for (const [key, raw] of Object.entries(layer.config?.values ?? {})) {
-      if (isNvsKeyName(key) && !isGeneratedKey(key)) result.set(key, { key, raw, source });
+      if (isNvsKeyName(key) && !isGeneratedKey(key)) result.set(key, { key, raw, source, origin });
     }
     for (const ref of layer.config?.secretRefs ?? []) {
       const data = secrets(ref.name);
@@ -80,7 +83,7 @@ export function resolveLayers(layers: readonly NamedLayer[], schema: ConfigSchem
           }
           continue;
         }
-        result.set(key, { key, raw: bytes, source: `Secret ${ref.name} of ${source}`, fromSecret: { name: ref.name, key } });
+        result.set(key, { key, raw: bytes, source: `Secret ${ref.name} of ${source}`, fromSecret: { name: ref.name, key }, origin });
       }
     }
   }

@@ -302,6 +302,8 @@ export const DeviceReason = {
   ConfigInvalid: 'ConfigInvalid',
   /** ConfigReady=False: the entries do not fit the config partition. */
   ConfigTooLarge: 'ConfigTooLarge',
+  /** ConfigReady=False: the API server refused writing the config Secret (the message says why); retried with backoff. */
+  ConfigWriteFailed: 'ConfigWriteFailed',
   /** ConfigReady=False: the broker refused creating or updating the device's account. */
   BrokerAccountFailed: 'BrokerAccountFailed',
   /** Online=True: the last status message says online. */

@@ -8,6 +8,8 @@ import { isNvsKeyName, parseConfigValue, type RawValue } from './values';
 export const GENERATED_KEYS = ['device_id', 'mqtt_uri', 'mqtt_user', 'mqtt_pass', 'mqtt_prefix', 'mqtt_ca', 'ota_pubkey', 'web_user', 'web_pass'] as const;
 /** One generated key. */
 export type GeneratedKey = (typeof GENERATED_KEYS)[number];
+/** Generated keys whose values are secret (the UI masks them; they never appear in status or messages). */
+export const SECRET_GENERATED_KEYS: ReadonlySet<string> = new Set<GeneratedKey>(['mqtt_pass', 'web_pass']);
 /** NVS namespace of the config keys when the schema names none. */
 export const DEFAULT_CONFIG_NAMESPACE = 'config';
 
@@ -88,6 +90,8 @@ export interface EffectiveValue {
   source: string;
   /** Set when the value came from a Secret (its contents never appear in messages). */
   fromSecret?: { name: string; key: string };
+  /** The layer object that set the value (or whose secretRefs named the Secret). */
+  origin?: { kind: 'DevicesCluster' | 'DeviceClass' | 'DeviceGroup' | 'Device'; name: string; priority?: number };
 }
 
 /** A typed config: entries in image order (generated keys, then schema order, then undeclared keys by name). */

@@ -7,7 +7,7 @@ import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type Kub
 import type { DevCluster } from '@kubeflash/devcluster';
 import type { BrokerChoice, RunningBroker } from '@kubeflash/broker';
 import { dependencyOrder, readManifestDir, ensureObjects, waitForCrdsEstablished, type SourcedManifest as Manifest } from '@kubeflash/operator/kube';
-import { startOperator } from '@kubeflash/operator';
+import { createLogger, LogFormat, startOperator } from '@kubeflash/operator';
 import { crdDir, examplesDir } from '@kubeflash/operator/paths';
 import { UsageError, parsePort } from '@kubeflash/operator/cli';
 
@@ -160,7 +160,7 @@ async function serve({ kubeConfig, kubeconfigPath, cluster, examples, healthPort
     for (const o of objects) if (o.kind === 'Device') exampleDevices.push({ namespace: o.metadata?.namespace ?? 'default', name: o.metadata?.name ?? '' });
   }
 
-  const operator = await startOperator({ kubeConfig, healthPort, log });
+  const operator = await startOperator({ kubeConfig, healthPort, logger: createLogger({ format: LogFormat.Text }) });
   const simulated = exampleDevices.slice(0, virtualDevices ?? exampleDevices.length);
   const { startSimulation } = await import('../devices/simulate');
   const simulations = Promise.all(
