@@ -52,11 +52,18 @@ describe.each(brokerKinds())('broker accounts and ACLs on %s', (kind) => {
     const text = (k: string) => Buffer.from(s.data?.[k] ?? '', 'base64').toString();
     return { username: text('username'), password: text('password') };
   };
+  // Answers go to every admin subscriber (the operator's too): ours are the ones with our correlation data.
   const admin = async (commands: object[]): Promise<{ command: string; error?: string; data?: unknown }[]> => {
     const c = await open(broker.url, ADMIN.username, ADMIN.password, `test-admin-${Date.now()}`);
     await c.subscribeAsync('$CONTROL/dynamic-security/v1/response');
-    const answer = new Promise<{ command: string; error?: string; data?: unknown }[]>((resolve) => c.once('message', (_t, p) => resolve(JSON.parse(p.toString()).responses)));
-    await c.publishAsync('$CONTROL/dynamic-security/v1', JSON.stringify({ commands }));
+    const tag = `test-${Date.now()}-${Math.random()}`;
+    const answer = new Promise<{ command: string; error?: string; data?: unknown }[]>((resolve) =>
+      c.on('message', (_t, p) => {
+        const responses = (JSON.parse(p.toString()) as { responses: { correlationData?: string }[] }).responses;
+        if (responses.some((r) => r.correlationData?.startsWith(tag))) resolve(responses as never);
+      }),
+    );
+    await c.publishAsync('$CONTROL/dynamic-security/v1', JSON.stringify({ commands: commands.map((command, i) => ({ ...command, correlationData: `${tag}-${i}` })) }));
     const responses = await answer;
     await c.endAsync();
     return responses;

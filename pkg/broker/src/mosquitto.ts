@@ -80,7 +80,10 @@ export async function startMosquitto(options: BrokerOptions & { seed?: Omit<Seed
   const configFile = join(options.dir, 'mosquitto.conf');
   await writeFile(configFile, mosquittoConfig({ port, plugin: found.plugin, dynsecFile, dir: options.dir, persistence: options.persistence ?? true, tls }));
 
-  const child = spawn(found.binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // A small shell stays between us and mosquitto and stops it when our end of its stdin closes: also when this
+  // process dies without cleaning up (SIGKILL), no mosquitto is left behind.
+  const guard = 'mosquitto_bin="$1"; "$mosquitto_bin" -c "$2" & m=$!; trap \'kill $m 2>/dev/null\' TERM INT; cat >/dev/null; kill $m 2>/dev/null; wait $m';
+  const child = spawn('sh', ['-c', guard, 'kubeflash-mosquitto', found.binary, configFile], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     const text = d.toString();
@@ -98,10 +101,10 @@ export async function startMosquitto(options: BrokerOptions & { seed?: Omit<Seed
     await waitForPort(port, 10_000, () => exited);
     if (tls) await waitForPort(tls.port, 10_000, () => exited);
   } catch (err) {
-    child.kill('SIGKILL');
+    child.stdin?.end();
     throw err;
   }
-  log(`mosquitto ${found.version} with dynamic security on mqtt://127.0.0.1:${port}${tls ? ` and mqtts://localhost:${tls.port}` : ''} (pid ${child.pid})`);
+  log(`mosquitto ${found.version} with dynamic security on mqtt://127.0.0.1:${port}${tls ? ` and mqtts://localhost:${tls.port}` : ''}`);
   return {
     kind: BrokerKind.Mosquitto,
     url: `mqtt://127.0.0.1:${port}`,
@@ -109,9 +112,8 @@ export async function startMosquitto(options: BrokerOptions & { seed?: Omit<Seed
     ...(tls ? { tlsUrl: `mqtts://localhost:${tls.port}` } : {}),
     maxProtocolVersion: 5,
     dynsecFile,
-    pid: child.pid,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.stdin?.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exit;
       clearTimeout(timer);

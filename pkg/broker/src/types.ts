@@ -45,7 +45,5 @@ export interface RunningBroker {
   readonly maxProtocolVersion: 4 | 5;
   /** Path of the dynamic-security file. */
   readonly dynsecFile: string;
-  /** Process id of a mosquitto broker (the embedded one runs in this process). */
-  readonly pid?: number;
   stop(): Promise<void>;
 }
