@@ -138,4 +138,16 @@ describe(`device reports on ${kind}`, () => {
     expect(metrics).toBeDefined();
     expect(await readDevice(cluster.kubeConfig, ns, 'ghost')).toBeUndefined();
   });
+
+  it('turns the DevicesCluster Ready False with a Warning Event when the broker goes away', async () => {
+    await broker.stop();
+    const site = await eventually(async () => {
+      const c = await readCluster(cluster.kubeConfig, ns, 'site');
+      return condition(c, 'Ready')?.reason === 'BrokerUnreachable' ? c : undefined;
+    }, 'Ready=False/BrokerUnreachable', 30_000);
+    expect(condition(site, 'Ready')).toMatchObject({ status: 'False', message: expect.stringContaining(broker.url) });
+    expect(site.status?.broker).toMatchObject({ connected: false, administered: false });
+    const events = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns })).items;
+    expect(events.some((e) => e.involvedObject.kind === 'DevicesCluster' && e.reason === 'BrokerUnreachable' && e.type === 'Warning')).toBe(true);
+  });
 });

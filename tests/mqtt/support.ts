@@ -31,6 +31,10 @@ export async function startTestBroker(kind: BrokerKind, tls?: TlsListener): Prom
   };
   const options = { dir, admin: ADMIN, seed, persistence: false, ...(tls ? { tls } : {}) };
   const broker = kind === BrokerKind.Mosquitto ? await startMosquitto(options) : await startEmbeddedBroker(options);
+  let stopped: Promise<void> | undefined;
+  const stop = broker.stop.bind(broker);
+  // Suites may stop the broker themselves (broker outages); stopping twice is harmless.
+  broker.stop = () => (stopped ??= stop());
   return {
     broker,
     cleanup: async () => {
