@@ -20,7 +20,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/operator/src/**/*.test.ts', '<rootDir>/pkg/{api,cli,devcluster,esp,flasher,install,protocol}/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/operator/src/**/*.test.ts', '<rootDir>/pkg/{api,broker,cli,devcluster,esp,flasher,install,protocol,virtual-device}/src/**/*.test.ts'],
     },
     {
       ...common,

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 
     console.log(`operator process RSS before start: ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
     const t0 = performance.now();
-    const controllers = await startConfigControllers({ kubeConfig, metrics, resyncPeriodMs: 0, deviceConcurrency: 16 });
+    const controllers = await startConfigControllers({ kubeConfig, metrics, resyncPeriodMs: 0, deviceConcurrency: 16, brokers: false });
     const synced = performance.now();
     const progress = setInterval(() => {
       void writes(metrics).then((w) =>

@@ -53,7 +53,7 @@ describe('kubeflash dev', () => {
     const kubeconfig = join(stateDir, 'kubeconfig');
     const first = startDev(stateDir);
     await waitFor(() => existsSync(kubeconfig), 'the kubeconfig', first);
-    expect(first.output()).toContain(`export KUBECONFIG=${kubeconfig}`);
+    await waitFor(() => first.output().includes(`export KUBECONFIG=${kubeconfig}`), 'the KUBECONFIG hint', first, 5_000);
 
     const devices = kubectl(kubeconfig, ['get', 'devices', '-A', '-o', 'name']);
     expect(devices.stderr).toBe('');
@@ -94,6 +94,52 @@ describe('kubeflash dev', () => {
     } finally {
       if (bare.child.exitCode === null) await stop(bare);
       rmSync(bareDir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts a broker and one virtual device per example Device: every example device is Online within 30 s of start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeflash-dev-online-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    const startedAt = Date.now();
+    const dev = startDev(dir);
+    try {
+      await waitFor(() => existsSync(kubeconfig), 'the kubeconfig', dev);
+      expect(dev.output()).toMatch(/MQTT broker: (mosquitto [0-9.]+ with the dynamic-security plugin|embedded MQTT broker .*because .*)/);
+      const online = (): Record<string, string> => {
+        const run = kubectl(kubeconfig, ['-n', 'kubeflash-demo', 'get', 'devices', '-o', 'json']);
+        const items = (JSON.parse(run.stdout || '{"items":[]}') as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] }).items;
+        return Object.fromEntries(items.map((d) => [d.metadata.name, d.status?.conditions?.find((c) => c.type === 'Online')?.status ?? 'none']));
+      };
+      await waitFor(() => Object.values(online()).filter((s) => s === 'True').length === 5, 'the five example devices Online', dev, 30_000 - (Date.now() - startedAt));
+      expect(Date.now() - startedAt).toBeLessThan(30_000);
+      // The broker address in every config.bin is the one dev started: the virtual devices used it.
+      const cluster = JSON.parse(kubectl(kubeconfig, ['-n', 'kubeflash-demo', 'get', 'devicesclusters', 'home', '-o', 'json']).stdout) as { spec: { mqtt: { brokerUri: string } } };
+      expect(cluster.spec.mqtt.brokerUri).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
+      expect(dev.output()).toContain(`listening on ${cluster.spec.mqtt.brokerUri}`);
+      const line = `virtual device kubeflash-demo/garage-temp-1: online as kubeflash-demo.garage-temp-1 via ${cluster.spec.mqtt.brokerUri}`;
+      await waitFor(() => dev.output().includes(line), 'the virtual device\'s log line', dev, 5_000);
+      expect(await stop(dev)).toBe(0);
+    } finally {
+      if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the embedded broker when asked, with no virtual devices for --virtual-devices 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeflash-dev-embedded-'));
+    let output = '';
+    const child = spawn(process.execPath, [cli, 'dev', '--state-dir', dir, '--port', '0', '--broker', 'embedded', '--virtual-devices', '0'], { cwd: repoRoot });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const dev = { child, output: () => output };
+    try {
+      await waitFor(() => output.includes('Press Ctrl-C'), 'the start', dev);
+      expect(output).toContain('MQTT broker: embedded MQTT broker (aedes, MQTT 3.1.1, emulated mosquitto dynamic security), as asked');
+      expect(output).toContain('0 virtual devices');
+      expect(await stop(dev)).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

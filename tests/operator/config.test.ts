@@ -40,6 +40,7 @@ async function start(): Promise<RunningOperator> {
     // Suites may share one real cluster (KUBEFLASH_TEST_KUBECONFIG): each operator watches only its namespace.
     namespace: ns,
     leaderElection: { namespace: ns, leaseName: 'kubeflash-operator-test', retryPeriodMs: 500 },
+    brokers: false,
   });
   await op.whenControllersRunning();
   return op;
@@ -104,8 +105,10 @@ describe('the operator on the example fleet', () => {
         mqtt_user: `${ns}.${name}`,
         mqtt_uri: 'mqtts://mqtt.home.example.net:8883',
         mqtt_prefix: `home/devices/${ns}.${name}`,
-        mqtt_pass: Buffer.from(secret.data?.mqtt_password ?? '', 'base64').toString(),
+        mqtt_pass: Buffer.from((await readSecret(cluster.kubeConfig, ns, `${name}-credentials`))?.data?.mqtt_password ?? '', 'base64').toString(),
+        web_user: 'admin',
       });
+      expect(secret.data?.mqtt_password).toBeUndefined();
       expect(secret.metadata?.ownerReferences).toEqual([expect.objectContaining({ kind: 'Device', name, controller: true, blockOwnerDeletion: true })]);
       expect(Boolean(secret.data?.['nvs_keys.bin'])).toBe(name.includes('display') || name.includes('panel'));
     }
@@ -165,7 +168,8 @@ describe('the operator on the example fleet', () => {
       mkdirSync(join(work, 'in'));
       const secrets = await Promise.all(EXAMPLE_DEVICES.map(secretOf));
       const signingKey = await readSecret(cluster.kubeConfig, ns, 'kubeflash-firmware-signing-key');
-      const exported = [...secrets, ...(signingKey ? [signingKey] : [])].map((s) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: s.metadata?.name, namespace: ns }, data: s.data }));
+      const credentials = await Promise.all(EXAMPLE_DEVICES.map((d) => readSecret(cluster.kubeConfig, ns, `${d}-credentials`)));
+      const exported = [...secrets, ...credentials, ...(signingKey ? [signingKey] : [])].map((s) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: s?.metadata?.name, namespace: ns }, data: s?.data }));
       writeFileSync(join(work, 'in', 'fleet.yaml'), [...baseline, ...exported].map((o) => JSON.stringify(o)).join('\n---\n'));
       const run = spawnSync(process.execPath, [join(repoRoot, 'pkg/cli/bin/kubeflash.js'), 'render', join(work, 'in'), '--out', join(work, 'out')], { encoding: 'utf8' });
       expect(run.stderr).toBe('');

@@ -23,6 +23,8 @@ const replica = async (identity: string): Promise<RunningOperator> => {
     // Suites may share one real cluster (KUBEFLASH_TEST_KUBECONFIG): each operator watches only its namespace.
     namespace: ns,
     leaderElection: { namespace: ns, leaseName: 'kubeflash-operator-le', identity, retryPeriodMs: 200, leaseDurationSeconds: 2 },
+    // The example broker does not exist here; broker sessions are tested in tests/mqtt.
+    brokers: false,
   });
   running.push(op);
   return op;

@@ -16,10 +16,20 @@ export async function installCrds(kubeConfig: KubeConfig): Promise<void> {
   await waitForCrdsEstablished(kubeConfig, crds.map((c) => c.metadata?.name ?? ''));
 }
 
-/** The example fleet (without its Namespace) moved into `namespace`, as plain JSON. */
+/**
+ * The example fleet (without its Namespace) moved into `namespace`, as plain JSON. Its broker does not exist
+ * here, so its DevicesCluster manages no accounts (`accountManagement: none`); the broker suites in tests/mqtt
+ * run against a real one.
+ */
 export async function exampleFleet(namespace: string): Promise<KubernetesObject[]> {
   const objects = (await readManifestDir(examplesDir)).map((m) => m.object).filter((o) => o.kind !== 'Namespace');
-  return (JSON.parse(JSON.stringify(objects)) as KubernetesObject[]).map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
+  return (JSON.parse(JSON.stringify(objects)) as KubernetesObject[]).map((o) => {
+    const moved = { ...o, metadata: { ...o.metadata, namespace } };
+    if (o.kind !== 'DevicesCluster') return moved;
+    const mqtt: Record<string, unknown> = { ...(o as { spec: { mqtt: Record<string, unknown> } }).spec.mqtt, accountManagement: 'none' };
+    delete mqtt.adminSecretRef;
+    return { ...moved, spec: { ...(o as { spec: object }).spec, mqtt } };
+  });
 }
 
 /** Secrets first, then the kubeflash objects, as kubectl apply of the folder would order them. */

@@ -27,6 +27,7 @@ describe('libraries built to JavaScript', () => {
     ['@kubeflash/flasher/node', 'NodeWebSerialPort'],
     ['@kubeflash/api', 'validateConfigSchema'],
     ['@kubeflash/protocol', 'parseMessage'],
+    ['@kubeflash/virtual-device', 'readDeviceConfig'],
   ])('%s imports with plain node and exports %s', (specifier, name) => {
     const run = plainNode(`const m = await import('${specifier}'); console.log(import.meta.resolve('${specifier}')); console.log(typeof m.${name});`);
     expect(run.stderr).toBe('');
@@ -48,11 +49,11 @@ describe('libraries built to JavaScript', () => {
 describe('the operator bundle', () => {
   const bundle = join(repoRoot, 'operator', 'dist', 'kubeflash-operator.mjs');
 
-  it('contains neither devcluster nor tsx nor the TypeScript compiler', () => {
+  it('contains neither devcluster, the development brokers, the virtual device, tsx nor the TypeScript compiler', () => {
     const meta = JSON.parse(readFileSync(join(repoRoot, 'operator', 'dist', 'kubeflash-operator.meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
     const inputs = Object.keys(meta.inputs);
     expect(inputs.some((input) => input.startsWith('src/controllers/'))).toBe(true);
-    expect(inputs.filter((input) => /pkg\/devcluster\/|node_modules\/(tsx|typescript)\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /pkg\/(devcluster|broker|virtual-device)\/|node_modules\/(tsx|typescript|aedes)\//.test(input))).toEqual([]);
     expect(readFileSync(bundle, 'utf8')).not.toContain('startDevCluster');
   });
 

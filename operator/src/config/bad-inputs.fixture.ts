@@ -160,7 +160,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
     sentence: 'entries that do not fit the config partition',
     device: 'garage-temp-1',
     reason: DeviceReason.ConfigTooLarge,
-    message: 'the config needs 20480 bytes of NVS (17 keys, including the spare page) but the config partition has 12288: 8192 bytes over',
+    message: 'the config needs 20480 bytes of NVS (19 keys, including the spare page) but the config partition has 12288: 8192 bytes over',
     mutate: (o) => {
       const cls = get(o, 'DeviceClass', 'c3-sensor').spec as { partitions: { config: { size: number } }; configSchema: { unknownKeys: string } };
       cls.partitions.config.size = 0x3000;

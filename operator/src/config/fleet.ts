@@ -1,9 +1,9 @@
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { API_VERSION } from '@kubeflash/api';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
-import { completeCredentials, type DeviceCredentials } from './credentials';
+import { completeCredentials, credentialsComplete, type DeviceCredentials } from './credentials';
 import { classEncrypts, renderDeviceConfig, type RenderOutcome } from './render';
-import { configSecretName, credentialsFromSecretData } from './secret';
+import { configSecretName, credentialsFromSecretData, credentialsSecretName } from './secret';
 import { SIGNING_KEY_SECRET, SIGNING_PUBLIC_KEY } from '../artifacts/signing';
 
 /** The raw bytes of each key of a Secret manifest (`data` base64-decoded, `stringData` as UTF-8, the latter winning). */
@@ -36,8 +36,9 @@ const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 /**
  * Compiles every Device among `objects` (Devices, DeviceClasses, DevicesClusters, DeviceGroups and Secrets, as
- * read from YAML) exactly as the operator would. Generated credentials come from each device's config Secret
- * when the input has it, otherwise they are generated; ota_pubkey comes from the namespace's signing key Secret.
+ * read from YAML) exactly as the operator would. Generated credentials come from each device's credentials Secret
+ * (or, as older operators kept them, its config Secret) when the input has it, otherwise they are generated;
+ * ota_pubkey comes from the namespace's signing key Secret.
  */
 export function renderFleet(objects: readonly KubernetesObject[]): FleetDeviceResult[] {
   const ours = (kind: string) => objects.filter((o) => o.kind === kind && o.apiVersion === API_VERSION);
@@ -53,8 +54,11 @@ export function renderFleet(objects: readonly KubernetesObject[]): FleetDeviceRe
       const namespace = ns(device);
       const name = device.metadata.name ?? '';
       const deviceClass = classes.get(key(namespace, device.spec.deviceClassRef.name));
-      const existing = secrets.get(key(namespace, configSecretName(name)));
-      const stored = existing ? credentialsFromSecretData(secretData(existing)) : {};
+      const stored: Partial<DeviceCredentials> = {};
+      for (const secretName of [configSecretName(name), credentialsSecretName(name)]) {
+        const existing = secrets.get(key(namespace, secretName));
+        if (existing) Object.assign(stored, credentialsFromSecretData(secretData(existing)));
+      }
       const credentials = completeCredentials(stored, classEncrypts(deviceClass));
       const signingKey = secrets.get(key(namespace, SIGNING_KEY_SECRET));
       const otaPublicKey = signingKey ? secretBytes(signingKey)[SIGNING_PUBLIC_KEY] : undefined;
@@ -70,7 +74,7 @@ export function renderFleet(objects: readonly KubernetesObject[]): FleetDeviceRe
         credentials,
         ...(otaPublicKey ? { otaPublicKey } : {}),
       });
-      const generatedCredentials = stored.mqttPassword === undefined || (classEncrypts(deviceClass) && stored.nvsKeys === undefined);
+      const generatedCredentials = !credentialsComplete(stored, classEncrypts(deviceClass));
       return { namespace, name, outcome, credentials, generatedCredentials };
     })
     .sort((a, b) => (key(a.namespace, a.name) < key(b.namespace, b.name) ? -1 : 1));

@@ -30,12 +30,14 @@ function valuesOf(result: FleetDeviceResult): Record<string, string | bigint> {
 }
 
 describe('the example fleet', () => {
-  const generated = (name: string, password: string) => ({
+  const generated = (name: string, credentials: { mqttPassword: string; webPassword: string }) => ({
     device_id: `kubeflash-demo.${name}`,
     mqtt_uri: 'mqtts://mqtt.home.example.net:8883',
     mqtt_user: `kubeflash-demo.${name}`,
-    mqtt_pass: password,
+    mqtt_pass: credentials.mqttPassword,
     mqtt_prefix: `home/devices/kubeflash-demo.${name}`,
+    web_user: 'admin',
+    web_pass: credentials.webPassword,
   });
   const sensor = {
     wifi_ssid: 'garage-iot-example',
@@ -65,7 +67,7 @@ describe('the example fleet', () => {
   ];
   it.each(cases)('%s (%s)', (_sentence, name, expected) => {
     const result = renderFleet(fleet).find((r) => r.name === name) as FleetDeviceResult;
-    expect(valuesOf(result)).toEqual({ ...expected, ...generated(name, result.credentials.mqttPassword) });
+    expect(valuesOf(result)).toEqual({ ...expected, ...generated(name, result.credentials) });
   });
 
   it('writes config.csv that the nvs_partition_gen CSV reader turns into the same image', () => {
@@ -85,8 +87,8 @@ describe('the example fleet', () => {
         ...first.map((r, i) => ({
           apiVersion: 'v1',
           kind: 'Secret',
-          metadata: { name: `${r.name}-config`, namespace: r.namespace },
-          stringData: { mqtt_password: inputs[i].mqttPassword },
+          metadata: { name: `${r.name}-credentials`, namespace: r.namespace },
+          stringData: { mqtt_password: inputs[i].mqttPassword, web_password: inputs[i].webPassword },
           ...(inputs[i].nvsKeys ? { data: { 'nvs_keys.bin': Buffer.concat([inputs[i].nvsKeys.eky, inputs[i].nvsKeys.tky]).toString('base64') } } : {}),
         })),
       ]);
@@ -117,7 +119,7 @@ describe('layering order', () => {
       cluster: find<DevicesCluster>('DevicesCluster', 'home'),
       groups,
       secrets: () => ({ wifi_ssid: new TextEncoder().encode('s'), wifi_pass: new TextEncoder().encode('p') }),
-      credentials: { mqttPassword: 'pw' },
+      credentials: { mqttPassword: 'pw', webPassword: 'web-password' },
     };
   }
   const group = (name: string, priority: number, site: string, labels: Record<string, string> = { 'kubeflash.dev/site': 'garage' }): DeviceGroup => ({
@@ -146,7 +148,7 @@ describe('ota_pubkey', () => {
     cluster: find<DevicesCluster>('DevicesCluster', 'home'),
     groups: [find<DeviceGroup>('DeviceGroup', 'site-garage')],
     secrets: () => ({ wifi_ssid: new TextEncoder().encode('s'), wifi_pass: new TextEncoder().encode('p') }),
-    credentials: { mqttPassword: 'pw' },
+    credentials: { mqttPassword: 'pw', webPassword: 'web-pw' },
     ...(otaPublicKey ? { otaPublicKey } : {}),
   });
 

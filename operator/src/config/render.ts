@@ -1,6 +1,6 @@
 import { encryptNvsImage } from '@kubeflash/esp/node';
 import type { Device, DeviceReason as DeviceReasonType, DeviceGroup, DevicesCluster } from '@kubeflash/api';
-import { DeviceReason, ConfigEncryption, type DeviceClass, checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem, deviceMqtt, generatedValues, type DeviceMqtt, deviceConfigLayers, resolveLayers, type SecretLookup, recordConfigKeys, type RenderedConfigKey } from '@kubeflash/api';
+import { DeviceReason, ConfigEncryption, type DeviceClass, brokerUsesTls, ConfigProblemCode, problem, checkConfigFits, checkEffectiveConfig, validateConfigSchema, type ConfigProblem, deviceMqtt, generatedValues, type DeviceMqtt, deviceConfigLayers, resolveLayers, type SecretLookup, recordConfigKeys, type RenderedConfigKey } from '@kubeflash/api';
 import type { DeviceCredentials } from './credentials';
 import { toNvsCsv } from './csv';
 import { configHash } from './hash';
@@ -84,9 +84,11 @@ export function renderDeviceConfig(inputs: DeviceConfigInputs): RenderOutcome {
   const schema = deviceClass.spec.configSchema;
   const layers = deviceConfigLayers({ device, cluster, deviceClass, groups: inputs.groups });
   const layered = resolveLayers(layers, schema, inputs.secrets);
-  if (layered.missingSecrets.length > 0) return failure(DeviceReason.SecretNotFound, layered.missingSecrets);
+  const ca = brokerCa(cluster, inputs.secrets);
+  const missing = [...layered.missingSecrets, ...(ca.ok ? [] : [ca.problem])];
+  if (missing.length > 0) return failure(DeviceReason.SecretNotFound, missing);
 
-  const generated = generatedValues(namespace, name, cluster, inputs.credentials.mqttPassword, inputs.otaPublicKey);
+  const generated = generatedValues(namespace, name, cluster, inputs.credentials.mqttPassword, { mqttCa: ca.ok ? ca.pem : undefined, webPassword: inputs.credentials.webPassword, otaPublicKey: inputs.otaPublicKey });
   const checked = checkEffectiveConfig(schema, layered.values, generated);
   const problems = [...validateConfigSchema(schema), ...layered.problems, ...checked.problems];
   if (problems.length > 0) return failure(DeviceReason.ConfigInvalid, problems);
@@ -109,6 +111,23 @@ export function renderDeviceConfig(inputs: DeviceConfigInputs): RenderOutcome {
     groups: layers.filter((l) => l.kind === 'DeviceGroup').map((l) => l.name),
     keys: recordConfigKeys(checked.entries, layered.values, schema, deviceClass.metadata.name ?? ''),
   };
+}
+
+/** Default key of spec.mqtt.caSecretRef. */
+export const DEFAULT_CA_KEY = 'ca.crt';
+
+/**
+ * The PEM bytes of the DevicesCluster's broker CA (spec.mqtt.caSecretRef), for the generated mqtt_ca key: nothing
+ * when no CA is set or the broker URI is not mqtts://, a SecretNotFound problem when the Secret or key is missing.
+ */
+export function brokerCa(cluster: DevicesCluster, secrets: SecretLookup): { ok: true; pem?: Uint8Array } | { ok: false; problem: ConfigProblem } {
+  const ref = cluster.spec.mqtt.caSecretRef;
+  if (!ref || !brokerUsesTls(cluster)) return { ok: true };
+  const key = ref.key ?? DEFAULT_CA_KEY;
+  const pem = secrets(ref.name)?.[key];
+  if (pem && pem.length > 0) return { ok: true, pem };
+  const what = secrets(ref.name) ? `has no key ${key}` : 'does not exist';
+  return { ok: false, problem: problem(ConfigProblemCode.SecretNotFound, `Secret ${ref.name} (the broker CA of DevicesCluster ${cluster.metadata.name}, spec.mqtt.caSecretRef) ${what}`, { name: ref.name, key }, 'mqtt_ca') };
 }
 
 /** True if the class encrypts its config partition. */

@@ -1,12 +1,12 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@kubeflash/api';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware } from '@kubeflash/api';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY } from '../config/secret';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY, WEB_PASSWORD_KEY } from '../config/secret';
 import { SIGNING_PUBLIC_KEY } from '../artifacts/signing';
 import { Informer, MultiNamespaceInformer, type ListPage, type SharedInformer } from '../manager/informer';
 import type { Logger } from '../manager/logger';
 
-/** What the operator keeps of a config Secret it wrote: metadata and the generated credentials, not the image. */
+/** What the operator keeps of a Secret it wrote (config, credentials, its broker account): metadata and credentials, never an image. */
 export type ConfigSecretInfo = V1Secret;
 
 /** The read side of a cache, as syncs use it (fakes in tests implement just this). */
@@ -25,7 +25,7 @@ export interface FleetCaches {
   firmwares: SharedInformer<Firmware>;
   /** Secrets that config layers may reference (every Secret not written by the operator). */
   secrets: SharedInformer<V1Secret>;
-  /** The operator's own config Secrets, without config.bin and config.csv. */
+  /** The Secrets the operator writes (config, credentials, its broker accounts, signing key), without config.bin and config.csv. */
   configSecrets: SharedInformer<ConfigSecretInfo>;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -38,7 +38,7 @@ const NOT_OWNED_SELECTOR = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
 export function shrinkConfigSecret(obj: KubernetesObject): ConfigSecretInfo {
   const secret = obj as V1Secret;
   const data: Record<string, string> = {};
-  for (const k of [MQTT_PASSWORD_KEY, NVS_KEYS_KEY, SIGNING_PUBLIC_KEY]) if (secret.data?.[k] !== undefined) data[k] = secret.data[k];
+  for (const k of [MQTT_PASSWORD_KEY, WEB_PASSWORD_KEY, NVS_KEYS_KEY, SIGNING_PUBLIC_KEY, 'username', 'password']) if (secret.data?.[k] !== undefined) data[k] = secret.data[k];
   const m = secret.metadata ?? {};
   return {
     apiVersion: 'v1',

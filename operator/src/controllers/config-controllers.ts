@@ -11,6 +11,10 @@ import { DeviceGroupController } from './devicegroup/controller';
 import { DevicesClusterController } from './devicescluster/controller';
 import { SigningKeyController } from './signingkey/controller';
 import { ClassFirmwareController, kubeFirmwareCreator, type FirmwareCreator } from './classfirmware/controller';
+import { removeOrphanAccounts } from './devicescluster/converge';
+import { ReportedStatusController } from './reported/controller';
+import { BrokerManager } from '../mqtt/manager';
+import type { ProtocolMessage } from '@kubeflash/protocol';
 import { wireFleetIndex } from './fleet-events';
 import { FleetIndex } from './fleet-index';
 import { kubeApiWriter, type ApiWriter } from './writer';
@@ -29,6 +33,12 @@ export interface ConfigControllersOptions {
   namespace?: WatchedNamespaces;
   /** Full resync period; 0 disables it (default 10 minutes). */
   resyncPeriodMs?: number;
+  /** At most one heartbeat-only status write per device per this interval (default 60 s). */
+  statusWriteIntervalMs?: number;
+  /** Connect to the DevicesClusters' brokers (accounts, ingest); default true. */
+  brokers?: boolean;
+  /** Every valid device message (OTA progress and results for the rollout controller). */
+  onDeviceMessage?: (key: string, message: ProtocolMessage) => void;
   logger?: Logger;
 }
 
@@ -52,6 +62,10 @@ export interface ConfigControllers {
   cluster: DevicesClusterController;
   signingKey: SigningKeyController;
   classFirmware: ClassFirmwareController;
+  /** Device reports: ingest, coalesced status writes, telemetry metrics, dead letters. */
+  reported: ReportedStatusController;
+  /** The broker sessions, one per DevicesCluster (undefined when brokers are off). */
+  brokers?: BrokerManager;
   /** Queues every object again (converged objects cause no writes). */
   resync(): void;
   /** Resolves when no controller has work queued or running. */
@@ -60,9 +74,10 @@ export interface ConfigControllers {
 }
 
 /**
- * Starts the Device, DeviceGroup, DeviceClass and DevicesCluster controllers: one set of informers, one FleetIndex
- * mapping changes to exactly the affected objects, a work queue per controller. Resolves once the caches synced
- * and every object is queued.
+ * Starts the Device, DeviceGroup, DeviceClass and DevicesCluster controllers and the reported-status writer: one
+ * set of informers, one FleetIndex mapping changes to exactly the affected objects, a work queue per controller,
+ * and one broker session per DevicesCluster (accounts and ingest). Resolves once the caches synced and every
+ * object is queued.
  */
 export async function startConfigControllers(options: ConfigControllersOptions): Promise<ConfigControllers> {
   const metrics = options.metrics;
@@ -70,14 +85,37 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const writer = options.writer ?? kubeApiWriter(kubeConfig, (resource, verb) => metrics?.apiWrites.inc({ resource, verb }));
   const caches = createFleetCaches(kubeConfig, options.logger, options.namespace);
   const index = new FleetIndex();
-  const device = new DeviceController({ caches, writer, metrics, concurrency: options.deviceConcurrency, logger: options.logger });
+  const reported = new ReportedStatusController({ caches, writer, metrics, statusWriteIntervalMs: options.statusWriteIntervalMs, logger: options.logger, onMessage: options.onDeviceMessage });
+  // The sessions' hooks call controllers that need the sessions to be made: bind them after both exist.
+  const late: { cluster?: DevicesClusterController; device?: DeviceController } = {};
+  const devicesOfCluster = (key: string): string[] => {
+    const slash = key.indexOf('/');
+    return [...index.devicesOfCluster(key.slice(0, slash), key.slice(slash + 1))];
+  };
+  const brokers = options.brokers === false ? undefined : new BrokerManager({
+    onReport: (key, topic, payload, retained) => reported.ingest.handle(key, topic, payload, retained),
+    onStatus: (key) => late.cluster?.sessionChanged(key),
+    onAccountsLoaded: (key) => {
+      const session = brokers?.session(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1));
+      const devices = devicesOfCluster(key).map((k) => ({ namespace: k.slice(0, k.indexOf('/')), name: k.slice(k.indexOf('/') + 1) }));
+      if (session) {
+        void removeOrphanAccounts(session, devices, options.logger)
+          .catch((err: unknown) => options.logger?.error('cannot remove orphaned broker accounts', { cluster: key, error: err instanceof Error ? err.message : String(err) }))
+          .finally(() => late.device?.devicesAffected(devicesOfCluster(key)));
+      }
+    },
+    logger: options.logger,
+  });
+  const device = new DeviceController({ caches, writer, brokers, metrics, concurrency: options.deviceConcurrency, logger: options.logger });
   const group = new DeviceGroupController({ caches, index, writer, metrics, logger: options.logger });
   const deviceClass = new DeviceClassController({ caches, index, writer, metrics, logger: options.logger });
-  const cluster = new DevicesClusterController({ caches, index, writer, metrics, logger: options.logger });
+  const cluster = new DevicesClusterController({ caches, index, writer, brokers, metrics, logger: options.logger });
+  late.cluster = cluster;
+  late.device = device;
   const signingKey = new SigningKeyController({ caches, writer, metrics, logger: options.logger });
   const classFirmware = new ClassFirmwareController({ caches, writer, createFirmware: options.createFirmware ?? kubeFirmwareCreator(kubeConfig), metrics, logger: options.logger });
-  const controllers = [device, group, deviceClass, cluster, signingKey, classFirmware];
-  wireFleetIndex(caches, index, [device, group, deviceClass, cluster, signingKey]);
+  const controllers = [device, group, deviceClass, cluster, reported, signingKey, classFirmware];
+  wireFleetIndex(caches, index, [device, group, deviceClass, cluster, reported, signingKey]);
   await caches.start();
   for (const c of controllers) c.start();
   metrics?.setFleetSource(() => fleetByConfigReady(caches));
@@ -93,6 +131,8 @@ export async function startConfigControllers(options: ConfigControllersOptions):
     cluster,
     signingKey,
     classFirmware,
+    reported,
+    brokers,
     resync: () => controllers.forEach((c) => c.resync()),
     whenIdle: async () => {
       // A reconcile of one controller can queue work for another: wait until all are idle together.
@@ -102,6 +142,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
       metrics?.setFleetSource(undefined);
       if (timer) clearInterval(timer);
       await Promise.all(controllers.map((c) => c.stop()));
+      await brokers?.stop();
       await caches.stop();
     },
   };

@@ -80,9 +80,11 @@ export function wireFleetIndex(caches: FleetCaches, index: FleetIndex, listeners
     affected(index.devicesOfClass(c.metadata.namespace, c.metadata.name));
   });
 
+  // The broker CA becomes the generated mqtt_ca key of every device of the cluster.
+  const clusterSecrets = (c: DevicesCluster): string[] => [...secretNamesOf(c.spec.config), ...(c.spec.mqtt.caSecretRef ? [c.spec.mqtt.caSecretRef.name] : [])];
   const onCluster = (c: DevicesCluster, old?: DevicesCluster) => {
     if (old && !specChanged(c, old)) return;
-    index.setSecretRefs('DevicesCluster', c.metadata.namespace, c.metadata.name, secretNamesOf(c.spec.config));
+    index.setSecretRefs('DevicesCluster', c.metadata.namespace, c.metadata.name, clusterSecrets(c));
     affected(index.devicesOfCluster(c.metadata.namespace, c.metadata.name));
     membership([], [], [objectKey(c.metadata.namespace, c.metadata.name)]);
   };

@@ -2,6 +2,8 @@
 import type { CoreV1Event, KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster } from '@kubeflash/api';
 import { shrinkConfigSecret } from './caches';
+import type { DesiredAccount } from '../mqtt/accounts';
+import type { AccountSession } from './device/sync';
 import type { ApiWriter } from './writer';
 
 /** A cache backed by a Map, with the Informer methods the controllers use. */
@@ -47,7 +49,8 @@ export function fakeCaches(): FakeCaches {
 export type RecordedCall =
   | { verb: 'create' | 'replace'; resource: 'secrets'; name: string; object: V1Secret }
   | { verb: 'apply'; resource: string; name: string; status: Record<string, unknown>; fieldManager: string }
-  | { verb: 'create'; resource: 'events'; name: string; event: CoreV1Event };
+  | { verb: 'create'; resource: 'events'; name: string; event: CoreV1Event }
+  | { verb: 'finalizers'; resource: string; name: string; finalizers: string[] };
 
 /**
  * An ApiWriter that records calls and, like the API server plus informers would, feeds written Secrets and
@@ -75,5 +78,63 @@ export function recordingWriter(caches: FakeCaches): ApiWriter & { calls: Record
     async createEvent(event) {
       calls.push({ verb: 'create', resource: 'events', name: event.involvedObject.name ?? '', event });
     },
+    async setFinalizers(plural, namespace, name, finalizers) {
+      calls.push({ verb: 'finalizers', resource: plural, name, finalizers });
+      const obj = caches.devices.get(namespace, name);
+      if (obj) caches.devices.set({ ...obj, metadata: { ...obj.metadata, finalizers, resourceVersion: String(++rv) } });
+    },
+  };
+}
+
+/** One call a fake broker session received. */
+export type BrokerCall =
+  | { op: 'ensure'; username: string; fingerprint: string }
+  | { op: 'remove'; username: string }
+  | { op: 'publish'; topic: string; payload: string; retain: boolean };
+
+/**
+ * In-memory broker sessions for controller tests: accounts keyed by username (with the desired account's
+ * description, so password changes show), every call recorded, and switches for an unreachable broker or a
+ * foreign account.
+ */
+export function fakeBrokers(): {
+  session(namespace: string | undefined, name: string): AccountSession | undefined;
+  calls: BrokerCall[];
+  accounts: Map<string, DesiredAccount>;
+  connected: boolean;
+  foreign: Set<string>;
+} {
+  const calls: BrokerCall[] = [];
+  const accounts = new Map<string, DesiredAccount>();
+  const state = { connected: true, foreign: new Set<string>() };
+  const session: AccountSession = {
+    async ensureAccount(desired) {
+      calls.push({ op: 'ensure', username: desired.username, fingerprint: desired.textdescription.split('credentials ')[1] ?? '' });
+      if (state.foreign.has(desired.username)) return { ok: false, message: `the broker already has an account ${desired.username} that kubeflash did not create` };
+      const before = accounts.get(desired.username);
+      accounts.set(desired.username, desired);
+      return { ok: true, created: !before, changes: before && before.textdescription !== desired.textdescription ? ['password'] : [] };
+    },
+    async removeAccount(username) {
+      calls.push({ op: 'remove', username });
+      accounts.delete(username);
+      return { ok: true };
+    },
+    async publish(message) {
+      calls.push({ op: 'publish', topic: message.topic, payload: message.payload, retain: message.retain });
+      return true;
+    },
+  };
+  return {
+    session: () => (state.connected ? session : undefined),
+    calls,
+    accounts,
+    get connected() {
+      return state.connected;
+    },
+    set connected(v: boolean) {
+      state.connected = v;
+    },
+    foreign: state.foreign,
   };
 }

@@ -17,6 +17,8 @@ export interface ApiWriter {
   /** Server-side applies `status` to the /status subresource of a kubeflash object with the given field manager. */
   applyStatus(kind: string, plural: string, namespace: string, name: string, status: object, fieldManager: string): Promise<void>;
   createEvent(event: CoreV1Event): Promise<void>;
+  /** Sets metadata.finalizers of a kubeflash object (JSON merge patch guarded by resourceVersion: 409 on conflict). */
+  setFinalizers(plural: string, namespace: string, name: string, finalizers: string[], resourceVersion: string | undefined): Promise<void>;
 }
 
 /** Counts writes by resource and verb (for metrics). */
@@ -27,6 +29,7 @@ export function kubeApiWriter(kubeConfig: KubeConfig, observe: WriteObserver = (
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   return {
     async createSecret(secret) {
       observe('secrets', 'create');
@@ -46,6 +49,13 @@ export function kubeApiWriter(kubeConfig: KubeConfig, observe: WriteObserver = (
     async createEvent(event) {
       observe('events', 'create');
       await core.createNamespacedEvent({ namespace: event.metadata?.namespace ?? '', body: event });
+    },
+    async setFinalizers(plural, namespace, name, finalizers, resourceVersion) {
+      observe(plural, 'patch');
+      await custom.patchNamespacedCustomObject(
+        { group: GROUP, version: VERSION, plural, namespace, name, body: { metadata: { finalizers, ...(resourceVersion ? { resourceVersion } : {}) } } },
+        merge,
+      );
     },
   };
 }

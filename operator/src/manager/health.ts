@@ -19,6 +19,8 @@ export async function startHealthServer(
   port: number,
   checks: Record<string, ReadinessCheck>,
   metrics?: () => Promise<{ contentType: string; body: string }>,
+  /** More GET endpoints (path -> JSON body), e.g. /debug/dead-letters. */
+  routes: Record<string, () => unknown> = {},
 ): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -35,6 +37,11 @@ export async function startHealthServer(
     }
     if (path === '/metrics' && metrics) {
       void metrics().then(({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body));
+      return;
+    }
+    const route = routes[path];
+    if (route) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(route()));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -36,6 +36,10 @@ export interface OperatorOptions {
   deviceConcurrency?: number;
   /** Serve the admission webhooks (on every replica, leader or not). */
   webhooks?: { host?: string; port: number; certificates: WebhookCertificates };
+  /** Connect to the DevicesClusters' brokers: accounts and device reports (default true). */
+  brokers?: boolean;
+  /** At most one heartbeat-only status write per device per this interval (default 60 s). */
+  statusWriteIntervalMs?: number;
 }
 
 export interface RunningOperator {
@@ -89,7 +93,14 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     : undefined;
   const checks: Record<string, () => Promise<void>> = { 'kubernetes-api': () => checkApiAndCrds(options.kubeConfig) };
   if (webhooks) checks.webhooks = () => webhooks.check();
-  const health: HealthServer = await startHealthServer(options.healthHost ?? '127.0.0.1', options.healthPort ?? 0, checks, () => metrics.exposition());
+  const health: HealthServer = await startHealthServer(
+    options.healthHost ?? '127.0.0.1',
+    options.healthPort ?? 0,
+    checks,
+    () => metrics.exposition(),
+    // Rejected device messages (reason, field, topic; never payloads), newest last.
+    { '/debug/dead-letters': () => ({ recorded: running?.reported.deadLetters.recorded ?? 0, letters: running?.reported.deadLetters.list() ?? [] }) },
+  );
   const server = options.kubeConfig.getCurrentCluster()?.server ?? '(unknown)';
   logger.info(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz, /readyz and /metrics`, { apiServer: server });
 
@@ -111,6 +122,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
             resyncPeriodMs: options.resyncPeriodMs,
             namespace: options.namespace,
             deviceConcurrency: options.deviceConcurrency,
+            brokers: options.brokers,
+            statusWriteIntervalMs: options.statusWriteIntervalMs,
           });
           if (!leading) {
             await controllers.stop();

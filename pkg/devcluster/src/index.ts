@@ -37,6 +37,16 @@ export interface DevClusterOptions {
   admission?: (source: AdmissionSource) => AdmissionChain;
   /** How long a deleted namespace stays Terminating before the namespace controller empties it (default 1000 ms). */
   namespaceDeletionDelayMs?: number;
+  /** Request log: called once per finished request (tests count writes with it, as an audit log would). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+/** One request of the request log. */
+export interface RequestLogEntry {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  status: number;
 }
 
 export interface DevCluster {
@@ -114,8 +124,12 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
 
   let url = '';
   const handler = new HttpHandler(api, () => url.replace(/^https?:\/\//, ''), log, { issuer, authorizer, audit });
+  const onRequest = options.onRequest;
   // Client certificates are optional (tokens and anonymous requests are authenticated too) and checked against the CA.
-  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => void handler.handle(req, res));
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    if (onRequest) res.once('finish', () => onRequest({ method: req.method ?? 'GET', url: req.url ?? '/', status: res.statusCode }));
+    void handler.handle(req, res);
+  });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -81,3 +81,30 @@ export function operatorAcl(topicPrefix: string): AclEntry[] {
     ...reports.map((topic): AclEntry => ({ action: 'receive', topic, allow: true })),
   ];
 }
+
+/** CONNECT settings of one side at MQTT protocol level 5 or 4 (3.1.1), in the shape MQTT client libraries take. */
+export interface ConnectSettings {
+  protocolVersion: 4 | 5;
+  /** Clean Start (v5) or Clean Session (v3.1.1). */
+  clean: boolean;
+  keepalive: number;
+  /** v5 only: the Session Expiry Interval. */
+  properties?: { sessionExpiryInterval: number };
+}
+
+/** The session rules of SESSION as CONNECT settings for `side` at `protocolVersion`. */
+export function connectSettings(side: keyof typeof SESSION, protocolVersion: 4 | 5): ConnectSettings {
+  const rule = SESSION[side];
+  const base = { protocolVersion, clean: rule.cleanStart, keepalive: rule.keepAliveSeconds };
+  return protocolVersion === 5 ? { ...base, properties: { sessionExpiryInterval: rule.sessionExpirySeconds } } : base;
+}
+
+/** CONNACK codes by which a broker refuses the protocol level (3.1.1: 1; 5: 0x84): retry with 3.1.1. */
+export const CONNACK_UNSUPPORTED_PROTOCOL: readonly number[] = [1, 0x84];
+/** CONNACK codes by which a broker refuses the credentials (3.1.1: 4, 5; 5: 0x86, 0x87). */
+export const CONNACK_REFUSED_CREDENTIALS: readonly number[] = [4, 5, 0x86, 0x87];
+
+/** Protocol levels to try in order: 5 then 4 (3.1.1) for 'auto', as the protocol prefers v5 and accepts v3.1.1. */
+export function protocolLevels(wanted: 4 | 5 | 'auto'): (4 | 5)[] {
+  return wanted === 'auto' ? [5, 4] : [wanted];
+}

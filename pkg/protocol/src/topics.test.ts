@@ -4,6 +4,7 @@ import {
   Direction,
   MessageKind,
   WILL_PAYLOAD,
+  connectSettings,
   deviceAcl,
   deviceClientId,
   deviceId,
@@ -109,5 +110,14 @@ describe('MQTT session rules', () => {
     const acl = operatorAcl('kubeflash');
     expect(acl.filter((e) => e.action === 'publish').map((e) => e.topic)).toEqual(['kubeflash/devices/+/cmd/#', 'kubeflash/devices/+/status']);
     expect(acl.filter((e) => e.action === 'subscribe').map((e) => e.topic)).toEqual(operatorSubscriptions('kubeflash'));
+  });
+});
+
+describe('connectSettings', () => {
+  it('states the session rules for both sides and both protocol levels', () => {
+    expect(connectSettings('device', 5)).toEqual({ protocolVersion: 5, clean: true, keepalive: 60, properties: { sessionExpiryInterval: 0 } });
+    expect(connectSettings('device', 4)).toEqual({ protocolVersion: 4, clean: true, keepalive: 60 });
+    expect(connectSettings('operator', 5)).toEqual({ protocolVersion: 5, clean: false, keepalive: 30, properties: { sessionExpiryInterval: 3600 } });
+    expect(connectSettings('operator', 4)).toEqual({ protocolVersion: 4, clean: false, keepalive: 30 });
   });
 });

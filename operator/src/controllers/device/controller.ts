@@ -7,12 +7,14 @@ import { objectKey } from '../fleet-index';
 import { KeyedController } from '../keyed-controller';
 import type { FleetListener } from '../fleet-events';
 import type { ApiWriter } from '../writer';
-import { syncDevice } from './sync';
+import { syncDevice, type DeviceSyncDeps } from './sync';
 
 /** Options of the Device controller. */
 export interface DeviceControllerOptions {
   caches: FleetCaches;
   writer: ApiWriter;
+  /** Broker sessions: the device's account is made through its DevicesCluster's session (mosquitto-dynsec). */
+  brokers?: DeviceSyncDeps['brokers'];
   metrics?: OperatorMetrics;
   concurrency?: number;
   now?: () => Date;
@@ -20,9 +22,10 @@ export interface DeviceControllerOptions {
 }
 
 /**
- * Keeps every Device's `<device>-config` Secret and ConfigReady status current. Queues a Device when its own
- * spec or labels change, when the FleetIndex says an input changed, and when its config Secret is deleted or
- * edited by someone else; never for its own status writes.
+ * Keeps every Device's `<device>-credentials` and `<device>-config` Secrets, its broker account (mosquitto-dynsec)
+ * and its ConfigReady status current. Queues a Device when its own spec or labels change, when it is being
+ * deleted, when the FleetIndex says an input changed, and when one of its Secrets is deleted or edited by someone
+ * else; never for its own status writes.
  */
 export class DeviceController implements FleetListener {
   static readonly controllerName = 'device';
@@ -38,7 +41,9 @@ export class DeviceController implements FleetListener {
           {
             caches: options.caches,
             writer: options.writer,
+            brokers: options.brokers,
             now: options.now,
+            logger: options.logger,
             onSecretWritten: (k, h) => this.written.set(k, h),
             onRendered: (result) => options.metrics?.configRenders.inc({ result }),
           },

@@ -22,28 +22,44 @@ export function deviceMqtt(namespace: string, name: string, cluster: DevicesClus
   return { username: id, topics: { root, status: `${root}status`, telemetry: `${root}telemetry`, commands: `${root}cmd/#` } };
 }
 
-/** Value of a generated key: a string, or bytes written as an NVS blob (ota_pubkey). */
-export type GeneratedValue = string | Uint8Array;
+/** Login name of every device's local web UI (web_user); the password (web_pass) is generated per device. */
+export const DEVICE_WEB_USER = 'admin';
+
+/** Generated values that are not derived from names: the CA devices trust, the device's web login password and the key OTA images are signed with. */
+export interface GeneratedExtras {
+  /** PEM bytes of the broker's CA (spec.mqtt.caSecretRef); written as mqtt_ca only for an mqtts:// broker. */
+  mqttCa?: Uint8Array;
+  /** The generated password of the device's web UI (web_pass, with web_user DEVICE_WEB_USER). */
+  webPassword?: string;
+  /** DER SubjectPublicKeyInfo of the namespace's firmware signing key (ota_pubkey, a blob), once it has one. */
+  otaPublicKey?: Uint8Array;
+}
+
+/** True when devices of the cluster connect with TLS (an mqtts:// broker URI). */
+export function brokerUsesTls(cluster: DevicesCluster): boolean {
+  return cluster.spec.mqtt.brokerUri.startsWith('mqtts://');
+}
 
 /**
- * Values of the generated keys: device_id, mqtt_uri (the broker devices use), mqtt_user, mqtt_pass,
- * mqtt_prefix (the device's topic root without the trailing slash) and, once the namespace has a firmware
- * signing key, ota_pubkey (its DER SubjectPublicKeyInfo, a blob) that devices check OTA signatures with.
+ * Values of the generated keys: device_id, mqtt_uri (the broker devices use), mqtt_user, mqtt_pass, mqtt_prefix
+ * (the device's topic root without the trailing slash), mqtt_ca (blob, PEM; mqtts brokers with a CA only), and
+ * web_user/web_pass and, once the namespace has a firmware signing key, ota_pubkey (its DER SubjectPublicKeyInfo,
+ * a blob) that devices check OTA signatures with.
  */
-export function generatedValues(
-  namespace: string,
-  name: string,
-  cluster: DevicesCluster,
-  mqttPassword: string,
-  otaPublicKey?: Uint8Array,
-): Partial<Record<GeneratedKey, GeneratedValue>> {
+export function generatedValues(namespace: string, name: string, cluster: DevicesCluster, mqttPassword: string, extras: GeneratedExtras = {}): Partial<Record<GeneratedKey, string | Uint8Array>> {
   const mqtt = deviceMqtt(namespace, name, cluster);
-  return {
+  const values: Partial<Record<GeneratedKey, string | Uint8Array>> = {
     device_id: deviceId(namespace, name),
     mqtt_uri: cluster.spec.mqtt.brokerUri,
     mqtt_user: mqtt.username,
     mqtt_pass: mqttPassword,
     mqtt_prefix: mqtt.topics.root.slice(0, -1),
-    ...(otaPublicKey ? { ota_pubkey: otaPublicKey } : {}),
+    ...(extras.otaPublicKey ? { ota_pubkey: extras.otaPublicKey } : {}),
   };
+  if (extras.mqttCa && brokerUsesTls(cluster)) values.mqtt_ca = extras.mqttCa;
+  if (extras.webPassword !== undefined) {
+    values.web_user = DEVICE_WEB_USER;
+    values.web_pass = extras.webPassword;
+  }
+  return values;
 }

@@ -32,6 +32,26 @@ export const DeviceSpecSchema = Type.Object({
   ),
   description: Type.Optional(Type.String({ description: 'Where the board is and what it does.', maxLength: 1024 })),
   config: Type.Optional(ConfigLayerSchema),
+  credentials: Type.Optional(
+    Type.Object(
+      {
+        rotate: Type.Optional(
+          Type.String({
+            description:
+              'Set to a new value (e.g. the current time) to rotate the generated credentials (MQTT password, web login password): the broker account and config.bin change together, and the board needs its config flashed again.',
+            maxLength: 63,
+          }),
+        ),
+      },
+      { description: 'Generated credentials of the device (kept in the Secret <device>-credentials).' },
+    ),
+  ),
+  rebootRequest: Type.Optional(
+    Type.String({
+      description: 'Set to a new value (e.g. the current time) to send the device one cmd/reboot; sent only while it is online, recorded in status.reboot.',
+      maxLength: 63,
+    }),
+  ),
 });
 /** spec of a Device. */
 export type DeviceSpec = Static<typeof DeviceSpecSchema>;
@@ -69,6 +89,16 @@ export const OtaResult = {
 } as const;
 /** One of the OTA results. */
 export type OtaResult = (typeof OtaResult)[keyof typeof OtaResult];
+
+/** What happened to a reboot request. */
+export const RebootResult = {
+  /** cmd/reboot was published to the online device. */
+  Sent: 'Sent',
+  /** The device was not online; nothing was sent (commands are never queued for offline devices). */
+  Skipped: 'Skipped',
+} as const;
+/** One of the reboot results. */
+export type RebootResult = (typeof RebootResult)[keyof typeof RebootResult];
 
 /** Where a key of a device's rendered config came from (`status.config.keys[].layer`). */
 export const ConfigKeyLayer = {
@@ -166,8 +196,38 @@ export const DeviceStatusSchema = Type.Object({
         lastSeen: Type.Optional(Type.String({ description: 'When the device last sent anything.', format: 'date-time' })),
         uptimeSeconds: Type.Optional(Type.Integer({ description: 'Seconds since boot at lastSeen.', minimum: 0 })),
         resetReason: Type.Optional(Type.String({ description: 'Why the device last rebooted (esp_reset_reason).', maxLength: 64 })),
+        chip: Type.Optional(Type.String({ description: 'ESP-IDF target the firmware runs on (esp32c3, ...).', maxLength: 16 })),
+        idfVersion: Type.Optional(Type.String({ description: 'ESP-IDF version the firmware was built with.', maxLength: 32 })),
+        imageState: Type.Optional(
+          Type.String({ description: 'OTA state of the running image: valid, pending-verify or undefined.', maxLength: 16 }),
+        ),
+        partition: Type.Optional(Type.String({ description: 'Label of the running app partition (ota_0, ota_1, factory).', maxLength: 16 })),
+        offlineReason: Type.Optional(
+          Type.String({ description: 'Why the device last went offline: reboot, factory-reset or ota when it said so, lost when its last will fired.', maxLength: 16 }),
+        ),
       },
       { description: 'What the device itself reports (coalesced; not every heartbeat is written).' },
+    ),
+  ),
+  credentials: Type.Optional(
+    Type.Object(
+      {
+        secretName: Type.Optional(ObjectName('Secret holding the generated credentials (MQTT password, web login, NVS keys).')),
+        rotation: Type.Optional(Type.String({ description: 'The spec.credentials.rotate value the current credentials were generated for.', maxLength: 63 })),
+        generatedAt: Type.Optional(Type.String({ description: 'When the current credentials were generated.', format: 'date-time' })),
+      },
+      { description: 'The generated credentials (never their values).' },
+    ),
+  ),
+  reboot: Type.Optional(
+    Type.Object(
+      {
+        request: Type.String({ description: 'The spec.rebootRequest value this entry answers.', maxLength: 63 }),
+        result: StringEnum(Object.values(RebootResult), { description: 'Sent, or Skipped when the device was not online.' }),
+        commandId: Type.Optional(Type.String({ description: 'id of the cmd/reboot sent.', maxLength: 64 })),
+        time: Type.String({ description: 'When the request was handled.', format: 'date-time' }),
+      },
+      { description: 'The last handled spec.rebootRequest.' },
     ),
   ),
   ota: Type.Optional(
@@ -218,6 +278,12 @@ export const DeviceConditionType = {
    * (reason UpdateInProgress while an OTA to it runs); Unknown when either is not known.
    */
   FirmwareCurrent: 'FirmwareCurrent',
+  /**
+   * True when the reported chip equals the class's spec.chip and, if spec.macAddress is set, the reported MAC
+   * equals it; False when either differs (the message names both values: a board flashed with another device's
+   * config is found at once); Unknown before the first status report.
+   */
+  IdentityMatches: 'IdentityMatches',
 } as const;
 /** One of the Device condition types. */
 export type DeviceConditionType = (typeof DeviceConditionType)[keyof typeof DeviceConditionType];
@@ -254,6 +320,22 @@ export const DeviceReason = {
   UpdateInProgress: 'UpdateInProgress',
   /** FirmwareCurrent=Unknown: the device has not reported a version or the class names none. */
   VersionUnknown: 'VersionUnknown',
+  /** IdentityMatches=True: reported chip (and MAC, when spec.macAddress is set) match. */
+  IdentityVerified: 'IdentityVerified',
+  /** IdentityMatches=False: the reported MAC differs from spec.macAddress. */
+  MacMismatch: 'MacMismatch',
+  /** IdentityMatches=False: the reported chip differs from the class's spec.chip. */
+  ChipMismatch: 'ChipMismatch',
+  /** IdentityMatches=Unknown: no status report yet. */
+  IdentityUnknown: 'IdentityUnknown',
+  /** Event: the device sent messages that break the protocol (counted; at most one Event per device per 10 minutes). */
+  InvalidMessages: 'InvalidMessages',
+  /** Event: the generated credentials were rotated (spec.credentials.rotate changed). */
+  CredentialsRotated: 'CredentialsRotated',
+  /** Event: cmd/reboot was sent for spec.rebootRequest. */
+  RebootSent: 'RebootSent',
+  /** Event: spec.rebootRequest was not sent because the device is not online. */
+  RebootSkipped: 'RebootSkipped',
 } as const;
 /** One of the Device reasons. */
 export type DeviceReason = (typeof DeviceReason)[keyof typeof DeviceReason];
@@ -277,6 +359,7 @@ export const deviceDefinition: KindDefinition = {
       description: 'Firmware version the board reports.',
     },
     { name: 'Last Seen', type: 'date', jsonPath: '.status.reported.lastSeen', description: 'When the board last reported.' },
+    conditionColumn('Identity', DeviceConditionType.IdentityMatches, 1),
     conditionColumn('Config', DeviceConditionType.ConfigReady, 1),
     { name: 'MAC', type: 'string', jsonPath: '.status.reported.mac', description: 'Reported MAC address.', priority: 1 },
     { name: 'IP', type: 'string', jsonPath: '.status.reported.ip', description: 'Reported IP address.', priority: 1 },

@@ -66,6 +66,11 @@ export const MqttSpecSchema = Type.Object(
         'Secret with keys username and password of the broker admin account (required for mosquitto-dynsec).',
       ),
     ),
+    operatorSecretRef: Type.Optional(
+      LocalObjectReference(
+        'Secret with keys username and password of the account the operator receives device reports with, when accountManagement is none (configure its ACL in the broker). With mosquitto-dynsec the operator creates its own account.',
+      ),
+    ),
   },
   {
     description: 'The MQTT broker of this fleet.',
@@ -98,6 +103,45 @@ export const DevicesClusterSpecSchema = Type.Object({
 /** spec of a DevicesCluster. */
 export type DevicesClusterSpec = Static<typeof DevicesClusterSpecSchema>;
 
+/** status.broker of a DevicesCluster: how the operator's link to the broker is. */
+export const BrokerStatusSchema = Type.Object(
+  {
+    connected: Type.Boolean({ description: 'The operator is connected with its own account and subscribed to the device reports.' }),
+    administered: Type.Optional(
+      Type.Boolean({ description: 'mosquitto-dynsec: the admin account is connected and the dynamic-security plugin answers.' }),
+    ),
+    managedAccounts: Type.Optional(
+      Type.Integer({ description: 'Broker accounts the operator manages for this DevicesCluster (its own and one per Device).', minimum: 0 }),
+    ),
+    protocolVersion: Type.Optional(Type.Integer({ description: 'MQTT protocol level in use: 5, or 4 (3.1.1).', minimum: 3, maximum: 5 })),
+    since: Type.Optional(Type.String({ description: 'When the current connection was made, or when it was lost.', format: 'date-time' })),
+  },
+  { description: 'The operator\'s connection to the broker.' },
+);
+/** status.broker of a DevicesCluster. */
+export type BrokerStatus = Static<typeof BrokerStatusSchema>;
+
+/** status.fleet of a DevicesCluster: what its devices report, counted. */
+export const FleetSummarySchema = Type.Object(
+  {
+    online: Type.Integer({ description: 'Devices whose Online condition is True.', minimum: 0 }),
+    offline: Type.Integer({ description: 'Devices that were seen and are offline now.', minimum: 0 }),
+    neverSeen: Type.Integer({ description: 'Devices that never reported.', minimum: 0 }),
+    firmwareVersions: Type.Optional(
+      Type.Array(
+        Type.Object({
+          version: Type.String({ description: 'Reported firmware version.', maxLength: 31 }),
+          devices: Type.Integer({ description: 'Devices reporting it.', minimum: 0 }),
+        }),
+        { description: 'Reported firmware versions with their device counts, most devices first (at most 20; the rest are left out).', maxItems: 20 },
+      ),
+    ),
+  },
+  { description: 'Online, offline and never-seen devices and their firmware versions (refreshed at most every 30 seconds).' },
+);
+/** status.fleet of a DevicesCluster. */
+export type FleetSummary = Static<typeof FleetSummarySchema>;
+
 /** status of a DevicesCluster. */
 export const DevicesClusterStatusSchema = Type.Object({
   observedGeneration: Type.Optional(ObservedGeneration()),
@@ -105,6 +149,8 @@ export const DevicesClusterStatusSchema = Type.Object({
   devices: Type.Optional(
     Type.Integer({ description: 'Number of Devices that reference this DevicesCluster.', minimum: 0 }),
   ),
+  broker: Type.Optional(BrokerStatusSchema),
+  fleet: Type.Optional(FleetSummarySchema),
 });
 /** status of a DevicesCluster. */
 export type DevicesClusterStatus = Static<typeof DevicesClusterStatusSchema>;
@@ -115,8 +161,10 @@ export type DevicesCluster = KubeflashObject<'DevicesCluster', DevicesClusterSpe
 /** Condition types of a DevicesCluster. */
 export const DevicesClusterConditionType = {
   /**
-   * True when every referenced Secret exists and, with mosquitto-dynsec, the operator is connected to the
-   * broker as the admin account; False otherwise (the reason says which).
+   * True when every referenced Secret exists, the operator is connected to the broker with its own account and
+   * subscribed to the device reports, and, with mosquitto-dynsec, the admin account is connected and the
+   * dynamic-security plugin answers (the message counts the managed accounts); False otherwise (the reason says
+   * which).
    */
   Ready: 'Ready',
 } as const;
@@ -131,6 +179,10 @@ export const DevicesClusterReason = {
   SecretNotFound: 'SecretNotFound',
   /** Ready=False: the operator cannot connect to the broker or the admin account is refused. */
   BrokerUnreachable: 'BrokerUnreachable',
+  /** Ready=False: the admin account is connected but the dynamic-security plugin does not answer or refuses its commands. */
+  DynamicSecurityUnavailable: 'DynamicSecurityUnavailable',
+  /** Ready=Unknown: the operator is connecting to the broker. */
+  Connecting: 'Connecting',
 } as const;
 /** One of the DevicesCluster reasons. */
 export type DevicesClusterReason = (typeof DevicesClusterReason)[keyof typeof DevicesClusterReason];

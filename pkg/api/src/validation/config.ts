@@ -5,11 +5,11 @@ import { ConfigProblemCode, problem, type ConfigProblem } from './problems';
 import { isNvsKeyName, parseConfigValue, type RawValue } from './values';
 
 /** Keys the operator adds to every device's config; no layer and no schema may set them. */
-export const GENERATED_KEYS = ['device_id', 'mqtt_uri', 'mqtt_user', 'mqtt_pass', 'mqtt_prefix', 'ota_pubkey'] as const;
+export const GENERATED_KEYS = ['device_id', 'mqtt_uri', 'mqtt_user', 'mqtt_pass', 'mqtt_prefix', 'mqtt_ca', 'ota_pubkey', 'web_user', 'web_pass'] as const;
 /** One generated key. */
 export type GeneratedKey = (typeof GENERATED_KEYS)[number];
 /** Generated keys whose values are secret (the UI masks them; they never appear in status or messages). */
-export const SECRET_GENERATED_KEYS: ReadonlySet<string> = new Set<GeneratedKey>(['mqtt_pass']);
+export const SECRET_GENERATED_KEYS: ReadonlySet<string> = new Set<GeneratedKey>(['mqtt_pass', 'web_pass']);
 /** NVS namespace of the config keys when the schema names none. */
 export const DEFAULT_CONFIG_NAMESPACE = 'config';
 
@@ -111,7 +111,7 @@ function toEntry(namespace: string, key: string, typed: ReturnType<typeof parseC
 /**
  * Types and checks the effective values of a device against the class schema: defaults apply, required keys
  * must be present, undeclared keys are rejected or passed as strings (schema.unknownKeys), every value must fit
- * its key. `generated` values (device_id, mqtt_*, ota_pubkey) are written first: strings as strings, bytes as blobs.
+ * its key. `generated` values (device_id, mqtt_*, web_*, ota_pubkey) are written first: text as strings, bytes as blobs.
  */
 export function checkEffectiveConfig(
   schema: ConfigSchema | undefined,

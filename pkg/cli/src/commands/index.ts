@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDevCommand } from './dev';
+import { registerDevicesCommand } from './devices';
 import { registerFlashCommand } from './flash';
 import { registerFlashScriptCommand } from './flash-script';
 import { registerImageCommand } from './image';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerFlashCommand(program);
   registerFlashScriptCommand(program);
   registerRenderCommand(program);
+  registerDevicesCommand(program);
 }

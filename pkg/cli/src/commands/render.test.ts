@@ -41,13 +41,13 @@ describe('kubeflash render', () => {
     }
   });
 
-  it('takes credentials from <device>-config Secrets in the folder, so two runs give the same bytes', () => {
+  it('takes credentials from <device>-credentials Secrets in the folder, so two runs give the same bytes', () => {
     const input = join(work, 'in');
     mkdirSync(input, { recursive: true });
     copyFileSync(join(examplesDir, 'fleet.yaml'), join(input, 'fleet.yaml'));
     writeFileSync(
       join(input, 'credentials.yaml'),
-      'apiVersion: v1\nkind: Secret\nmetadata: {name: garage-temp-1-config, namespace: kubeflash-demo}\nstringData: {mqtt_password: fixed-password-1234}\n',
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: garage-temp-1-credentials, namespace: kubeflash-demo}\nstringData: {mqtt_password: fixed-password-1234, web_password: fixed-web-password}\n',
     );
     const a = kubeflash(['render', input, '--out', join(work, 'a')]);
     const b = kubeflash(['render', input, '--out', join(work, 'b')]);
@@ -59,6 +59,8 @@ describe('kubeflash render', () => {
     expect(a.stdout).not.toMatch(/garage-temp-1: .*new credentials generated/);
     const values = parseNvsImage(new Uint8Array(bin('a', 'garage-temp-1'))).values;
     expect(values.find((v) => v.key === 'mqtt_pass')?.value).toBe('fixed-password-1234');
+    expect(values.find((v) => v.key === 'web_pass')?.value).toBe('fixed-web-password');
+    expect(values.find((v) => v.key === 'web_user')?.value).toBe('admin');
   });
 
   it('reports devices it cannot render on stderr, writes the others and exits 1', () => {

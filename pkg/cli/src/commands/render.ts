@@ -52,7 +52,7 @@ async function runRender(manifestsDir: string, options: RenderOptions): Promise<
     await writeFile(join(target, 'config.bin'), r.outcome.files.configBin);
     await writeFile(join(target, 'config.csv'), r.outcome.files.configCsv);
     if (r.credentials.nvsKeys) await writeFile(join(target, 'nvs_keys.bin'), buildNvsKeyPartition(r.credentials.nvsKeys), { mode: 0o600 });
-    const note = r.generatedCredentials ? ' (new credentials generated: no <device>-config Secret in the input)' : '';
+    const note = r.generatedCredentials ? ' (new credentials generated: no <device>-credentials Secret in the input)' : '';
     process.stdout.write(`${id}: ${r.outcome.bytesUsed}/${r.outcome.partitionSize} bytes, ${r.outcome.hash}${note}\n`);
   }
   if (failed > 0) throw new UsageError(`${failed} of ${results.length} devices could not be rendered`, 1);
