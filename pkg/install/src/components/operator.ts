@@ -79,6 +79,12 @@ const grants: OperatorGrant[] = [
   { scope: GrantScope.Watched, rule: rule([GROUP], CONFIG_KINDS.map((k) => `${k}/status`), ['patch']), reason: 'status, server-side applied' },
   {
     scope: GrantScope.Watched,
+    rule: rule([GROUP], ['firmwares'], ['list', 'watch', 'create']),
+    reason: "a DeviceClass's spec.firmware.version makes (or adopts) its Firmware",
+  },
+  { scope: GrantScope.Watched, rule: rule([GROUP], ['devices'], ['patch']), reason: 'the broker-account finalizer of Devices (accountManagement: mosquitto-dynsec)' },
+  {
+    scope: GrantScope.Watched,
     rule: rule([''], ['secrets'], ['list', 'watch', 'create', 'update']),
     reason: 'config layers read Secrets; the operator writes each device\'s config Secret',
   },
