@@ -185,9 +185,9 @@ function deployment(): Document {
                 ],
                 envFrom: when(allOf(isSet('artifacts.s3.enabled'), isSet('artifacts.s3.credentialsSecret')), [{ secretRef: { name: v('artifacts.s3.credentialsSecret') } }]),
                 ports: [{ name: ARTIFACTS_PORT_NAME, containerPort: ARTIFACTS_PORT, protocol: 'TCP' }],
-                // No health endpoint of its own: a firmware that does not exist answers 404 once the caches are synced.
-                readinessProbe: { tcpSocket: { port: ARTIFACTS_PORT_NAME }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
-                livenessProbe: { tcpSocket: { port: ARTIFACTS_PORT_NAME }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 },
+                // The service listens only once its caches are synced (and the store is open).
+                readinessProbe: { httpGet: { path: '/readyz', port: ARTIFACTS_PORT_NAME }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+                livenessProbe: { httpGet: { path: '/healthz', port: ARTIFACTS_PORT_NAME }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 },
                 resources: v('artifacts.resources'),
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, when(isUnset('artifacts.s3.enabled'), { name: 'data', mountPath: ARTIFACTS_DATA_DIR })],
