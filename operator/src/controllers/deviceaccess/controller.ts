@@ -53,6 +53,12 @@ export function kubeRoleApi(kubeConfig: KubeConfig, metrics?: OperatorMetrics): 
   };
 }
 
+/**
+ * Whether two API values say the same: the client's typed objects carry a class prototype and undefined fields,
+ * so both sides are compared as the JSON they are sent as.
+ */
+const sameJson = (a: unknown, b: unknown): boolean => isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
+
 const refersToDeviceManager = (b: V1RoleBinding): boolean =>
   b.metadata?.name === DEVICE_CONFIG_ACCESS_NAME || (b.roleRef.kind === 'ClusterRole' && b.roleRef.name === UserRole.DeviceManager);
 
@@ -80,7 +86,7 @@ export class DeviceAccessController extends KeyedController {
         if (!role) {
           if (!desired.needed) return;
           await api.createRole(desired.role);
-        } else if (!isDeepStrictEqual(role.rules ?? [], desired.role.rules)) {
+        } else if (!sameJson(role.rules ?? [], desired.role.rules)) {
           await api.replaceRole({ ...desired.role, metadata: { ...desired.role.metadata, resourceVersion: role.metadata?.resourceVersion } });
           logger?.info('deviceaccess: config Secrets readable by device managers changed', { namespace, secrets: desired.role.rules?.[0]?.resourceNames?.length ?? 0 });
         }
@@ -88,9 +94,9 @@ export class DeviceAccessController extends KeyedController {
         if (!binding) {
           if (!desired.needed && !role) return;
           await api.createRoleBinding(desired.binding);
-        } else if (!isDeepStrictEqual(binding.roleRef, desired.binding.roleRef)) {
+        } else if (!sameJson(binding.roleRef, desired.binding.roleRef)) {
           throw new Error(`RoleBinding ${namespace}/${DEVICE_CONFIG_ACCESS_NAME} refers to ${binding.roleRef.kind} ${binding.roleRef.name}, not Role ${DEVICE_CONFIG_ACCESS_NAME}: delete it and the operator makes it again`);
-        } else if (!isDeepStrictEqual(binding.subjects ?? [], desired.binding.subjects)) {
+        } else if (!sameJson(binding.subjects ?? [], desired.binding.subjects)) {
           await api.replaceRoleBinding({ ...desired.binding, metadata: { ...desired.binding.metadata, resourceVersion: binding.metadata?.resourceVersion } });
           logger?.info('deviceaccess: device managers changed', { namespace, subjects: desired.binding.subjects?.length ?? 0 });
         }
