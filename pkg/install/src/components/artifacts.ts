@@ -153,7 +153,7 @@ function deployment(): Document {
           spec: {
             serviceAccountName: ARTIFACTS_NAME,
             automountServiceAccountToken: true,
-            imagePullSecrets: v('imagePullSecrets'),
+            imagePullSecrets: when(isSet('imagePullSecrets'), v('imagePullSecrets')),
             securityContext: { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: 'RuntimeDefault' } },
             terminationGracePeriodSeconds: 30,
             containers: [
@@ -247,7 +247,7 @@ export const artifactsComponent: Component = {
       object: {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: { ...meta(), annotations: v('artifacts.ingress.annotations') },
+        metadata: { ...meta(), annotations: when(isSet('artifacts.ingress.annotations'), v('artifacts.ingress.annotations')) },
         spec: {
           ingressClassName: when(isSet('artifacts.ingress.className'), v('artifacts.ingress.className')),
           tls: when(isSet('artifacts.ingress.tlsSecretName'), [{ hosts: [v('artifacts.ingress.host')], secretName: v('artifacts.ingress.tlsSecretName') }]),
