@@ -3,14 +3,17 @@ import {
 } from '@kubeflash/api';
 import { selectorToString } from '../utils/selector';
 import { durationSeconds, formatBytes, formatDuration, hex } from '../utils/format';
-import { flasherArgs, webToolsManifest } from '../utils/firmware-files';
+import { artifactFileName, firmwareFiles, sortedArtifacts } from '../utils/firmware-files';
 import { base64ToBytes, bytesToBase64 } from '../utils/artifact-server';
 import {
   parseIntOrPercent, parseWaves, rolloutCounts, rolloutPercent, waveRows,
 } from '../utils/rollout';
 import {
-  configBadge, isFlashable, onlineBadge, onlineRank, otaText, phaseBadge,
+  buildMessageHead, buildReason, configBadge, identityBadge, isFlashable, onlineBadge, onlineRank, otaText, phaseBadge,
 } from '../utils/badges';
+import { conditionRows, isConditionFalse } from '../utils/conditions';
+import { fleetStateBars, fleetTotal, firmwareVersionBars } from '../utils/fleet';
+import { percentOf } from '../utils/bars';
 import { fitsStringSchema } from '../utils/schema-check';
 import { fixture } from './helpers';
 
@@ -37,26 +40,12 @@ describe('formatting', () => {
 
 describe('firmware files', () => {
   const fw = fixture().firmwares[0] as Firmware;
-  const artifacts = fw.status!.artifacts!;
 
-  it('lists manifest parts in flash order with esp-web-tools chip names', () => {
-    expect(webToolsManifest({
-      name: 'sensor-s3', version: '1.5.0', chip: 'esp32c3', artifacts
-    })).toStrictEqual({
-      name:                     'sensor-s3',
-      version:                  '1.5.0',
-      new_install_prompt_erase: false,
-      builds:                   [{ chipFamily: 'ESP32-C3', parts: [{ path: 'bootloader.bin', offset: 0 }, { path: 'partition-table.bin', offset: 32768 }, { path: 'ota-data-initial.bin', offset: 57344 }, { path: 'app.bin', offset: 65536 }] }],
+  it('names the files the artifact service serves, and lists images in flash order', () => {
+    expect(firmwareFiles('sensor-s3-1.5.0')).toStrictEqual({
+      manifest: 'manifest.json', flasherArgs: 'flasher_args.json', zip: 'sensor-s3-1.5.0.zip'
     });
-  });
-
-  it('writes flasher_args.json with the IDF part names', () => {
-    const args: any = flasherArgs({ chip: 'esp32', artifacts });
-
-    expect(args.otadata).toStrictEqual({
-      offset: '0xe000', file: 'ota-data-initial.bin', encrypted: 'false'
-    });
-    expect(args['partition-table'].offset).toBe('0x8000');
+    expect(sortedArtifacts(fw.status!.artifacts).map(artifactFileName)).toStrictEqual(['bootloader.bin', 'partition-table.bin', 'ota-data-initial.bin', 'app.bin']);
   });
 });
 
@@ -112,6 +101,24 @@ describe('status badges', () => {
     expect([onlineRank(attic), onlineRank(porch), onlineRank(fresh)]).toStrictEqual([2, 1, 0]);
     expect([configBadge(attic).color, configBadge(porch).color, configBadge(fresh).color]).toStrictEqual(['bg-success', 'bg-error', 'bg-info']);
     expect([otaText(attic), otaText(porch), otaText(fresh)]).toStrictEqual(['Succeeded', 'Downloading 42%', '']);
+    expect([identityBadge(attic), identityBadge(porch), identityBadge(fresh)].map((b) => b.labelKey)).toStrictEqual(['kubeflash.state.verified', 'kubeflash.state.mismatch', 'kubeflash.state.unknown']);
+  });
+
+  it('says why a build is where it is: Built while not True, then ArtifactsReady', () => {
+    const [done, building] = fixture().firmwares as Firmware[];
+    const failedSigning = {
+      status: {
+        conditions: [
+          { ...done.status!.conditions![0] },
+          {
+            ...done.status!.conditions![1], status: 'False', reason: 'SigningFailed'
+          },
+        ],
+      },
+    } as Firmware;
+
+    expect([buildReason(done), buildReason(building), buildReason(failedSigning), buildReason({})]).toStrictEqual(['Signed', 'Building', 'SigningFailed', '']);
+    expect([buildMessageHead(done), buildMessageHead(building)]).toStrictEqual(['Build succeeded', undefined]);
   });
 
   it('colors firmware phases', () => {
@@ -128,5 +135,37 @@ describe('string schemas of @kubeflash/api in forms', () => {
 
     expect(['1.5.0', '1.6.0 beta', 'x'.repeat(32), ''].map((v) => fitsStringSchema(version, v))).toStrictEqual([true, false, false, false]);
     expect(['mqtts://mqtt.example.com:8883', 'mqtt://[::1]:1883', 'ws://x', 'mqtts://a b'].map((v) => fitsStringSchema(MqttSpecSchema.properties.brokerUri, v))).toStrictEqual([true, true, false, false]);
+  });
+});
+
+describe('conditions and fleet summaries', () => {
+  it('lists the named conditions in order, Unknown where the operator set none, with a warning color where asked', () => {
+    const porch = fixture().devices[1] as Device;
+    const rows = conditionRows(porch.status?.conditions, ['Online', { type: 'FirmwareCurrent', falseColor: 'bg-warning' }, 'IdentityMatches', 'Nope']);
+
+    expect(rows.map((r) => [r.type, r.badge.labelKey, r.badge.color, r.reason])).toStrictEqual([
+      ['Online', 'kubeflash.conditionStatus.False', 'bg-error', 'DeviceOffline'],
+      ['FirmwareCurrent', 'kubeflash.conditionStatus.False', 'bg-warning', 'UpdateInProgress'],
+      ['IdentityMatches', 'kubeflash.conditionStatus.False', 'bg-error', 'MacMismatch'],
+      ['Nope', 'kubeflash.conditionStatus.Unknown', 'bg-darker', ''],
+    ]);
+    expect(rows[0].labelKey).toBe('kubeflash.condition.Online');
+    expect([isConditionFalse(porch.status?.conditions, 'IdentityMatches'), isConditionFalse(undefined, 'IdentityMatches')]).toStrictEqual([true, false]);
+  });
+
+  it('turns the fleet summary into bars of the whole fleet and of the reporting devices', () => {
+    const t = (k: string) => `<${ k }>`;
+    const fleet = {
+      online: 7, offline: 2, neverSeen: 1, firmwareVersions: [{ version: '1.5.0', devices: 6 }, { version: '1.4.2', devices: 3 }]
+    };
+
+    expect(fleetTotal(fleet)).toBe(10);
+    expect(fleetStateBars(fleet, t).map((b) => [b.key, b.label, b.segments, b.valueText])).toStrictEqual([
+      ['online', '<kubeflash.state.online>', [{ color: 'bg-success', percent: 70 }], '7 (70%)'],
+      ['offline', '<kubeflash.state.offline>', [{ color: 'bg-error', percent: 20 }], '2 (20%)'],
+      ['never-seen', '<kubeflash.state.neverSeen>', [{ color: 'bg-darker', percent: 10 }], '1 (10%)'],
+    ]);
+    expect(firmwareVersionBars(fleet).map((b) => [b.label, b.segments[0].percent, b.valueText])).toStrictEqual([['1.5.0', 66.7, '6 (67%)'], ['1.4.2', 33.3, '3 (33%)']]);
+    expect([fleetTotal(undefined), firmwareVersionBars(undefined), percentOf(1, 0)]).toStrictEqual([0, [], 0]);
   });
 });

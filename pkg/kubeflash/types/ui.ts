@@ -7,6 +7,8 @@ export interface TableColumn {
   labelKey?: string;
   /** Show the value as code (keys, offsets, hashes). */
   code?: boolean;
+  /** The value is a BadgeInfo (utils/badges.ts): show it as a BadgeState with its translated label. */
+  badge?: boolean;
 }
 
 /** One tab of a page (PageTabs): its name, also the slot with its content, and its label. */
