@@ -121,6 +121,20 @@ describe('Device detail page', () => {
     expect(online.modelDispatch).toHaveBeenCalledWith('promptModal', expect.objectContaining({ component: 'GenericPrompt' }));
   });
 
+  it('shows the current OTA attempt and the history of results, newest first', async() => {
+    const f = fixture();
+    const porch = await mountDetail(DeviceDetail, Device, f.devices[1]);
+
+    expect(porch.wrapper.find('[data-testid="kubeflash-ota-state"]').text()).toContain('Downloading');
+    expect(porch.wrapper.find('[data-testid="kubeflash-ota-rollout"]').text()).toContain('sensors-1.5.0 · #2');
+    expect(porch.wrapper.find('[data-testid="kubeflash-ota-error"]').text()).toContain('download-failed · connection reset at byte 393216');
+    const attic = await mountDetail(DeviceDetail, Device, f.devices[0]);
+
+    expect(attic.wrapper.findAll('[data-testid="kubeflash-ota-history"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()).slice(1, 4))).toStrictEqual([
+      ['1.5.0', 'Succeeded', ''], ['1.5.0', 'RolledBack', 'rollback'], ['1.4.2', 'Succeeded', ''],
+    ]);
+  });
+
   it('says so when the operator has not recorded a config yet', async() => {
     const { wrapper } = await mountDetail(DeviceDetail, Device, fixture().devices[2]);
 
@@ -176,20 +190,54 @@ describe('Firmware detail page', () => {
 });
 
 describe('Rollout detail page', () => {
-  it('shows progress per wave and pauses through the model', async() => {
+  it('shows the waves as bars and a table, one row per device with its progress and error, and controls as spec fields', async() => {
     const f = fixture();
-    const { wrapper, model } = await mountDetail(RolloutDetail, Rollout, f.rollouts[0]);
+    const { wrapper, model } = await mountDetail(RolloutDetail, Rollout, f.rollouts[0], { all: { 'kubeflash.dev.device': f.devices } });
 
     model.save = jest.fn(async() => model);
     expect(wrapper.findAll('[data-testid="kubeflash-rollout-waves"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))).toStrictEqual([
-      ['1', '2%', '2', '2/2', '%kubeflash.state.done%'],
-      ['2', '50%', '48', '48/48', '%kubeflash.state.done%'],
-      ['3', '100%', '50', '0/50', '%kubeflash.state.waiting%'],
+      ['1', '34%', '1', '1/1', '%kubeflash.waveState.Completed%'],
+      ['2', '67%', '1', '0/1', '%kubeflash.waveState.Running%'],
+      ['3', '100%', '1', '0/1', '%kubeflash.waveState.Pending%'],
     ]);
-    expect(wrapper.find('[data-testid="kubeflash-rollout-resume"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.findAll('[data-testid="kubeflash-rollout-wave-bars"] .kubeflash-bar-row')).toHaveLength(3);
+    expect(wrapper.find('[data-testid="kubeflash-rollout-device-sensor-porch"]').text()).toContain('download-failed: connection reset at byte 393216');
+    expect(wrapper.find('[data-testid="kubeflash-rollout-progress-sensor-porch"]').text()).toContain('42%');
+    expect(wrapper.find('[data-testid="kubeflash-rollout-progress-sensor-new"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="kubeflash-rollout-device-sensor-new"]').text()).toContain('Pending');
+    expect(wrapper.find('[data-testid="kubeflash-condition-Progressing"]').text()).toContain('WaveInProgress');
+    expect(wrapper.find('[data-testid="kubeflash-rollout-resume"]').isVisible()).toBe(false);
+    expect(wrapper.find('[data-testid="kubeflash-rollout-makeClassVersion"]').isVisible()).toBe(false);
     await wrapper.find('[data-testid="kubeflash-rollout-pause"]').trigger('click');
+    await flushPromises();
     expect(model.save).toHaveBeenCalled();
     expect(model.spec.paused).toBe(true);
+  });
+
+  it('shows the abort reason and the failed devices, and offers "make this the class version" after success', async() => {
+    const f = fixture();
+
+    f.rollouts[0].status = {
+      ...f.rollouts[0].status,
+      phase:         'Succeeded',
+      failedDevices: [{
+        name: 'sensor-porch', reason: 'rollback', attempts: 1
+      }]
+    } as any;
+    const done = await mountDetail(RolloutDetail, Rollout, f.rollouts[0]);
+
+    expect(done.wrapper.find('[data-testid="kubeflash-rollout-makeClassVersion"]').isVisible()).toBe(true);
+    expect(done.wrapper.find('[data-testid="kubeflash-rollout-pause"]').isVisible()).toBe(false);
+    expect(done.wrapper.findAll('[data-testid="kubeflash-rollout-failed"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()).slice(0, 2))).toStrictEqual([['sensor-porch', 'rollback']]);
+    await done.wrapper.find('[data-testid="kubeflash-rollout-makeClassVersion"]').trigger('click');
+    expect(done.modelDispatch).toHaveBeenCalledWith('promptModal', expect.objectContaining({ component: 'GenericPrompt' }));
+
+    f.rollouts[0].status = {
+      ...f.rollouts[0].status, phase: 'Aborted', abortReason: '2 of 5 finished devices failed (40% > 10%)'
+    } as any;
+    const aborted = await mountDetail(RolloutDetail, Rollout, f.rollouts[0]);
+
+    expect(aborted.wrapper.find('[data-testid="kubeflash-rollout-abort-reason"]').text()).toContain('2 of 5 finished devices failed');
   });
 });
 

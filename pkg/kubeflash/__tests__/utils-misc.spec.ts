@@ -6,12 +6,12 @@ import { durationSeconds, formatBytes, formatDuration, hex } from '../utils/form
 import { artifactFileName, firmwareFiles, sortedArtifacts } from '../utils/firmware-files';
 import { base64ToBytes, bytesToBase64 } from '../utils/artifact-server';
 import {
-  parseIntOrPercent, parseWaves, rolloutCounts, rolloutPercent, waveRows,
+  parseIntOrPercent, parseWaves, rolloutCounts, rolloutDeviceRows, rolloutFormPreview, rolloutPercent, rolloutTargets, waveBars, waveRows,
 } from '../utils/rollout';
 import {
   buildMessageHead, buildReason, configBadge, identityBadge, isFlashable, onlineBadge, onlineRank, otaText, phaseBadge,
 } from '../utils/badges';
-import { conditionRows, isConditionFalse } from '../utils/conditions';
+import { conditionRows, isConditionFalse, TRUE_IS_BAD } from '../utils/conditions';
 import { fleetStateBars, fleetTotal, firmwareVersionBars } from '../utils/fleet';
 import { percentOf } from '../utils/bars';
 import { fitsStringSchema } from '../utils/schema-check';
@@ -57,39 +57,88 @@ describe('artifact helpers', () => {
   });
 });
 
-describe('rollout waves', () => {
-  it('splits devices into cumulative waves and spreads finished devices in order', () => {
+describe('rollout waves, devices and the preview', () => {
+  it('shows the waves the operator runs, with their states, as a table and as bars', () => {
     const r = fixture().rollouts[0] as Rollout;
+    const t = (k: string, a?: Record<string, unknown>) => `<${ k }${ a ? JSON.stringify(a) : '' }>`;
 
     expect(waveRows(r)).toStrictEqual([
       {
-        wave: 1, percent: 2, devices: 2, finished: 2, state: 'done'
+        wave: 1, percent: 34, devices: 1, finishedText: '1/1', stateKey: 'kubeflash.waveState.Completed'
       },
       {
-        wave: 2, percent: 50, devices: 48, finished: 48, state: 'done'
+        wave: 2, percent: 67, devices: 1, finishedText: '0/1', stateKey: 'kubeflash.waveState.Running'
       },
       {
-        wave: 3, percent: 100, devices: 50, finished: 0, state: 'waiting'
+        wave: 3, percent: 100, devices: 1, finishedText: '0/1', stateKey: 'kubeflash.waveState.Pending'
       },
     ]);
-    expect(rolloutPercent(r)).toBe(50);
+    expect(waveBars(r, t).map((b) => [b.label, b.segments.map((s) => s.percent), b.valueText])).toStrictEqual([
+      ['<kubeflash.rollout.waveLabel{"wave":1}>', [100, 0, 0], '1/1'], ['<kubeflash.rollout.waveLabel{"wave":2}>', [0, 0, 100], '0/1'], ['<kubeflash.rollout.waveLabel{"wave":3}>', [0, 0, 0], '0/1'],
+    ]);
+    expect(rolloutPercent(r)).toBe(33);
+  });
+
+  it('shows the plan before the start', () => {
+    const r = fixture().rollouts[0] as Rollout;
+
+    delete r.status!.waves;
+    expect(waveRows(r).map((w) => [w.wave, w.devices, w.stateKey])).toStrictEqual([[1, 1, 'kubeflash.waveState.Pending'], [2, 1, 'kubeflash.waveState.Pending'], [3, 1, 'kubeflash.waveState.Pending']]);
+    expect(waveBars(r, (k) => k)).toStrictEqual([]);
+  });
+
+  it('lists each device of the waves with its own attempt, and the devices that failed for good', () => {
+    const f = fixture();
+    const r = f.rollouts[0] as Rollout;
+
+    expect(rolloutDeviceRows(r, f.devices as Device[])).toStrictEqual([
+      {
+        name: 'sensor-attic', wave: 1, state: 'Succeeded', progress: undefined, attempt: 1, error: ''
+      },
+      {
+        name: 'sensor-porch', wave: 2, state: 'Downloading', progress: 42, attempt: 2, error: 'download-failed: connection reset at byte 393216'
+      },
+      {
+        name: 'sensor-new', wave: 3, state: 'Pending', progress: undefined, attempt: undefined, error: ''
+      },
+    ]);
+    r.status!.failedDevices = [{
+      name: 'sensor-porch', reason: 'signature-invalid', message: 'ECDSA verification failed'
+    }];
+    (f.devices[0] as Device).status!.ota!.rolloutName = 'another';
+    expect(rolloutDeviceRows(r, f.devices as Device[]).slice(0, 2).map((d) => [d.state, d.error])).toStrictEqual([['Pending', ''], ['Failed', 'signature-invalid: ECDSA verification failed']]);
+    expect(rolloutDeviceRows(r, f.devices as Device[], 1)).toHaveLength(1);
+  });
+
+  it('previews an unsaved rollout with the API\'s target and wave rules, an untouched selector not targeting everything', () => {
+    const f = fixture();
+    const devices = f.devices as Device[];
+    const firmware = f.firmwares[0] as Firmware;
+    const spec = (extra: Record<string, unknown>) => ({
+      firmwareRef: { name: 'sensor-s3-1.5.0' }, selector: { matchLabels: {} }, strategy: { waves: [50, 100] }, ...extra
+    }) as any;
+
+    expect(rolloutTargets(spec({ devices: ['sensor-new'], macAddresses: [] }))).toStrictEqual({ devices: ['sensor-new'] });
+    expect(rolloutFormPreview(spec({ devices: ['sensor-new', 'sensor-attic'] }), firmware, devices, [])).toStrictEqual({
+      names:   ['sensor-new'],
+      skipped: ['sensor-attic'],
+      waves:   [{
+        wave: 1, percent: 50, devices: 1, firstDevices: ['sensor-new']
+      }, {
+        wave: 2, percent: 100, devices: 0
+      }],
+    });
+    expect(rolloutFormPreview(spec({}), firmware, devices, []).names).toStrictEqual(['sensor-new', 'sensor-porch']);
+    expect(rolloutFormPreview(spec({ deviceGroups: ['attic'] }), firmware, devices, f.deviceGroups as any).names).toStrictEqual([]);
+    expect(rolloutFormPreview(spec({}), undefined, devices, [])).toBeUndefined();
   });
 
   it('parses waves and int-or-string counts as the form gives them', () => {
-    expect([parseWaves('2, 25,100'), parseWaves('10, 5'), parseWaves('0, 50'), parseWaves('5, x')]).toStrictEqual([[2, 25, 100], undefined, undefined, undefined]);
+    expect([parseWaves('2, 25,100'), parseWaves('10, 5'), parseWaves('5, x'), parseWaves('')]).toStrictEqual([[2, 25, 100], [10, 5], undefined, undefined]);
     expect([parseIntOrPercent(' 25 '), parseIntOrPercent('5%'), parseIntOrPercent('')]).toStrictEqual([25, '5%', undefined]);
     expect(rolloutCounts({})).toStrictEqual({
-      total: 0, pending: 0, inProgress: 0, succeeded: 0, failed: 0,
+      total: 0, pending: 0, inProgress: 0, succeeded: 0, failed: 0, skipped: 0,
     });
-  });
-
-  it('marks the current wave while it still has devices to finish', () => {
-    const r = fixture().rollouts[0] as Rollout;
-
-    r.status!.counts = {
-      total: 100, succeeded: 20, failed: 0
-    };
-    expect(waveRows(r).map((w) => w.state)).toStrictEqual(['done', 'current', 'waiting']);
   });
 });
 
@@ -141,7 +190,7 @@ describe('string schemas of @kubeflash/api in forms', () => {
 describe('conditions and fleet summaries', () => {
   it('lists the named conditions in order, Unknown where the operator set none, with a warning color where asked', () => {
     const porch = fixture().devices[1] as Device;
-    const rows = conditionRows(porch.status?.conditions, ['Online', { type: 'FirmwareCurrent', falseColor: 'bg-warning' }, 'IdentityMatches', 'Nope']);
+    const rows = conditionRows(porch.status?.conditions, ['Online', { type: 'FirmwareCurrent', colors: { False: 'bg-warning' } }, 'IdentityMatches', 'Nope']);
 
     expect(rows.map((r) => [r.type, r.badge.labelKey, r.badge.color, r.reason])).toStrictEqual([
       ['Online', 'kubeflash.conditionStatus.False', 'bg-error', 'DeviceOffline'],
@@ -150,6 +199,8 @@ describe('conditions and fleet summaries', () => {
       ['Nope', 'kubeflash.conditionStatus.Unknown', 'bg-darker', ''],
     ]);
     expect(rows[0].labelKey).toBe('kubeflash.condition.Online');
+    expect(conditionRows(porch.status?.conditions, [{ type: 'Online', colors: TRUE_IS_BAD }, { type: 'ConfigReady', colors: TRUE_IS_BAD }]).map((r) => r.badge.color)).toStrictEqual(['bg-success', 'bg-success']);
+    expect(conditionRows(fixture().devices[0].status?.conditions as any, [{ type: 'Online', colors: TRUE_IS_BAD }])[0].badge.color).toBe('bg-warning');
     expect([isConditionFalse(porch.status?.conditions, 'IdentityMatches'), isConditionFalse(undefined, 'IdentityMatches')]).toStrictEqual([true, false]);
   });
 

@@ -18,6 +18,9 @@ export interface PageTab {
   label: string;
 }
 
+/** Kinds of FieldInput. */
+export type FieldKind = 'text' | 'number' | 'select' | 'list' | 'checkbox';
+
 /** A select option. */
 export interface FieldOption {
   label: string;
@@ -31,8 +34,11 @@ export interface FieldSpec {
   labelKey: string;
   /** Columns of the 12-column grid. */
   span: number;
-  /** Input kind: text (default), number (stored as a number, empty = unset) or select. */
-  kind?: 'text' | 'number' | 'select';
+  /**
+   * Input kind: text (default), number (stored as a number, empty = unset), select, list (a select of several
+   * values stored as an array; typed values are allowed when it has no options) or checkbox (a boolean).
+   */
+  kind?: FieldKind;
   /** Choices of a select: options, or plain strings used as label and value. */
   options?: readonly (FieldOption | string)[];
   required?: boolean;

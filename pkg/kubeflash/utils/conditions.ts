@@ -15,11 +15,17 @@ export interface ConditionRow {
   message: string;
 }
 
-/** A condition type to show, and the color of its False status (a warning for conditions that are not errors). */
+/**
+ * A condition type to show, and other colors for its statuses where True is not good news (Aborted, a conflict)
+ * or False is only a warning.
+ */
 export interface ConditionSpec {
   type: string;
-  falseColor?: BadgeInfo['color'];
+  colors?: Partial<Record<ConditionStatus, BadgeInfo['color']>>;
 }
+
+/** Colors of a condition whose True is bad news and whose False is fine. */
+export const TRUE_IS_BAD: ConditionSpec['colors'] = { [ConditionStatus.True]: 'bg-warning', [ConditionStatus.False]: 'bg-success' };
 
 const STATUS_COLOR: Record<ConditionStatus, BadgeInfo['color']> = {
   [ConditionStatus.True]:    'bg-success',
@@ -33,7 +39,7 @@ export function conditionRows(conditions: readonly Condition[] | undefined, spec
     const spec = typeof s === 'string' ? { type: s } : s;
     const c = findCondition(conditions, spec.type);
     const status = (c?.status || ConditionStatus.Unknown) as ConditionStatus;
-    const color = status === ConditionStatus.False && spec.falseColor ? spec.falseColor : STATUS_COLOR[status] || 'bg-darker';
+    const color = spec.colors?.[status] || STATUS_COLOR[status] || 'bg-darker';
 
     return {
       type:     spec.type,

@@ -2,7 +2,7 @@
 import type {
   ConfigLayer, Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware, FirmwareSource,
 } from '@kubeflash/api';
-import { durationSeconds, formatDuration } from './format';
+import { durationSeconds, formatBytes, formatDuration } from './format';
 import { selectorToString } from './selector';
 
 /** One row of KeyValueTable. */
@@ -29,7 +29,6 @@ function sourceText(source: FirmwareSource | undefined, uploadLabel: string): st
 /** What a device reports: firmware, network, uptime, OTA. */
 export function reportedRows(device: Partial<Pick<Device, 'status'>>): KeyValueRow[] {
   const r = device.status?.reported || {};
-  const ota = device.status?.ota || {};
   const k = (key: string) => `kubeflash.device.reported.${ key }`;
 
   return [
@@ -53,9 +52,28 @@ export function reportedRows(device: Partial<Pick<Device, 'status'>>): KeyValueR
     { labelKey: k('idfVersion'), value: r.idfVersion },
     { labelKey: k('image'), value: joined(r.partition, r.imageState) },
     { labelKey: k('offlineReason'), value: r.offlineReason },
-    { labelKey: k('otaState'), value: ota.progress !== undefined && ota.state ? `${ ota.state } (${ ota.progress }%)` : ota.state },
-    { labelKey: k('otaTarget'), value: ota.targetVersion },
-    { labelKey: k('otaLastResult'), value: ota.lastResult ? joined(ota.lastResult.result, ota.lastResult.version, ota.lastResult.message) : undefined },
+  ];
+}
+
+/** The device's current OTA attempt (status.ota), as the rollout controller records it. */
+export function otaRows(device: Partial<Pick<Device, 'status'>>): KeyValueRow[] {
+  const ota = device.status?.ota || {};
+  const k = (key: string) => `kubeflash.device.ota.${ key }`;
+
+  return [
+    {
+      labelKey: k('state'), value: ota.state, testid: 'kubeflash-ota-state'
+    },
+    { labelKey: k('targetVersion'), value: ota.targetVersion },
+    {
+      labelKey: k('rollout'), value: joined(ota.rolloutName, ota.attempt !== undefined ? `#${ ota.attempt }` : undefined), testid: 'kubeflash-ota-rollout'
+    },
+    { labelKey: k('bytes'), value: ota.bytes !== undefined ? joined(`${ formatBytes(ota.bytes) } / ${ formatBytes(ota.totalBytes) }`, ota.progress !== undefined ? `${ ota.progress }%` : undefined) : undefined },
+    {
+      labelKey: k('lastError'), value: ota.lastError ? joined(ota.lastError.reason, ota.lastError.message) : undefined, testid: 'kubeflash-ota-error'
+    },
+    { labelKey: k('retryAfter'), value: ota.retryAfter },
+    { labelKey: k('updateTime'), value: ota.updateTime },
   ];
 }
 

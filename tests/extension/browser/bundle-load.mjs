@@ -208,6 +208,7 @@ async function main() {
       { name: 'deviceclass-detail', kind: 'detail', type: 'kubeflash.dev.deviceclass', value: 0, props: { mode: 'view' } },
       { name: 'devicescluster-detail', kind: 'detail', type: 'kubeflash.dev.devicescluster', value: 0, props: { mode: 'view' } },
       { name: 'rollout-detail', kind: 'detail', type: 'kubeflash.dev.rollout', value: 0, props: { mode: 'view' } },
+      { name: 'rollout-edit', kind: 'edit', type: 'kubeflash.dev.rollout', value: 0, props: { mode: 'edit' } },
       { name: 'flash-dialog', kind: 'dialog', type: 'KubeflashFlashDialog', value: 0, valueType: 'kubeflash.dev.device', props: { mode: 'full' } },
     ];
 
@@ -275,6 +276,30 @@ async function main() {
         assert.equal(await page.locator('[data-testid="kubeflash-firmware-rebuild"]').count(), 1, 'a git build offers Rebuild');
         assert.equal(await page.locator('[data-testid="kubeflash-firmware-zip"]').count(), 1, 'a succeeded build offers the zip');
         assert.match(await page.locator('pre[data-testid="kubeflash-firmware-message"]').textContent(), /Project build complete\./, 'the end of the build log is shown');
+      }
+      if (scene.name === 'device-detail') {
+        await page.getByTestId('btn-ota').click();
+        await page.waitForSelector('[data-testid="kubeflash-ota-history"]');
+        assert.equal(await page.locator('[data-testid="kubeflash-ota-history"] tbody tr').count(), 3, 'OTA history rows');
+        await page.screenshot({ path: path.join(outDir, 'device-ota.png'), fullPage: true });
+        console.log('screenshot: test-output/extension/device-ota.png');
+      }
+      if (scene.name === 'rollout-detail') {
+        assert.equal(await page.locator('[data-testid="kubeflash-rollout-wave-bars"] .kubeflash-bar-row').count(), 3, 'one bar per wave');
+        assert.ok(await page.locator('[data-testid="kubeflash-rollout-pause"]').isVisible(), 'a running rollout can be paused');
+        assert.ok(!(await page.locator('[data-testid="kubeflash-rollout-resume"]').isVisible()), 'and not resumed');
+        await page.getByTestId('btn-devices').click();
+        await page.waitForSelector('[data-testid="kubeflash-rollout-device-sensor-porch"]');
+        assert.match(await page.locator('[data-testid="kubeflash-rollout-device-sensor-porch"]').textContent(), /Downloading.*42%.*download-failed/s);
+        await page.screenshot({ path: path.join(outDir, 'rollout-devices.png'), fullPage: true });
+        console.log('screenshot: test-output/extension/rollout-devices.png');
+      }
+      if (scene.name === 'rollout-edit') {
+        await page.waitForSelector('[data-testid="kubeflash-preview-wave-1"]');
+        const rows = await page.locator('[data-testid="kubeflash-rollout-preview"] tbody tr').allTextContents();
+
+        assert.equal(rows.length, 3, 'preview: one row per wave');
+        assert.match(await page.locator('[data-testid="kubeflash-rollout-preview-total"]').textContent(), /2 device\(s\) would be updated; 1 already run 1\.5\.0/);
       }
       if (scene.name === 'deviceclass-detail') {
         await page.waitForSelector('[data-testid="kubeflash-class-current-sensor-s3-1.5.0"]');
