@@ -8,6 +8,9 @@
  * once, so the rules are neither short nor loose. A grant the operator holds only so that it may write a Role
  * with that rule (escalationCover) counts as used when such a Role write succeeded.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { AdmissionregistrationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import { COMPONENTS, DEVICE_CONFIG_ACCESS_NAME, OPERATOR_NAME, UserRole, WEBHOOK_CERT_SECRET_NAME, WEBHOOK_CONFIGURATION_NAME, installObjects, type PlainObject } from '@kubeflash/install';
@@ -16,6 +19,8 @@ import { ensureObjects } from '@kubeflash/operator/kube';
 import { createAdmissionChain } from '@kubeflash/devcluster';
 import { REAL_CLUSTER_KUBECONFIG, eventually, uniqueName, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { EXAMPLE_DEVICES, exampleFleet, inDependencyOrder, installCrds, readSecret } from '../operator/support';
+import { startEmbeddedBroker, type RunningBroker } from '@kubeflash/broker';
+import { BROKER_ACCOUNT_FINALIZER } from '../../operator/src/controllers/device/desired';
 import { authenticating, grantsOf, uses, type AuditEntry, type AuthenticatingDevCluster } from './rbac-support';
 
 jest.setTimeout(180_000);
@@ -29,6 +34,9 @@ let operatorKubeConfig: KubeConfig;
 let webhookPort = 0;
 const replicas: RunningOperator[] = [];
 let audit: AuditEntry[] = [];
+let broker: RunningBroker | undefined;
+let brokerDir: string | undefined;
+const BROKER_ADMIN = { username: 'kubeflash-admin', password: 'rbac-suite-admin-password' };
 
 async function replica(identity: string): Promise<RunningOperator> {
   const op = await startOperator({
@@ -81,6 +89,8 @@ beforeAll(async () => {
     contexts: [{ name: 'operator', cluster: 'devcluster', user: 'operator' }],
     currentContext: 'operator',
   });
+  brokerDir = mkdtempSync(join(tmpdir(), 'kubeflash-rbac-broker-'));
+  broker = await startEmbeddedBroker({ dir: brokerDir, admin: BROKER_ADMIN, persistence: false });
   auth.audit.clear();
 
   const first = await replica('replica-a');
@@ -109,6 +119,25 @@ beforeAll(async () => {
     for (const d of EXAMPLE_DEVICES) if (!(await readSecret(admin, fleetNs, `${d}-config`))) return undefined;
     return true;
   }, 'config Secrets of the example fleet', 60_000);
+
+  // A DevicesCluster on a broker the operator administers: a Device gets an account and its finalizer, which goes
+  // with the Device.
+  await ensureObjects(admin, [
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'broker-admin', namespace: fleetNs }, stringData: BROKER_ADMIN } as KubernetesObject,
+    { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'DevicesCluster', metadata: { name: 'rbac-site', namespace: fleetNs }, spec: { mqtt: { brokerUri: broker.url, topicPrefix: 'rbac', accountManagement: 'mosquitto-dynsec', adminSecretRef: { name: 'broker-admin' } } } } as KubernetesObject,
+    { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'Device', metadata: { name: 'rbac-probe', namespace: fleetNs }, spec: { deviceClassRef: { name: 'c3-sensor' }, devicesClusterRef: { name: 'rbac-site' } } } as KubernetesObject,
+  ], 'create-or-replace');
+  const probe = { group: 'kubeflash.dev', version: 'v1alpha1', namespace: fleetNs, plural: 'devices', name: 'rbac-probe' };
+  await eventually(async () => (((await custom.getNamespacedCustomObject(probe)) as KubernetesObject).metadata?.finalizers?.includes(BROKER_ACCOUNT_FINALIZER) ? true : undefined), 'the broker-account finalizer on the probe Device', 60_000);
+  await custom.deleteNamespacedCustomObject(probe);
+  await eventually(async () => {
+    try {
+      await custom.getNamespacedCustomObject(probe);
+      return undefined;
+    } catch {
+      return true;
+    }
+  }, 'the probe Device gone with its account', 60_000);
 
   // A config change rewrites a config Secret.
   const before = (await readSecret(admin, fleetNs, 'garage-temp-1-config'))?.metadata?.resourceVersion;
@@ -147,6 +176,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const op of replicas) await op.stop();
+  await broker?.stop();
+  if (brokerDir) rmSync(brokerDir, { recursive: true, force: true });
   await cluster?.cleanup();
 });
 

@@ -54,7 +54,7 @@ export function registerArtifactsCommand(program: Command): void {
     .command('artifacts')
     .description('run the artifact service: firmware uploads, build Jobs, signed downloads (filesystem or S3 storage)')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
-    .option('--namespace <namespace>', 'watch only this namespace (default: all namespaces)')
+    .option('--namespace <namespaces>', 'watch only these namespaces, comma-separated (default: all namespaces)')
     .option('--host <host>', 'listen address', '0.0.0.0')
     .option('--port <port>', 'listen port', '8080')
     .option('--public-url <url>', 'base URL devices, browsers and scripts reach the service at (e.g. the Ingress); default http://<host>:<port>')
@@ -109,7 +109,7 @@ async function runArtifacts(options: ArtifactsCommandOptions): Promise<void> {
     urlKey,
     builder,
     startTimeoutMs: startTimeout * 1000,
-    namespace: options.namespace,
+    namespace: options.namespace?.split(',').map((n) => n.trim()).filter(Boolean),
     logger,
   });
   await new Promise<void>((resolveStop) => {

@@ -81,6 +81,20 @@ const VALUE_SETS: [string, { [key: string]: Json }][] = [
     },
   ],
   ['aggregation off', { rbac: { aggregateToDefaultRoles: false } }],
+  [
+    'the artifact service on S3 behind an Ingress with TLS, watching a list of namespaces',
+    {
+      operator: { watchNamespaces: ['garage'] },
+      artifacts: {
+        publicUrl: 'https://firmware.home.example.net',
+        s3: { enabled: true, bucket: 'kubeflash', endpoint: 'http://minio.storage.svc:9000', prefix: 'fw/', credentialsSecret: 'artifacts-s3' },
+        ingress: { enabled: true, className: 'nginx', host: 'firmware.home.example.net', tlsSecretName: 'firmware-tls', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } },
+        builder: { startTimeoutSeconds: 900 },
+      },
+    },
+  ],
+  ['the artifact service on an existing claim', { artifacts: { persistence: { existingClaim: 'firmware-store', storageClassName: 'fast' } } }],
+  ['the artifact service off', { artifacts: { enabled: false } }],
 ];
 
 describe('helm template renders exactly what kubeflash manifests prints', () => {
@@ -108,6 +122,8 @@ describe('values.schema.json', () => {
     [{ operator: { replica: 2 } }, 'replica'],
     [{ image: { digest: 'latest' } }, 'digest'],
     [{ operator: { watchNamespaces: ['garage', 'garage'] } }, 'watchNamespaces'],
+    [{ artifacts: { publicUrl: 'firmware.example.com' } }, 'publicUrl'],
+    [{ artifacts: { s3: { enable: true } } }, 'enable'],
   ])('makes helm refuse %j, naming %s; kubeflash manifests refuses it too', (values, field) => {
     expect(() => installObjects({ values: values as { [key: string]: Json } })).toThrow(field);
     if (!helm) return;

@@ -84,6 +84,7 @@ const grants: OperatorGrant[] = [
   { scope: GrantScope.Watched, rule: rule([GROUP], [...CONFIG_KINDS, 'firmwares'], ['list', 'watch']), reason: 'informers of the config controllers (Firmware: a class\'s current build)' },
   { scope: GrantScope.Watched, rule: rule([GROUP], ['firmwares'], ['create']), reason: 'the Firmware of a class\'s spec.firmware.version' },
   { scope: GrantScope.Watched, rule: rule([GROUP], CONFIG_KINDS.map((k) => `${k}/status`), ['patch']), reason: 'status, server-side applied' },
+  { scope: GrantScope.Watched, rule: rule([GROUP], ['devices'], ['patch']), reason: 'the broker-account finalizer of Devices (accountManagement: mosquitto-dynsec)' },
   {
     scope: GrantScope.Watched,
     rule: rule([''], ['secrets'], ['list', 'watch', 'create', 'update']),
