@@ -6,15 +6,16 @@
  *   the images download Range-exact; SIGTERM stops the service cleanly, its log one JSON object per line.
  * - S3 store: credentials from the environment, as the chart's credentials Secret provides them (envFrom), the
  *   AWS SDK inside the bundle stores an upload in an S3-compatible server (s3rver) and the service serves it back.
+ * Both watch a list of two namespaces (`--namespace a,b`, as the chart passes operator.watchNamespaces).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { BatchV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
-import { eventually, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
+import { eventually, uniqueName, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { repoRoot } from '@kubeflash/operator/paths';
 import { filesFromBuildDir, postUpload } from '../../operator/src/artifacts/client';
 import { DEFAULT_BUILDER_SETTINGS, TOKEN_MOUNT, WORKSPACE } from '../../operator/src/controllers/firmware/job';
@@ -28,6 +29,8 @@ const GIT = { git: { url: 'https://git.example.net/iot/kubeflash.git', ref: 'v1.
 
 let cluster: TestCluster;
 let ns: string;
+/** A second watched namespace: the service watches a list, as the chart's operator.watchNamespaces makes it. */
+let other: string;
 let work: string;
 /** The bundle, alone in a folder of its own. */
 let bundle: string;
@@ -51,7 +54,7 @@ function runBundle(args: string[], env: Record<string, string> = {}): BundleProc
 
 /** Starts `artifacts` from the bundle and waits for the URL it serves at. */
 async function startArtifacts(args: string[], env: Record<string, string> = {}): Promise<BundleProcess & { url: string }> {
-  const run = runBundle(['artifacts', '--kubeconfig', cluster.kubeconfigPath, '--namespace', ns, '--key-namespace', ns, '--host', '127.0.0.1', '--port', '0', ...args], env);
+  const run = runBundle(['artifacts', '--kubeconfig', cluster.kubeconfigPath, '--namespace', `${ns},${other}`, '--key-namespace', ns, '--host', '127.0.0.1', '--port', '0', ...args], env);
   const url = await eventually(
     async () => {
       if (run.child.exitCode !== null) throw new Error(`artifacts exited (${run.child.exitCode}):\n${run.output()}`);
@@ -68,9 +71,9 @@ async function stop(run: BundleProcess): Promise<number | null> {
   return run.exited;
 }
 
-async function phaseOf(name: string, phase: string): Promise<NonNullable<Awaited<ReturnType<typeof readFirmware>>['status']>> {
+async function phaseOf(name: string, phase: string, namespace = ns): Promise<NonNullable<Awaited<ReturnType<typeof readFirmware>>['status']>> {
   return eventually(async () => {
-    const s = (await readFirmware(cluster.kubeConfig, ns, name)).status;
+    const s = (await readFirmware(cluster.kubeConfig, namespace, name)).status;
     return s?.phase === phase ? s : undefined;
   }, `Firmware ${name} ${phase}`, 30_000);
 }
@@ -87,10 +90,13 @@ beforeAll(async () => {
   cluster = await useTestCluster({ namespacePrefix: 'kf-artifacts-bundle' });
   ns = cluster.namespace;
   await installCrds(cluster.kubeConfig);
-  await create(cluster.kubeConfig, ns, 'deviceclasses', deviceClass('c3-sensor', 'esp32c3'));
+  other = uniqueName('kf-artifacts-other');
+  await cluster.kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: other } } });
+  for (const namespace of [ns, other]) await create(cluster.kubeConfig, namespace, 'deviceclasses', deviceClass('c3-sensor', 'esp32c3'));
 });
 
 afterAll(async () => {
+  if (other) await cluster.kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name: other }).catch(() => undefined);
   await cluster?.cleanup();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -144,17 +150,20 @@ describe('the production bundle runs `artifacts` with plain node', () => {
   it('on the S3 store: credentials from the environment (the chart\'s credentials Secret), an upload stored in the bucket and served back', async () => {
     const s3: TestS3 = await startS3rver();
     const service = await startArtifacts(
-      ['--store', 's3', '--s3-bucket', s3.options.bucket, '--s3-endpoint', s3.options.endpoint ?? '', '--s3-region', s3.options.region ?? 'us-east-1', '--s3-prefix', 'bundle/'],
+      ['--store', 's3', '--s3-bucket', s3.options.bucket, '--s3-endpoint', s3.options.endpoint ?? '', '--s3-region', s3.options.region ?? 'us-east-1', '--s3-prefix', 'bundle/', '--staging-dir', join(work, 's3-staging')],
       { AWS_ACCESS_KEY_ID: s3.options.credentials?.accessKeyId ?? '', AWS_SECRET_ACCESS_KEY: s3.options.credentials?.secretAccessKey ?? '' },
     );
     try {
       expect(service.output()).toContain(`s3 ${s3.options.endpoint} bucket ${s3.options.bucket} prefix bundle/`);
-      await create(cluster.kubeConfig, ns, 'firmwares', firmware('c3-sensor-1-5-0', 'c3-sensor', '1.5.0'));
-      await phaseOf('c3-sensor-1-5-0', 'Pending');
+      // In the second namespace of the list.
+      await create(cluster.kubeConfig, other, 'firmwares', firmware('c3-sensor-1-5-0', 'c3-sensor', '1.5.0'));
+      await phaseOf('c3-sensor-1-5-0', 'Pending', other);
       const build = writeDemoBuild(join(work, 'ci-build'), { chip: 'esp32c3', version: '1.5.0', projectName: 'c3-sensor' });
-      const uploaded = await postUpload(service.url, ns, 'c3-sensor-1-5-0', await uploadToken(cluster.kubeConfig, ns, 'c3-sensor-1-5-0'), filesFromBuildDir(join(work, 'ci-build')));
+      const uploaded = await postUpload(service.url, other, 'c3-sensor-1-5-0', await uploadToken(cluster.kubeConfig, other, 'c3-sensor-1-5-0'), filesFromBuildDir(join(work, 'ci-build')));
       expect(uploaded.status).toBe(201);
-      const status = await phaseOf('c3-sensor-1-5-0', 'Succeeded');
+      const status = await phaseOf('c3-sensor-1-5-0', 'Succeeded', other);
+      // Staged where the chart's emptyDir is mounted, and nothing left there once stored.
+      expect(readdirSync(join(work, 's3-staging'))).toEqual([]);
       for (const f of build.files) {
         const artifact = status.artifacts?.find((a) => a.sha256 === sha256(f.data));
         expect({ file: f.path, stored: Boolean(artifact) }).toEqual({ file: f.path, stored: true });

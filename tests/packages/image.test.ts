@@ -110,6 +110,10 @@ describe('the operator image (Dockerfile)', () => {
       const refused = run(['artifacts', '--store', 's3']);
       expect(refused.status).toBe(2);
       expect(refused.stderr).toContain('--store s3 needs --s3-bucket');
+      // An empty list never means "every namespace" (the chart's Roles would refuse it all).
+      const noNamespace = run(['artifacts', '--namespace', '']);
+      expect(noNamespace.status).toBe(2);
+      expect(noNamespace.stderr).toContain('--namespace takes namespace names separated by commas; "" is not a namespace name');
     } finally {
       rmSync(app, { recursive: true, force: true });
     }
