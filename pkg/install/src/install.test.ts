@@ -97,11 +97,19 @@ describe('install objects', () => {
         },
       },
     });
-    const container = (find(s3, 'Deployment', 'kubeflash-artifacts') as { spec: { template: { spec: { volumes: { name: string }[]; containers: { args: string[]; envFrom: unknown[] }[] } } } }).spec.template.spec;
-    expect(container.containers[0].args).toEqual(expect.arrayContaining(['--namespace=garage', '--public-url=https://firmware.home.example.net', '--store=s3', '--s3-bucket=kubeflash', '--s3-endpoint=http://minio.storage.svc:9000', '--s3-region=us-east-1']));
+    const container = (find(s3, 'Deployment', 'kubeflash-artifacts') as { spec: { template: { spec: { volumes: { name: string }[]; containers: { args: string[]; envFrom: unknown[]; volumeMounts: unknown[] }[] } } } }).spec.template.spec;
+    expect(container.containers[0].args).toEqual(expect.arrayContaining(['--namespace=garage', '--public-url=https://firmware.home.example.net', '--store=s3', '--s3-bucket=kubeflash', '--s3-endpoint=http://minio.storage.svc:9000', '--s3-region=us-east-1', '--staging-dir=/var/lib/kubeflash/staging']));
     expect(container.containers[0].args.some((a) => a.startsWith('--data-dir') || a.startsWith('--s3-prefix'))).toBe(false);
     expect(container.containers[0].envFrom).toEqual([{ secretRef: { name: 'artifacts-s3' } }]);
-    expect(container.volumes.map((v) => v.name)).toEqual(['tmp']);
+    // Uploads are staged on a volume of their own, sized for them: never in the small /tmp, whose overflow evicts the pod.
+    expect(container.volumes).toEqual([
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      { name: 'staging', emptyDir: { sizeLimit: '1Gi' } },
+    ]);
+    expect(container.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'staging', mountPath: '/var/lib/kubeflash/staging' },
+    ]);
     expect(find(s3, 'PersistentVolumeClaim', 'kubeflash-artifacts')).toBeUndefined();
     expect(find(s3, 'Ingress', 'kubeflash-artifacts')).toMatchObject({
       spec: {

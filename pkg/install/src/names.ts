@@ -82,3 +82,5 @@ export const ARTIFACTS_PORT_NAME = 'http';
 export const ARTIFACTS_URL_KEY_SECRET = 'kubeflash-artifacts-url-key';
 /** Where the filesystem store lives in the artifact service container. */
 export const ARTIFACTS_DATA_DIR = '/var/lib/kubeflash/artifacts';
+/** Where uploads to the S3 store are staged in the artifact service container (an emptyDir). */
+export const ARTIFACTS_STAGING_DIR = '/var/lib/kubeflash/staging';

@@ -124,6 +124,8 @@ describe('values.schema.json', () => {
     [{ operator: { watchNamespaces: ['garage', 'garage'] } }, 'watchNamespaces'],
     [{ artifacts: { publicUrl: 'firmware.example.com' } }, 'publicUrl'],
     [{ artifacts: { s3: { enable: true } } }, 'enable'],
+    [{ artifacts: { builder: { image: 'docker.io/espressif/idf:v5.5.3' } } }, 'image'],
+    [{ artifacts: { s3: { stagingSize: 'lots' } } }, 'stagingSize'],
   ])('makes helm refuse %j, naming %s; kubeflash manifests refuses it too', (values, field) => {
     expect(() => installObjects({ values: values as { [key: string]: Json } })).toThrow(field);
     if (!helm) return;

@@ -4,8 +4,8 @@
 // election), a Service, a PersistentVolumeClaim for the filesystem store or an S3-compatible bucket, and an
 // optional Ingress with TLS for devices that download over the internet.
 import { Type } from '@sinclair/typebox';
-import { DEFAULT_BUILDER_IMAGE, GROUP } from '@kubeflash/api';
-import { ARTIFACTS_COMPONENT, ARTIFACTS_DATA_DIR, ARTIFACTS_NAME, ARTIFACTS_PORT, ARTIFACTS_PORT_NAME, ARTIFACTS_URL_KEY_SECRET } from '../names';
+import { DEFAULT_BUILDER_IMAGE, GROUP, PINNED_IMAGE_PATTERN } from '@kubeflash/api';
+import { ARTIFACTS_COMPONENT, ARTIFACTS_DATA_DIR, ARTIFACTS_NAME, ARTIFACTS_STAGING_DIR, ARTIFACTS_PORT, ARTIFACTS_PORT_NAME, ARTIFACTS_URL_KEY_SECRET } from '../names';
 import { allOf, format, isSet, isUnset, item, join, releaseNamespace, v, when, type Condition, type Document, type Node } from '../template/expr';
 import type { Component, PolicyRule } from './component';
 import { labels, selectorLabels } from './labels';
@@ -31,7 +31,7 @@ const artifactsValues = Type.Object(
         image: Type.String({
           description: "ESP-IDF image of build Jobs (Firmware of source git), pinned by digest; a Firmware's spec.builder.image overrides it.",
           default: DEFAULT_BUILDER_IMAGE,
-          minLength: 1,
+          pattern: PINNED_IMAGE_PATTERN,
         }),
         startTimeoutSeconds: Type.Integer({ description: 'A build Job whose pod has not started after this long fails its Firmware.', default: 600, minimum: 10 }),
       },
@@ -57,6 +57,13 @@ const artifactsValues = Type.Object(
             'Secret (release namespace) with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of a user limited to the bucket; ' +
             'empty: the AWS SDK default chain (IRSA, instance role).',
           default: '',
+        }),
+        stagingSize: Type.String({
+          description:
+            'Size limit of the emptyDir uploads are staged in before they go to the bucket (an upload is at most 48 MiB; ' +
+            'the pod is evicted when concurrent uploads exceed it).',
+          default: '1Gi',
+          pattern: '^[0-9]+(\\.[0-9]+)?([KMGTPE]i?)?$',
         }),
       },
       { description: 'S3-compatible object storage.', additionalProperties: false },
@@ -173,6 +180,7 @@ function deployment(): Document {
                   when(allOf(isSet('artifacts.s3.enabled'), isSet('artifacts.s3.endpoint')), format`--s3-endpoint=${v('artifacts.s3.endpoint')}`),
                   when(isSet('artifacts.s3.enabled'), format`--s3-region=${v('artifacts.s3.region')}`),
                   when(allOf(isSet('artifacts.s3.enabled'), isSet('artifacts.s3.prefix')), format`--s3-prefix=${v('artifacts.s3.prefix')}`),
+                  when(isSet('artifacts.s3.enabled'), `--staging-dir=${ARTIFACTS_STAGING_DIR}`),
                   format`--builder-image=${v('artifacts.builder.image')}`,
                   image('--uploader-image='),
                   format`--build-start-timeout=${v('artifacts.builder.startTimeoutSeconds')}`,
@@ -190,11 +198,17 @@ function deployment(): Document {
                 livenessProbe: { httpGet: { path: '/healthz', port: ARTIFACTS_PORT_NAME }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 },
                 resources: v('artifacts.resources'),
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, when(isUnset('artifacts.s3.enabled'), { name: 'data', mountPath: ARTIFACTS_DATA_DIR })],
+                volumeMounts: [
+                  { name: 'tmp', mountPath: '/tmp' },
+                  when(isUnset('artifacts.s3.enabled'), { name: 'data', mountPath: ARTIFACTS_DATA_DIR }),
+                  when(isSet('artifacts.s3.enabled'), { name: 'staging', mountPath: ARTIFACTS_STAGING_DIR }),
+                ],
               },
             ],
             volumes: [
               { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+              // Uploads to the S3 store are staged on local disk first (the filesystem store stages on its claim).
+              when(isSet('artifacts.s3.enabled'), { name: 'staging', emptyDir: { sizeLimit: v('artifacts.s3.stagingSize') } }),
               when(isUnset('artifacts.s3.enabled'), {
                 name: 'data',
                 persistentVolumeClaim: { claimName: when(isSet('artifacts.persistence.existingClaim'), v('artifacts.persistence.existingClaim'), ARTIFACTS_NAME) },
