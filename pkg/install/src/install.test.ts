@@ -13,10 +13,15 @@ describe('install values', () => {
     [{ webhooks: { enabled: 'yes' } }, 'webhooks.enabled: must be boolean, got "yes"'],
     [{ monitoring: { grafana: {} } }, 'monitoring.grafana: not a value of this chart'],
     [{ operator: { watchNamespaces: ['a', 'a'] } }, 'operator.watchNamespaces: items must be unique, "a" is there twice'],
+    [{ artifacts: { s3: { enabled: true } } }, 'artifacts.s3.bucket: must have at least 1 characters'],
   ])('refuse %j naming the field', (values, message) => {
     expect(() => resolveValues(values)).toThrow(InvalidValuesError);
     expect(() => resolveValues(values)).toThrow(message);
   });
+});
+
+it('accepts S3 with a bucket', () => {
+  expect(() => resolveValues({ artifacts: { s3: { enabled: true, bucket: 'firmware' } } })).not.toThrow();
 });
 
 describe('install objects', () => {

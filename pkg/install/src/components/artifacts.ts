@@ -66,7 +66,13 @@ const artifactsValues = Type.Object(
           pattern: '^[0-9]+(\\.[0-9]+)?([KMGTPE]i?)?$',
         }),
       },
-      { description: 'S3-compatible object storage.', additionalProperties: false },
+      {
+        description: 'S3-compatible object storage.',
+        additionalProperties: false,
+        // A bucket is required once S3 is on (otherwise the pod would start and fail on its flags).
+        if: { properties: { enabled: { const: true } }, required: ['enabled'] },
+        then: { properties: { bucket: { minLength: 1 } } },
+      },
     ),
     ingress: Type.Object(
       {
