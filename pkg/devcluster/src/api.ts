@@ -588,16 +588,17 @@ export class Api {
 
   /**
    * Writes a changed stored object directly (controllers: finalizer removal, CRD status). With a
-   * `manager`, the change is recorded in managedFields like any Update by that manager.
+   * `manager`, the change is recorded in managedFields like any Update by that manager (through
+   * `subresource` when given, e.g. `status`).
    */
-  writeStored(storageKey: string, obj: KObject, manager?: string): KObject {
+  writeStored(storageKey: string, obj: KObject, manager?: string, subresource?: string): KObject {
     let next = obj;
     if (manager) {
       const type = this.registry.byStorageKey(storageKey);
       const live = this.store.get(storageKey, obj.metadata.namespace, obj.metadata.name ?? '');
       if (type && live) {
         next = { ...obj, metadata: { ...obj.metadata } };
-        next.metadata.managedFields = updateManagedFields(this.scope(type), this.toVersion(type, live), this.emptyOf(type), this.toVersion(type, withoutManagedFields(obj)), manager, timestamp());
+        next.metadata.managedFields = updateManagedFields(this.scope(type, subresource), this.toVersion(type, live), this.emptyOf(type), this.toVersion(type, withoutManagedFields(obj)), manager, timestamp());
         this.normalizeMeta(next);
       }
     }
