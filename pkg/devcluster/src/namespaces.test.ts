@@ -54,7 +54,7 @@ describe('namespace controller (kube-controller-manager pkg/controller/namespace
       ['NamespaceContentRemaining', 'True', 'SomeResourcesRemain', 'Some resources are remaining: configmaps. has 1 resource instances'],
       ['NamespaceFinalizersRemaining', 'True', 'SomeFinalizersRemain', 'Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances'],
     ]);
-    const managers = (w.namespace()?.metadata.managedFields ?? []).map((m) => `${m.manager}/${m.subresource ?? ''}`);
+    const managers = ((w.namespace()?.metadata.managedFields ?? []) as { manager?: string; subresource?: string }[]).map((m) => `${m.manager}/${m.subresource ?? ''}`);
     expect(managers).toContain('kube-controller-manager/status');
     expect(w.namespace()?.spec).toEqual({ finalizers: ['kubernetes'] });
 
