@@ -69,6 +69,11 @@ const NAMESPACE_KEY = '/namespaces';
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 export const SYSTEM_USER: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
+/** managedFields without their `time`s (to tell a real change from a timestamp-only one). */
+function withoutTimes(entries: unknown[] | undefined): unknown[] {
+  return (entries ?? []).map((e) => (isMap(e) ? { ...e, time: undefined } : e));
+}
+
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -401,7 +406,8 @@ export class Api {
     const latest = this.store.get(type.storageKey, ns, name);
     if (!latest) throw notFound(type.plural, type.group, name);
     if (latest.metadata.resourceVersion !== stored.metadata.resourceVersion) throw conflict(type.plural, type.group, name);
-    if (jsonEqual(comparable(obj, false, false), comparable(old, false, false)) && jsonEqual(obj.metadata.managedFields ?? [], old.metadata.managedFields ?? [])) return old;
+    // IgnoreManagedFieldsTimestampsTransformer: a write that changes nothing but managedFields timestamps is a no-op.
+    if (jsonEqual(comparable(obj, false, false), comparable(old, false, false)) && jsonEqual(withoutTimes(obj.metadata.managedFields), withoutTimes(old.metadata.managedFields))) return old;
     if (options.dryRun) return obj;
     const result = this.store.update(type.storageKey, this.toStorage(type, obj));
     if (result.metadata.deletionTimestamp && this.finalizersDone(result)) {
