@@ -130,7 +130,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
             return;
           }
           running = controllers;
-          logger.info('operator: config controllers running', { controllers: 'device,devicegroup,deviceclass,devicescluster' });
+          logger.info('operator: config controllers running', { controllers: 'device,devicegroup,deviceclass,devicescluster,signingkey,classfirmware,deviceaccess' });
           for (const w of waiters) w(controllers);
           waiters = [];
           return;

@@ -14,6 +14,8 @@ import {
   checkEffectiveConfig,
   validateConfigLayer,
   validateConfigSchema,
+  validateRolloutSpec,
+  validateRolloutUpdate,
   type ConfigLayer,
   type ConfigProblem,
   type Device,
@@ -87,7 +89,9 @@ async function validateFirmware(firmware: Firmware, namespace: string, lookup: R
   return { denials: [], warnings: deviceClass ? [] : [`DeviceClass ${classRef} does not exist (yet) in namespace ${namespace}; the build waits for it`] };
 }
 
-async function validateRollout(rollout: Rollout, namespace: string, lookup: ReferenceLookup): Promise<AdmissionDecision> {
+async function validateRollout(rollout: Rollout, oldRollout: Rollout | undefined, namespace: string, lookup: ReferenceLookup): Promise<AdmissionDecision> {
+  const problems = oldRollout ? validateRolloutUpdate(oldRollout.spec, rollout.spec) : validateRolloutSpec(rollout.spec);
+  if (problems.length > 0) return { denials: problems.map((p) => p.message), warnings: [] };
   const firmwareRef = rollout.spec.firmwareRef.name;
   const firmware = await lookup.firmware(namespace, firmwareRef);
   if (!firmware) return { denials: [], warnings: [`Firmware ${firmwareRef} does not exist (yet) in namespace ${namespace}; the rollout waits for it`] };
@@ -130,7 +134,7 @@ export async function validateRequest(request: AdmissionRequest, lookup: Referen
     case FirmwareResource.kind:
       return validateFirmware(object as unknown as Firmware, namespace, lookup);
     case RolloutResource.kind:
-      return validateRollout(object as unknown as Rollout, namespace, lookup);
+      return validateRollout(object as unknown as Rollout, request.operation === 'UPDATE' ? (request.oldObject as unknown as Rollout | undefined) ?? undefined : undefined, namespace, lookup);
     default:
       return { denials: [`the kubeflash webhook does not handle kind ${kind}`], warnings: [] };
   }

@@ -3,3 +3,4 @@
 export * from './v1alpha1/index';
 export * from './validation/index';
 export * from './config/index';
+export * from './rollout/index';

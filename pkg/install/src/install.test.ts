@@ -57,6 +57,25 @@ describe('install objects', () => {
     expect(find(scoped, 'Role', 'kubeflash-operator')).toMatchObject({ metadata: { namespace: 'garage' } });
   });
 
+  it('hold no empty map or list, which server-side apply would count as a change on every apply', () => {
+    const empty: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) {
+        if (node.length === 0) empty.push(path);
+        node.forEach((n, i) => walk(n, `${path}[${i}]`));
+      } else if (node && typeof node === 'object') {
+        if (Object.keys(node).length === 0) empty.push(path);
+        for (const [k, n] of Object.entries(node)) walk(n, `${path}.${k}`);
+      }
+    };
+    for (const o of objects) walk(o, `${String(o.kind)} ${(o.metadata as { name: string }).name}`);
+    expect(empty).toEqual([]);
+    const set = installObjects({ namespace: 'kf', values: { operator: { podAnnotations: { a: 'b' }, nodeSelector: { n: 'x' } }, imagePullSecrets: [{ name: 'pull' }] } });
+    expect(find(set, 'Deployment', 'kubeflash-operator')).toMatchObject({
+      spec: { template: { metadata: { annotations: { a: 'b' } }, spec: { nodeSelector: { n: 'x' }, imagePullSecrets: [{ name: 'pull' }] } } },
+    });
+  });
+
   it('print as YAML that reads back to the same objects', () => {
     const yaml = manifestsYaml(objects, 'header line');
     expect(yaml.startsWith('# header line\n---\n')).toBe(true);

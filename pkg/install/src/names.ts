@@ -60,5 +60,12 @@ export const UserRole = {
 /** One of the user-facing ClusterRoles. */
 export type UserRole = (typeof UserRole)[keyof typeof UserRole];
 
+/**
+ * Role and RoleBinding the operator keeps in every namespace with Devices: `get` on exactly the config Secrets
+ * of that namespace, bound to whoever is bound to kubeflash-device-manager there (Secrets cannot be granted by
+ * label, so a ClusterRole cannot say "the config Secrets").
+ */
+export const DEVICE_CONFIG_ACCESS_NAME = 'kubeflash-device-config';
+
 /** Default namespace of `kubeflash manifests` and the chart's documented install. */
 export const DEFAULT_NAMESPACE = 'kubeflash-system';

@@ -14,7 +14,11 @@ import {
   deviceWill,
   parseMessage,
   protocolLevels,
+  type CmdOtaPayload,
   type LogsPayload,
+  type OtaFailureReason,
+  type OtaProgressPayload,
+  type OtaResultPayload,
   type MessageOf,
   type OutgoingMessage,
   type ParseResult,
@@ -23,6 +27,23 @@ import {
 import { virtualBoard, type Board } from './board';
 import { readDeviceConfig, type DeviceConfig } from './config';
 import { corrupt, seededRandom, type Faults } from './faults';
+import { OtaFailure, OtaStep, downloadImage, verifyImage } from './ota';
+
+/** A signature with the last byte of s changed: still well-formed DER, never valid. */
+function damagedSignature(base64: string): string {
+  const der = Buffer.from(base64, 'base64');
+  der[der.length - 1] ^= 0x01;
+  return der.toString('base64');
+}
+
+/** The otadata partition and the pending update id, as they survive a restart. */
+interface OtaData {
+  id: string;
+  /** new: the boot partition was switched; pending-verify: the new image booted and has not confirmed; rolled-back: the bootloader went back. */
+  state: 'new' | 'pending-verify' | 'rolled-back';
+  previous: Pick<Board, 'firmwareVersion' | 'project' | 'partition'>;
+  next: Pick<Board, 'firmwareVersion' | 'project' | 'partition'>;
+}
 
 /** Where a virtual device is in its life. */
 export type DeviceState = 'off' | 'connecting' | 'online' | 'rebooting';
@@ -90,6 +111,14 @@ export class VirtualDevice extends EventEmitter {
   private readonly random: () => number;
   private readonly handlers = new Map<CommandKind, CommandHandler<CommandKind>>();
   private readonly handledCommandIds = new Set<string>();
+  /** The update in flight (lost with the power, as RAM is). */
+  private otaRun: { id: string; version: string; progress: OtaProgressPayload; generation: number } | undefined;
+  /** Counts power cycles and reboots, so work of an earlier boot stops. */
+  private generation = 0;
+  /** What the bootloader and the firmware keep in flash across restarts: the boot partition switch and the pending id. */
+  private otadata: OtaData | undefined;
+  /** Power-loss faults already used (each fires once). */
+  private readonly powerLossUsed = new Set<OtaStep>();
 
   constructor(private readonly options: VirtualDeviceOptions) {
     super();
@@ -106,13 +135,7 @@ export class VirtualDevice extends EventEmitter {
       this.appData.clear();
       await this.reboot('sw', 'factory-reset');
     });
-    this.onCommand(MessageKind.CmdOta, async (m) => {
-      if (!this.config.otaPublicKey) {
-        await this.publish(buildMessage(this.config.topicPrefix, this.config.deviceId, MessageKind.OtaResult, { id: m.payload.id, result: 'failed', reason: 'no-key', version: this.board.firmwareVersion }));
-        return;
-      }
-      this.log(`cmd/ota ${m.payload.id}: OTA is not implemented by this virtual device yet; ignored`);
-    });
+    this.onCommand(MessageKind.CmdOta, (m) => this.startOta(m.payload));
   }
 
   /** The device id (`<namespace>.<name>`). */
@@ -190,7 +213,27 @@ export class VirtualDevice extends EventEmitter {
     this.bootedAt = Date.now();
     this.resetReasonValue = reason;
     this.bootCount++;
+    this.generation++;
     this.stateValue = 'connecting';
+    this.bootloader();
+  }
+
+  /**
+   * The bootloader's OTA rules: a switched boot partition boots the new image pending verification; an image
+   * still pending verification at the next boot (it crashed or lost power before confirming) is abandoned and
+   * the previous one boots again.
+   */
+  private bootloader(): void {
+    const ota = this.otadata;
+    if (!ota) return;
+    if (ota.state === 'new') {
+      Object.assign(this.board, ota.next, { imageState: 'pending-verify' });
+      ota.state = 'pending-verify';
+    } else if (ota.state === 'pending-verify') {
+      Object.assign(this.board, ota.previous, { imageState: 'valid' });
+      ota.state = 'rolled-back';
+      this.log(`bootloader: ${ota.next.firmwareVersion} did not confirm itself; rolled back to ${ota.previous.firmwareVersion}`);
+    }
   }
 
   /** The URL it connects to: the config's mqtt_uri unless overridden. */
@@ -262,6 +305,7 @@ export class VirtualDevice extends EventEmitter {
     this.reconnectAttempt = 0;
     await this.publishStatus();
     this.armFaultTimers();
+    void this.afterConnect().catch((err: unknown) => this.fail(err));
     const beat = (): void => {
       this.after(this.options.heartbeatMs ?? STATUS_HEARTBEAT_SECONDS * 1000, () => {
         if (this.stateValue !== 'online') return;
@@ -287,6 +331,157 @@ export class VirtualDevice extends EventEmitter {
         void this.reboot('panic');
       });
     }
+  }
+
+  private otaMessage(kind: typeof MessageKind.OtaProgress, payload: OtaProgressPayload): OutgoingMessage;
+  private otaMessage(kind: typeof MessageKind.OtaResult, payload: OtaResultPayload): OutgoingMessage;
+  private otaMessage(kind: typeof MessageKind.OtaProgress | typeof MessageKind.OtaResult, payload: OtaProgressPayload | OtaResultPayload): OutgoingMessage {
+    return buildMessage(this.config.topicPrefix, this.config.deviceId, kind, payload as never);
+  }
+
+  private async otaResult(payload: OtaResultPayload): Promise<void> {
+    this.log(`ota ${payload.id}: ${payload.result}${payload.result === 'failed' ? ` (${payload.reason}${payload.detail ? `: ${payload.detail}` : ''})` : ''}`);
+    this.emit('ota-result', payload);
+    await this.publish(this.otaMessage(MessageKind.OtaResult, payload));
+  }
+
+  private async otaProgress(progress: OtaProgressPayload): Promise<void> {
+    if (this.otaRun) this.otaRun.progress = progress;
+    await this.publish(this.otaMessage(MessageKind.OtaProgress, progress)).catch(() => undefined);
+  }
+
+  /** cmd/ota as the firmware answers it (docs/mqtt-protocol.md, OTA flow). */
+  private async startOta(command: CmdOtaPayload): Promise<void> {
+    const { id } = command;
+    const failed = (reason: OtaFailureReason, detail?: string) =>
+      this.otaResult({ id, result: 'failed', reason, ...(detail ? { detail } : {}), version: this.board.firmwareVersion });
+    if (this.otaRun) {
+      if (this.otaRun.id === id) await this.otaProgress(this.otaRun.progress);
+      else await failed('busy', `update ${this.otaRun.id} is in progress`);
+      return;
+    }
+    if (this.otadata?.state === 'pending-verify') {
+      await failed('busy', 'the running image is still pending verification');
+      return;
+    }
+    if (!this.config.otaPublicKey) {
+      await failed('no-key', 'the config has no ota_pubkey');
+      return;
+    }
+    if (this.board.firmwareVersion === command.version && this.board.imageState === 'valid') {
+      await this.otaResult({ id, result: 'success', version: this.board.firmwareVersion });
+      return;
+    }
+    if (this.faults.otaNoSpace) {
+      await failed('no-space', `the next OTA partition is smaller than ${command.size} bytes (fault injected)`);
+      return;
+    }
+    const generation = this.generation;
+    this.otaRun = { id, version: command.version, generation, progress: { id, state: 'downloading', bytes: 0, total: command.size } };
+    void this.runOta(command, generation)
+      .catch(async (err: unknown) => {
+        if (this.generation !== generation) return;
+        const failure = err instanceof OtaFailure ? err : new OtaFailure('flash-error', (err as Error).message.slice(0, 256));
+        this.otaRun = undefined;
+        await failed(failure.reason, failure.detail.slice(0, 256));
+      })
+      .catch((err: unknown) => this.fail(err));
+  }
+
+  /** Cuts the power once if a power loss is injected at `step`; true when it did (the update is then gone). */
+  private powerLossAt(step: OtaStep): boolean {
+    if (this.faults.otaPowerLossAt !== step || this.powerLossUsed.has(step)) return false;
+    this.powerLossUsed.add(step);
+    this.log(`fault: power loss while ${step}`);
+    void this.powerCycle();
+    return true;
+  }
+
+  private async runOta(command: CmdOtaPayload, generation: number): Promise<void> {
+    const { id } = command;
+    const alive = () => this.generation === generation && this.otaRun?.id === id;
+    await this.otaProgress({ id, state: 'downloading', bytes: 0, total: command.size });
+    let lastReport = 0;
+    let lostPower = false;
+    const image = await downloadImage({
+      url: command.url,
+      size: command.size,
+      ...(this.faults.otaCutAtByte !== undefined ? { cutAtByte: this.faults.otaCutAtByte } : {}),
+      ...(this.faults.otaDownloadFails ? { failEveryRequest: true } : {}),
+      cancelled: () => !alive() || lostPower,
+      onProgress: (bytes) => {
+        if (!lostPower && bytes >= command.size / 2 && this.powerLossAt(OtaStep.Downloading)) lostPower = true;
+        const now = Date.now();
+        if (now - lastReport < 250 || lostPower) return;
+        lastReport = now;
+        void this.otaProgress({ id, state: 'downloading', bytes: Math.min(bytes, command.size), total: command.size });
+      },
+    });
+    if (!alive() || lostPower) return;
+    await this.otaProgress({ id, state: 'downloading', bytes: Math.min(image.length, command.size), total: command.size });
+    await this.otaProgress({ id, state: 'verifying' });
+    if (this.powerLossAt(OtaStep.Verifying)) return;
+    if (this.faults.otaWrongHash && image.length > 0) image[image.length >> 1] ^= 0x01;
+    const checked = this.faults.otaBadSignature ? { ...command, signature: damagedSignature(command.signature) } : command;
+    const verified = verifyImage(image, checked, this.config.otaPublicKey as Uint8Array, this.board.chip);
+    if (!alive()) return;
+    // The boot partition switches now: from here on the update survives a restart.
+    this.otadata = {
+      id,
+      state: 'new',
+      previous: { firmwareVersion: this.board.firmwareVersion, project: this.board.project, partition: this.board.partition },
+      next: { firmwareVersion: verified.version, project: verified.project.slice(0, 31) || this.board.project, partition: this.board.partition === 'ota_0' ? 'ota_1' : 'ota_0' },
+    };
+    await this.otaProgress({ id, state: 'rebooting' });
+    this.otaRun = undefined;
+    if (this.powerLossAt(OtaStep.Rebooting)) return;
+    await this.reboot('sw', 'ota');
+  }
+
+  /** After every connect: the new image confirms itself (or crashes), or the old image reports the rollback. */
+  private async afterConnect(): Promise<void> {
+    const ota = this.otadata;
+    if (!ota) return;
+    const generation = this.generation;
+    if (ota.state === 'rolled-back') {
+      this.otadata = undefined;
+      await this.otaResult({ id: ota.id, result: 'failed', reason: 'rollback', version: this.board.firmwareVersion, detail: `${ota.next.firmwareVersion} did not mark itself valid; the bootloader returned to ${ota.previous.firmwareVersion}` });
+      return;
+    }
+    if (ota.state !== 'pending-verify') return;
+    await this.publish(this.otaMessage(MessageKind.OtaProgress, { id: ota.id, state: 'pending-verify' }));
+    if (this.powerLossAt(OtaStep.PendingVerify)) return;
+    if (this.faults.otaCrashAfterBoot) {
+      this.log('fault: the new image crashes before marking itself valid');
+      await this.reboot('panic');
+      return;
+    }
+    if (this.generation !== generation) return;
+    // The firmware's own checks passed and it reached the broker: esp_ota_mark_app_valid_cancel_rollback().
+    this.board.imageState = 'valid';
+    this.otadata = undefined;
+    await this.publishStatus();
+    await this.otaResult({ id: ota.id, result: 'success', version: this.board.firmwareVersion });
+  }
+
+  /** Cuts the power: no offline message (the broker publishes the will), RAM is lost, the device boots again. */
+  async powerCycle(): Promise<void> {
+    if (this.stateValue === 'off') return;
+    this.stateValue = 'rebooting';
+    this.generation++;
+    this.otaRun = undefined;
+    this.clearTimers();
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      client.stream.destroy();
+      await client.endAsync(true).catch(() => undefined);
+    }
+    this.emit('reboot', 'poweron');
+    await new Promise((r) => setTimeout(r, this.options.rebootDelayMs ?? 1000));
+    if ((this.stateValue as DeviceState) === 'off') return;
+    this.boot('poweron');
+    await this.connect().catch((err: unknown) => this.fail(err));
   }
 
   /** The online status message of this moment. */
@@ -399,6 +594,8 @@ export class VirtualDevice extends EventEmitter {
   async reboot(resetReason: ResetReason, offlineReason?: 'reboot' | 'factory-reset' | 'ota'): Promise<void> {
     if (this.stateValue === 'off') return;
     this.stateValue = 'rebooting';
+    this.generation++;
+    this.otaRun = undefined;
     this.clearTimers();
     const client = this.client;
     this.client = undefined;

@@ -1,3 +1,5 @@
+import type { OtaStep } from './ota';
+
 /** Faults a virtual device can be told to have (all off by default; can change while it runs). */
 export interface Faults {
   /** Commands arrive but are not carried out (logged as refused): a device that ignores the operator. */
@@ -12,6 +14,20 @@ export interface Faults {
   corruptPayloads?: number;
   /** Connects with a wrong password: the broker refuses it. */
   wrongPassword?: boolean;
+  /** OTA: the received signature is damaged before the check (ota/result signature-invalid). */
+  otaBadSignature?: boolean;
+  /** OTA: a byte of the downloaded image is flipped (sha256-mismatch). */
+  otaWrongHash?: boolean;
+  /** OTA: the download connection is cut once after this many bytes; the device resumes with Range. */
+  otaCutAtByte?: number;
+  /** OTA: every download request fails (download-failed after the device's retries). */
+  otaDownloadFails?: boolean;
+  /** OTA: the next OTA partition is too small (no-space). */
+  otaNoSpace?: boolean;
+  /** OTA: the power fails once at this step (downloading, verifying, rebooting, pending-verify) of the next update. */
+  otaPowerLossAt?: OtaStep;
+  /** OTA: the new image crashes right after it boots, before marking itself valid: the bootloader rolls back. */
+  otaCrashAfterBoot?: boolean;
 }
 
 /** A small seeded PRNG (mulberry32) so corruption is reproducible per device. */

@@ -4,3 +4,4 @@ export { VirtualDevice, type CommandHandler, type CommandKind, type DeviceState,
 export { readDeviceConfig, DeviceConfigError, type DeviceConfig } from './config';
 export { virtualBoard, macFor, ipFor, type Board } from './board';
 export { corrupt, seededRandom, type Faults } from './faults';
+export { OtaFailure, OtaStep, downloadImage, verifyImage, type DownloadOptions, type VerifiedImage } from './ota';

@@ -68,7 +68,11 @@ export const OtaState = {
   Verifying: 'Verifying',
   /** The device switched partitions and is rebooting into the new image. */
   Rebooting: 'Rebooting',
-  /** The device runs the target version and marked it valid. */
+  /** The new image booted and reached the broker; it has not marked itself valid yet. */
+  PendingVerify: 'PendingVerify',
+  /** The device runs the target version, marked it valid, and must stay online for the rollout's healthCheck.minOnlineSeconds. */
+  HealthCheck: 'HealthCheck',
+  /** The device runs the target version, marked it valid and passed the health check. */
   Succeeded: 'Succeeded',
   /** The update failed before the switch (download, verification); the old image still runs. */
   Failed: 'Failed',
@@ -89,6 +93,25 @@ export const OtaResult = {
 } as const;
 /** One of the OTA results. */
 export type OtaResult = (typeof OtaResult)[keyof typeof OtaResult];
+
+/** Finished OTA attempts kept in Device status.ota.history. */
+export const OTA_HISTORY_LENGTH = 10;
+
+/** One finished OTA attempt. */
+export const OtaHistoryEntrySchema = Type.Object(
+  {
+    version: Type.String({ description: 'Version that was attempted.', maxLength: 31 }),
+    result: StringEnum(Object.values(OtaResult), { description: 'Succeeded, Failed or RolledBack.' }),
+    reason: Type.Optional(Type.String({ description: 'Failure reason (protocol reason, timeout, no-progress, offline).', maxLength: 64 })),
+    message: Type.Optional(Type.String({ description: 'What the device said.', maxLength: 1024 })),
+    rolloutName: Type.Optional(Type.String({ description: 'The Rollout of the attempt.', maxLength: 253 })),
+    commandId: Type.Optional(Type.String({ description: 'id of the OTA command.', maxLength: 64 })),
+    time: Type.String({ description: 'When the result was reported.', format: 'date-time' }),
+  },
+  { description: 'Outcome of one finished update attempt.' },
+);
+/** One finished OTA attempt. */
+export type OtaHistoryEntry = Static<typeof OtaHistoryEntrySchema>;
 
 /** What happened to a reboot request. */
 export const RebootResult = {
@@ -233,24 +256,35 @@ export const DeviceStatusSchema = Type.Object({
   ota: Type.Optional(
     Type.Object(
       {
-        state: Type.Optional(StringEnum(Object.values(OtaState), { description: 'Where the current update is.' })),
+        state: Type.Optional(StringEnum(Object.values(OtaState), { description: 'Where the current attempt is.' })),
         targetVersion: Type.Optional(Type.String({ description: 'Version being installed.', maxLength: 31 })),
-        commandId: Type.Optional(Type.String({ description: 'id of the OTA command in flight.', maxLength: 64 })),
+        commandId: Type.Optional(Type.String({ description: 'id of the OTA command of the current attempt: <rollout uid>/<attempt>.', maxLength: 64 })),
         rolloutName: Type.Optional(ObjectName('The Rollout that sent the command, if any.')),
+        attempt: Type.Optional(Type.Integer({ description: 'Attempt number within the rollout (from 1).', minimum: 1, maximum: 999999 })),
         progress: Type.Optional(Type.Integer({ description: 'Download progress in percent.', minimum: 0, maximum: 100 })),
-        lastResult: Type.Optional(
+        bytes: Type.Optional(Type.Integer({ description: 'Bytes downloaded, as last reported.', minimum: 0 })),
+        totalBytes: Type.Optional(Type.Integer({ description: 'Size of the image.', minimum: 0 })),
+        startTime: Type.Optional(Type.String({ description: 'When the command of this attempt was sent.', format: 'date-time' })),
+        updateTime: Type.Optional(Type.String({ description: 'When the state last changed.', format: 'date-time' })),
+        healthCheckStartTime: Type.Optional(
+          Type.String({ description: 'When the device last came online with the new version marked valid (the health check counts from here).', format: 'date-time' }),
+        ),
+        retryAfter: Type.Optional(Type.String({ description: 'A retryable failure: the next attempt is sent after this time.', format: 'date-time' })),
+        lastError: Type.Optional(
           Type.Object(
             {
-              version: Type.String({ description: 'Version that was attempted.', maxLength: 31 }),
-              result: StringEnum(Object.values(OtaResult), { description: 'Succeeded, Failed or RolledBack.' }),
-              message: Type.Optional(Type.String({ description: 'What the device said.', maxLength: 1024 })),
-              time: Type.String({ description: 'When the result was reported.', format: 'date-time' }),
+              reason: Type.String({ description: 'Protocol failure reason (download-failed, signature-invalid, rollback, ...), or timeout, no-progress, offline.', maxLength: 64 }),
+              message: Type.Optional(Type.String({ description: 'What the device or the operator said.', maxLength: 1024 })),
             },
-            { description: 'Outcome of the last finished update.' },
+            { description: 'Why the current attempt failed (kept while a retry waits).' },
           ),
         ),
+        lastResult: Type.Optional(OtaHistoryEntrySchema),
+        history: Type.Optional(
+          Type.Array(OtaHistoryEntrySchema, { description: `The last ${OTA_HISTORY_LENGTH} finished attempts, newest first.`, maxItems: OTA_HISTORY_LENGTH }),
+        ),
       },
-      { description: 'Over-the-air update state.' },
+      { description: 'Over-the-air update: the current attempt and the last results (written by the rollout controller).' },
     ),
   ),
 });
@@ -363,7 +397,7 @@ export const deviceDefinition: KindDefinition = {
     conditionColumn('Config', DeviceConditionType.ConfigReady, 1),
     { name: 'MAC', type: 'string', jsonPath: '.status.reported.mac', description: 'Reported MAC address.', priority: 1 },
     { name: 'IP', type: 'string', jsonPath: '.status.reported.ip', description: 'Reported IP address.', priority: 1 },
-    { name: 'OTA', type: 'string', jsonPath: '.status.ota.state', description: 'OTA state.', priority: 1 },
+    { name: 'OTA', type: 'string', jsonPath: '.status.ota.state', description: 'State of the current OTA attempt.', priority: 1 },
     AGE_COLUMN,
   ],
 };

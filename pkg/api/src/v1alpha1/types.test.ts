@@ -1,3 +1,4 @@
+import { ROLLOUT_DEFAULTS, rolloutSettings } from '../rollout';
 import { Value } from '@sinclair/typebox/value';
 import {
   API_VERSION,
@@ -68,7 +69,13 @@ describe('static types and schemas share one definition', () => {
       waves: [10, 50, 100],
       maxConcurrent: 10,
       deviceTimeoutSeconds: 1800,
-      abort: { failurePercent: 20, minFinished: 5 },
+      progressTimeoutSeconds: 300,
+      maxAttempts: 3,
+      retryBackoffSeconds: 30,
+      abort: { failurePercent: 20, minFinished: 5, consecutiveFailures: 5 },
     });
+    expect(spec.healthCheck).toEqual({ minOnlineSeconds: 60 });
+    // The operator's defaults for objects written without them are the schema's.
+    expect(rolloutSettings(spec)).toEqual(ROLLOUT_DEFAULTS);
   });
 });

@@ -3,3 +3,4 @@
 export * from './problems';
 export * from './values';
 export * from './config';
+export * from './rollout';
