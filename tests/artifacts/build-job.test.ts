@@ -1,7 +1,7 @@
 /**
  * Firmware of source git on devcluster, which stores Jobs but runs no pods: the build Job is checked by its spec,
- * the Job controller's status changes are written by the test, and the Job's upload step is run here with the
- * exact arguments and the token the Job would get.
+ * the Job controller's status changes (with its condition pairs, which the API server validates) are written by the
+ * test, and the Job's upload step is run here with the exact arguments and the token the Job would get.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -134,7 +134,16 @@ describe('a Firmware of source git', () => {
     expect(status.jobName).toBe('c3-sensor-1-4-0-build-1');
     expect(status.signature?.algorithm).toBe('ECDSA-P256-SHA256');
     // The token worked once; the Job then completes, which changes nothing.
-    await setJobStatus('c3-sensor-1-4-0-build-1', { active: 0, succeeded: 1, completionTime: new Date(), conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: new Date() }] });
+    const done = new Date();
+    await setJobStatus('c3-sensor-1-4-0-build-1', {
+      active: 0,
+      succeeded: 1,
+      completionTime: done,
+      conditions: [
+        { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastTransitionTime: done },
+        { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastTransitionTime: done },
+      ],
+    });
     await new Promise((r) => setTimeout(r, 1000));
     expect((await readFirmware(cluster.kubeConfig, ns, 'c3-sensor-1-4-0')).status?.phase).toBe('Succeeded');
   });
@@ -157,7 +166,8 @@ describe('a Firmware of source git', () => {
   });
 
   it('a Job past its deadline fails the Firmware with the reason', async () => {
-    await setJobStatus('c3-sensor-1-5-0-build-2', { startTime: new Date(), active: 0, failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline', lastTransitionTime: new Date() }] });
+    const deadline = { status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline', lastTransitionTime: new Date() };
+    await setJobStatus('c3-sensor-1-5-0-build-2', { startTime: new Date(), active: 0, failed: 1, conditions: [{ type: 'FailureTarget', ...deadline }, { type: 'Failed', ...deadline }] });
     const status = await phaseOf('c3-sensor-1-5-0', 'Failed', 'BuildTimedOut');
     expect(status.message).toBe('build Job c3-sensor-1-5-0-build-2 passed its deadline of 3600s (spec.builder.timeoutSeconds)');
     const events = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns })).items;

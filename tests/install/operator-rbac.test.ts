@@ -184,7 +184,7 @@ afterAll(async () => {
 describe('the operator as the chart\'s ServiceAccount', () => {
   it('is never refused (no 403 in the audit of its requests)', () => {
     if (!auth) {
-      console.warn(`SKIPPED: ${REAL_CLUSTER_KUBECONFIG ? 'KUBEFLASH_TEST_KUBECONFIG is set (a real cluster has no audit this suite can read)' : 'this devcluster has no authentication, RBAC and audit yet (branch devcluster adds them)'}: the operator RBAC proof did not run`);
+      console.warn(`SKIPPED: ${REAL_CLUSTER_KUBECONFIG ? 'KUBEFLASH_TEST_KUBECONFIG is set (a real cluster has no audit this suite can read)' : 'this devcluster has no per-user credentials or audit'}: the operator RBAC proof did not run`);
       return;
     }
     expect(audit.length).toBeGreaterThan(100);

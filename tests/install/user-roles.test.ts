@@ -120,7 +120,7 @@ afterAll(async () => {
 
 const skipped = (): boolean => {
   if (auth) return false;
-  console.warn(`SKIPPED: ${REAL_CLUSTER_KUBECONFIG ? 'KUBEFLASH_TEST_KUBECONFIG is set' : 'this devcluster has no authentication and RBAC yet (branch devcluster adds them)'}: the user role tests did not run`);
+  console.warn(`SKIPPED: ${REAL_CLUSTER_KUBECONFIG ? 'KUBEFLASH_TEST_KUBECONFIG is set (the suite signs per-user client certificates with devcluster\'s CA)' : 'this devcluster has no per-user credentials'}: the user role tests did not run`);
   return true;
 };
 
