@@ -104,7 +104,7 @@ describe('a Firmware of source git', () => {
   });
 
   it('is Building while the Job runs, and the Job\'s upload step (run here with its arguments and token) makes it Succeeded', async () => {
-    await setJobStatus('c3-sensor-1-4-0-build-1', { startTime: new Date(), active: 1 });
+    await setJobStatus('c3-sensor-1-4-0-build-1', { startTime: new Date(), active: 1, ready: 1 });
     expect((await phaseOf('c3-sensor-1-4-0', 'Building', 'Building')).message).toBe('build Job c3-sensor-1-4-0-build-1 is running');
 
     // The pod's filesystem, here: the build folder the build step leaves, and the mounted token.
@@ -137,6 +137,7 @@ describe('a Firmware of source git', () => {
     const done = new Date();
     await setJobStatus('c3-sensor-1-4-0-build-1', {
       active: 0,
+      ready: 0,
       succeeded: 1,
       completionTime: done,
       conditions: [
@@ -151,7 +152,7 @@ describe('a Firmware of source git', () => {
   it('a spec change cancels the running Job and builds the new generation', async () => {
     await create(cluster.kubeConfig, ns, 'firmwares', firmware('c3-sensor-1-5-0', 'c3-sensor', '1.5.0', { git: { ...GIT.git, ref: 'v1.5.0' } }));
     await eventually(async () => ((await jobsOf('c3-sensor-1-5-0')).length === 1 ? true : undefined), 'generation 1 Job');
-    await setJobStatus('c3-sensor-1-5-0-build-1', { startTime: new Date(), active: 1 });
+    await setJobStatus('c3-sensor-1-5-0-build-1', { startTime: new Date(), active: 1, ready: 1 });
     await phaseOf('c3-sensor-1-5-0', 'Building');
     await cluster.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
       { group: 'kubeflash.dev', version: 'v1alpha1', namespace: ns, plural: 'firmwares', name: 'c3-sensor-1-5-0', body: [{ op: 'replace', path: '/spec/source/git/ref', value: 'v1.5.1' }] },
@@ -177,7 +178,7 @@ describe('a Firmware of source git', () => {
   it('a restarted service adopts the running Job instead of making another', async () => {
     await create(cluster.kubeConfig, ns, 'firmwares', firmware('c3-sensor-1-6-0', 'c3-sensor', '1.6.0', GIT));
     await eventually(async () => ((await jobsOf('c3-sensor-1-6-0')).length === 1 ? true : undefined), 'the Job');
-    await setJobStatus('c3-sensor-1-6-0-build-1', { startTime: new Date(), active: 1 });
+    await setJobStatus('c3-sensor-1-6-0-build-1', { startTime: new Date(), active: 1, ready: 1 });
     await phaseOf('c3-sensor-1-6-0', 'Building');
     const uid = (await jobsOf('c3-sensor-1-6-0'))[0].metadata?.uid;
     await service.stop();
