@@ -13,6 +13,7 @@ import * as eventsV1 from './typed/kinds/events';
 import * as rbacTypes from './typed/kinds/rbac';
 import { namespaceDefaults, secretDefaults, validateConfigMap, validateEvent, validateLease, validateNamespace, validateSecret } from './validation/core';
 import { jobDefaults, jobPrepareCreate, jobPrepareUpdate, jobWarnings, validateJob } from './validation/batch';
+import { mutatingWebhookDefaults, validateMutatingWebhookConfiguration, validateValidatingWebhookConfiguration, validatingWebhookDefaults } from './validation/admissionregistration';
 import { bindingDefaults, validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './validation/rbac';
 
 const STATUS_SPLIT = { main: RESET_STATUS, status: RESET_SPEC };
@@ -182,6 +183,8 @@ export function builtinTypes(): ResourceType[] {
       categories: ['api-extensions'],
       columns: [col('Webhooks', (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0), 0, 'integer'), AGE],
       goType: kind === 'ValidatingWebhookConfiguration' ? admissionregistration.ValidatingWebhookConfiguration : admissionregistration.MutatingWebhookConfiguration,
+      defaults: kind === 'ValidatingWebhookConfiguration' ? validatingWebhookDefaults : mutatingWebhookDefaults,
+      validate: kind === 'ValidatingWebhookConfiguration' ? validateValidatingWebhookConfiguration : validateMutatingWebhookConfiguration,
     });
   const events = define({
     group: '',
