@@ -2,7 +2,8 @@
  * Artifact service downloads (issue 15): 200 concurrent clients download a 1 MiB image over loopback from the
  * service in a child process, for BENCH_SECONDS (default 10). Prints the aggregate throughput (goal >= 500 MB/s
  * here), request latency percentiles, and the server's RSS before, during (max) and after; then checks that a
- * download cut in the middle and resumed with Range + If-Range is byte-exact.
+ * download cut in the middle and resumed with Range + If-Range is byte-exact. The load comes from a lean client
+ * (http-load.ts) so that the figure is the server's, not Node's client-side HTTP parsing.
  * Env: BENCH_CLIENTS (default 200), BENCH_SECONDS (default 10), BENCH_BLOB_BYTES (default 1048576).
  */
 import { spawn } from 'node:child_process';
@@ -10,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { runLoad } from './http-load';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -27,7 +29,8 @@ const [port, sha256] = await new Promise<[number, string]>((resolve, reject) => 
 });
 const rssMiB = (): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const path = `/blobs/sha256/${sha256}`;
-const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+// The checks after the load open a connection per request (an idle keep-alive socket may be closed by the server).
+const agent = new Agent({ keepAlive: false });
 
 /** One download; `keep` collects the body (the load loop only counts bytes, as a client writing to disk would not buffer). */
 function download(headers: Record<string, string> = {}, cutAfter?: number, keep = true): Promise<{ status: number; body: Buffer; bytes: number; res: IncomingMessage }> {
@@ -51,7 +54,7 @@ function download(headers: Record<string, string> = {}, cutAfter?: number, keep 
 }
 
 // Warm up (connections, page cache), then measure.
-await Promise.all(Array.from({ length: CLIENTS }, () => download({}, undefined, false)));
+await runLoad(port, path, CLIENTS, performance.now() + 1000);
 const cpuSeconds = (): number => {
   const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -60,24 +63,15 @@ const cpuBefore = cpuSeconds();
 const rssBefore = rssMiB();
 let rssMax = rssBefore;
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB())), 100);
-const latencies: number[] = [];
-let bytes = 0;
-let failures = 0;
+const clientCpuBefore = process.cpuUsage();
 const started = performance.now();
-const deadline = started + SECONDS * 1000;
-await Promise.all(
-  Array.from({ length: CLIENTS }, async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      const r = await download({}, undefined, false);
-      latencies.push(performance.now() - t0);
-      if (r.status === 200) bytes += r.bytes;
-      else failures++;
-    }
-  }),
-);
+const { latencies, bytes, failures } = await runLoad(port, path, CLIENTS, started + SECONDS * 1000);
 const elapsed = (performance.now() - started) / 1000;
 const serverCpu = cpuSeconds() - cpuBefore;
+const clientCpu = (() => {
+  const u = process.cpuUsage(clientCpuBefore);
+  return (u.user + u.system) / 1e6;
+})();
 clearInterval(sampler);
 await new Promise((r) => setTimeout(r, 1000));
 const rssAfter = rssMiB();
@@ -88,6 +82,7 @@ console.log(`downloads: ${latencies.length} of ${(bytes / Math.max(1, latencies.
 console.log(`aggregate: ${mbps.toFixed(0)} MB/s (goal >= 500 MB/s) ${mbps >= 500 ? 'MET' : 'NOT MET'}`);
 console.log(`latency per 1 MiB download: p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)?.toFixed(1)} ms`);
 console.log(`server CPU: ${serverCpu.toFixed(1)} s in ${elapsed.toFixed(1)} s (${((bytes / 1e6) / Math.max(serverCpu, 0.01)).toFixed(0)} MB per CPU-second); machine load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${(await import('node:os')).cpus().length} cores`);
+console.log(`load client CPU: ${clientCpu.toFixed(1)} s (raw keep-alive sockets, bodies counted, not parsed)`);
 console.log(`server RSS: ${rssBefore.toFixed(0)} MiB before, ${rssMax.toFixed(0)} MiB max while serving, ${rssAfter.toFixed(0)} MiB after`);
 
 // A download cut after 300 KiB and resumed with Range + If-Range is byte-exact.
