@@ -18,6 +18,7 @@ import type { ProtocolMessage } from '@kubeflash/protocol';
 import { wireFleetIndex } from './fleet-events';
 import { FleetIndex } from './fleet-index';
 import { kubeApiWriter, type ApiWriter } from './writer';
+import { RolloutController, secretUrlKey } from './rollout/controller';
 
 /** Options of the config controllers. */
 export interface ConfigControllersOptions {
@@ -37,8 +38,10 @@ export interface ConfigControllersOptions {
   statusWriteIntervalMs?: number;
   /** Connect to the DevicesClusters' brokers (accounts, ingest); default true. */
   brokers?: boolean;
-  /** Every valid device message (OTA progress and results for the rollout controller). */
+  /** Every valid device message (also given to the rollout controller). */
   onDeviceMessage?: (key: string, message: ProtocolMessage) => void;
+  /** Namespace of the artifact service's URL-signing key Secret (OTA URLs are signed per device with it). */
+  urlKeyNamespace?: string;
   logger?: Logger;
 }
 
@@ -64,6 +67,8 @@ export interface ConfigControllers {
   classFirmware: ClassFirmwareController;
   /** Device reports: ingest, coalesced status writes, telemetry metrics, dead letters. */
   reported: ReportedStatusController;
+  /** Rollouts: waves, cmd/ota, health gate, abort criteria. */
+  rollout: RolloutController;
   /** The broker sessions, one per DevicesCluster (undefined when brokers are off). */
   brokers?: BrokerManager;
   /** Queues every object again (converged objects cause no writes). */
@@ -85,7 +90,12 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const writer = options.writer ?? kubeApiWriter(kubeConfig, (resource, verb) => metrics?.apiWrites.inc({ resource, verb }));
   const caches = createFleetCaches(kubeConfig, options.logger, options.namespace);
   const index = new FleetIndex();
-  const reported = new ReportedStatusController({ caches, writer, metrics, statusWriteIntervalMs: options.statusWriteIntervalMs, logger: options.logger, onMessage: options.onDeviceMessage });
+  const lateRollout: { controller?: RolloutController } = {};
+  const onMessage = (key: string, message: ProtocolMessage): void => {
+    lateRollout.controller?.onDeviceMessage(key, message);
+    options.onDeviceMessage?.(key, message);
+  };
+  const reported = new ReportedStatusController({ caches, writer, metrics, statusWriteIntervalMs: options.statusWriteIntervalMs, logger: options.logger, onMessage });
   // The sessions' hooks call controllers that need the sessions to be made: bind them after both exist.
   const late: { cluster?: DevicesClusterController; device?: DeviceController } = {};
   const devicesOfCluster = (key: string): string[] => {
@@ -114,7 +124,17 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   late.device = device;
   const signingKey = new SigningKeyController({ caches, writer, metrics, logger: options.logger });
   const classFirmware = new ClassFirmwareController({ caches, writer, createFirmware: options.createFirmware ?? kubeFirmwareCreator(kubeConfig), metrics, logger: options.logger });
-  const controllers = [device, group, deviceClass, cluster, reported, signingKey, classFirmware];
+  const rollout = new RolloutController({
+    caches,
+    writer,
+    brokers,
+    reportOf: (key) => reported.ingest.report(key),
+    ...(options.urlKeyNamespace ? { urlKey: secretUrlKey(kubeConfig, options.urlKeyNamespace, options.logger) } : {}),
+    metrics,
+    logger: options.logger,
+  });
+  lateRollout.controller = rollout;
+  const controllers = [device, group, deviceClass, cluster, reported, signingKey, classFirmware, rollout];
   wireFleetIndex(caches, index, [device, group, deviceClass, cluster, reported, signingKey]);
   await caches.start();
   for (const c of controllers) c.start();
@@ -132,6 +152,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
     signingKey,
     classFirmware,
     reported,
+    rollout,
     brokers,
     resync: () => controllers.forEach((c) => c.resync()),
     whenIdle: async () => {
