@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { ApiException } from '@kubernetes/client-node';
 import { API_VERSION, DeviceResource, RolloutResource, type Device, type DevicesCluster, type Rollout, type RolloutStatus } from '@kubeflash/api';
-import { otaCommand } from '@kubeflash/protocol';
+import { otaCommand, otaCommandId } from '@kubeflash/protocol';
 import { signedUrl } from '../../artifacts/signed-url';
 import type { BrokerManager } from '../../mqtt/manager';
 import type { Logger } from '../../manager/logger';
@@ -39,6 +39,8 @@ export interface RolloutSyncDeps {
 export class RolloutMemory {
   readonly deviceOta = new Map<string, { ota: DeviceOta; at: number }>();
   readonly rolloutStatus = new Map<string, { status: RolloutStatus; at: number; written: boolean }>();
+  /** Attempts recorded in status.ota whose command never left this process (the broker session was down): device key → command id. */
+  readonly unsent = new Map<string, string>();
 
   /** status.ota of a device: what was written last when the cache does not show it yet. */
   otaOf(device: Device): DeviceOta | undefined {
@@ -170,17 +172,30 @@ export async function syncRollout(deps: RolloutSyncDeps, key: string): Promise<v
     await writeOta(w.name, w.ota);
   });
 
-  if (decision.sends.length > 0) {
+  // Attempts recorded earlier whose command never left this process (no broker connection then): publish them now.
+  const unsent = [...deps.memory.unsent.entries()]
+    .filter(([deviceKey]) => deviceKey.startsWith(`${namespace}/`))
+    .map(([deviceKey, commandId]) => ({ name: deviceKey.slice(namespace.length + 1), commandId }))
+    .filter((u) => {
+      const ota = byName.get(u.name)?.status?.ota;
+      const still = ota?.commandId === u.commandId && ota.state === 'Pending';
+      if (!still) deps.memory.unsent.delete(`${namespace}/${u.name}`);
+      return still && belongsTo(ota, uid);
+    });
+  const retryUnsent = unsent.map((u) => ({ name: u.name, attempt: Number(u.commandId.split('/')[1]), ota: byName.get(u.name)?.status?.ota as DeviceOta, recorded: true }));
+  const sends = [...retryUnsent, ...decision.sends.map((s) => ({ ...s, recorded: false }))];
+  if (sends.length > 0) {
     const artifact = rolloutArtifact(firmware, rollout.spec.firmwareRef.name);
     if ('problem' in artifact) throw new Error(`cannot send: ${artifact.problem}`);
     const signingKey = await deps.urlKey();
-    await eachLimited(decision.sends, WRITE_CONCURRENCY, async (send) => {
+    await eachLimited(sends, WRITE_CONCURRENCY, async (send) => {
       const device = byName.get(send.name) as Device;
       const cluster = deps.caches.clusters.get(namespace, device.spec.devicesClusterRef.name) as DevicesCluster;
       const session = deps.brokers?.session(namespace, cluster.metadata.name ?? '');
       if (!session) return;
       // Durable first: the attempt is recorded before its command exists, so a restart never sends it twice.
-      if (!(await writeOta(send.name, send.ota))) return;
+      if (!send.recorded && !(await writeOta(send.name, send.ota))) return;
+      const deviceKey = `${namespace}/${send.name}`;
       const base = (cluster.spec.artifacts?.publicBaseUrl ?? '').replace(/\/+$/, '');
       const path = `/blobs/sha256/${artifact.artifact.sha256}`;
       const expires = new Date(now.getTime() + (rollout.spec.strategy?.deviceTimeoutSeconds ?? 1800) * 1000 + 3600_000);
@@ -194,11 +209,23 @@ export async function syncRollout(deps: RolloutSyncDeps, key: string): Promise<v
         sha256: artifact.artifact.sha256,
         signature: artifact.signature,
       });
-      const sent = await session.publish(message).catch((err: unknown) => {
-        deps.logger?.warn('cannot publish cmd/ota; the attempt times out and is retried', { rollout: key, device: send.name, error: err instanceof Error ? err.message : String(err) });
-        return false;
-      });
-      if (sent) deps.metrics?.commands.inc({ namespace, rollout: name });
+      // false: not connected, nothing left this process, so publishing this attempt later is still its only command.
+      let sent: boolean;
+      try {
+        sent = await session.publish(message);
+      } catch (err) {
+        // It may have reached the broker: never published again; without a report it times out and is retried.
+        deps.logger?.warn('cmd/ota publish failed; the attempt times out and is retried', { rollout: key, device: send.name, error: err instanceof Error ? err.message : String(err) });
+        deps.memory.unsent.delete(deviceKey);
+        return;
+      }
+      if (sent) {
+        deps.memory.unsent.delete(deviceKey);
+        deps.metrics?.commands.inc({ namespace, rollout: name });
+      } else {
+        deps.memory.unsent.set(deviceKey, otaCommandId(uid, send.attempt));
+        deps.requeueAfter(key, 1000);
+      }
     });
   }
 
@@ -215,6 +242,6 @@ export async function syncRollout(deps: RolloutSyncDeps, key: string): Promise<v
     }
   }
   await events();
-  if (decision.sends.length > 0) deps.requeueAfter(key, 50);
+  if (sends.length > 0) deps.requeueAfter(key, 50);
   if (decision.wakeAt !== undefined) deps.requeueAfter(key, Math.max(50, decision.wakeAt - now.getTime()));
 }

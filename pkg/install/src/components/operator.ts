@@ -87,6 +87,11 @@ const grants: OperatorGrant[] = [
   },
   { scope: GrantScope.Watched, rule: rule([''], ['events'], ['create']), reason: 'Events on every condition transition' },
   { scope: GrantScope.Watched, rule: rule([GROUP], ['rollouts'], ['list', 'watch']), reason: 'the rollout controller\'s informer' },
+  {
+    scope: GrantScope.Watched,
+    rule: rule([GROUP], ['firmwares'], ['list', 'watch', 'create']),
+    reason: 'rollouts read their Firmware; a DeviceClass\'s firmware version makes its Firmware',
+  },
   { scope: GrantScope.Watched, rule: rule([GROUP], ['rollouts/status'], ['patch']), reason: 'Rollout status, server-side applied' },
   {
     scope: GrantScope.Own,
