@@ -4,7 +4,7 @@
  * this process on loopback (file store) serving a 1 MiB signed app image with Range and per-device signed URLs, the
  * operator's production bundle as its own process, and a process of BENCH_ROLLOUT_DEVICES virtual devices (default
  * 1,000) booted from the config.bin the operator wrote, running 1.4.0. One Rollout to 1.5.0 (waves 1, 10, 50, 100 %,
- * maxConcurrent 250, healthCheck.minOnlineSeconds 5). Prints the wall time from creating the Rollout to Succeeded
+ * maxConcurrent 500, healthCheck.minOnlineSeconds 5). Prints the wall time from creating the Rollout to Succeeded
  * (goal < 60 s), the operator's API writes per device during it (goal <= 6) and the operator's peak RSS.
  * Broker accounts are seeded as in mqtt-fleet.bench.ts (mosquitto 2.0 saves its whole file after every command).
  * Env: BENCH_ROLLOUT_DEVICES, BENCH_TIMEOUT_S (setup cap, default 900).
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
 
       counting = true;
       const t0 = performance.now();
-      await create('rollouts', { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'to-1-5-0' }, spec: { firmwareRef: { name: 'sensor-1-5-0' }, strategy: { waves: [1, 10, 50, 100], maxConcurrent: 250 }, healthCheck: { minOnlineSeconds: 5 } } });
+      await create('rollouts', { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'to-1-5-0' }, spec: { firmwareRef: { name: 'sensor-1-5-0' }, strategy: { waves: [1, 10, 50, 100], maxConcurrent: 500 }, healthCheck: { minOnlineSeconds: 5 } } });
       let rollout: Rollout | undefined;
       await until(async () => {
         rollout = await read<Rollout>('rollouts', 'to-1-5-0');

@@ -23,9 +23,9 @@ describe('stepDevice', () => {
     expect(stepDevice(other, online, ctx(0)).outcome).toBe(DeviceOutcome.Pending);
   });
 
-  it('writes the first progress at once, later progress only as a progress-only change', () => {
+  it('folds download progress as progress-only changes (written at most every few seconds)', () => {
     const first = stepDevice(sent(), { ...online, ota: { commandId: id(), progress: { id: id(), state: 'downloading', bytes: 1024, total: 4096 }, progressAt: new Date(T0 + 1000) } }, ctx(1));
-    expect(first).toMatchObject({ outcome: DeviceOutcome.InProgress, progressOnly: false, ota: { state: OtaState.Downloading, bytes: 1024, progress: 25 } });
+    expect(first).toMatchObject({ outcome: DeviceOutcome.InProgress, progressOnly: true, ota: { state: OtaState.Downloading, bytes: 1024, progress: 25 } });
     const later = stepDevice(first.ota, { ...online, ota: { commandId: id(), progress: { id: id(), state: 'downloading', bytes: 3072, total: 4096 }, progressAt: new Date(T0 + 2000) } }, ctx(2));
     expect(later).toMatchObject({ progressOnly: true, ota: { progress: 75 } });
   });

@@ -213,7 +213,7 @@ export function stepDevice(current: DeviceOta | undefined, live: DeviceLive, ctx
         next.progress = 100;
         delete next.bytes;
       }
-      if (next.state !== current.state) important = current.state === OtaState.Pending;
+      // Download and verification steps are progress: written at most every few seconds per device.
     }
   }
 

@@ -16,7 +16,7 @@ import type { RolloutMetrics } from './metrics';
 /** Rollout status writes that change only counts and messages wait at least this long after the previous one. */
 export const STATUS_WRITE_INTERVAL_MS = 1000;
 /** Device writes in flight at once. */
-const WRITE_CONCURRENCY = 16;
+const WRITE_CONCURRENCY = 32;
 
 /** What the sync reads and writes, and the memory it keeps between reconciles. */
 export interface RolloutSyncDeps {
@@ -193,9 +193,18 @@ export async function syncRollout(deps: RolloutSyncDeps, key: string): Promise<v
       const cluster = deps.caches.clusters.get(namespace, device.spec.devicesClusterRef.name) as DevicesCluster;
       const session = deps.brokers?.session(namespace, cluster.metadata.name ?? '');
       if (!session) return;
-      // Durable first: the attempt is recorded before its command exists, so a restart never sends it twice.
-      if (!send.recorded && !(await writeOta(send.name, send.ota))) return;
       const deviceKey = `${namespace}/${send.name}`;
+      // Durable first: the attempt is recorded before its command exists, so a restart never sends it twice. Until
+      // the command is out it counts as unsent: a write that failed on the way back may still have been applied,
+      // and the next pass then publishes this same attempt (its first and only command) instead of waiting for a
+      // timeout.
+      if (!send.recorded) {
+        deps.memory.unsent.set(deviceKey, otaCommandId(uid, send.attempt));
+        if (!(await writeOta(send.name, send.ota))) {
+          deps.memory.unsent.delete(deviceKey);
+          return;
+        }
+      }
       const base = (cluster.spec.artifacts?.publicBaseUrl ?? '').replace(/\/+$/, '');
       const path = `/blobs/sha256/${artifact.artifact.sha256}`;
       const expires = new Date(now.getTime() + (rollout.spec.strategy?.deviceTimeoutSeconds ?? 1800) * 1000 + 3600_000);
