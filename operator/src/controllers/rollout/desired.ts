@@ -29,7 +29,7 @@ import { DeviceOutcome, attemptStarted, belongsTo, neverSent, stepDevice, type D
 /** Field manager of the rollout controller's writes (Rollout status, Device status.ota). */
 export const ROLLOUT_FIELD_MANAGER = 'kubeflash-rollout';
 /** At most one progress-only Device status.ota write per device per this interval. */
-export const PROGRESS_WRITE_INTERVAL_MS = 5000;
+export const PROGRESS_WRITE_INTERVAL_MS = 10_000;
 
 const TERMINAL: ReadonlySet<string> = new Set([RolloutPhase.Succeeded, RolloutPhase.Aborted]);
 /** Phases in which a Rollout holds its devices (another Rollout sends them nothing). */
@@ -67,6 +67,8 @@ export interface RolloutDecision {
   membershipFirst: boolean;
   /** Device status.ota writes (not sends). */
   deviceWrites: { name: string; ota: DeviceOta }[];
+  /** Progress not written yet (throttled): kept in memory as the device's current status.ota until written. */
+  deviceKeeps: { name: string; ota: DeviceOta }[];
   sends: PlannedSend[];
   events: EventIntent[];
   /** Look again at this time (ms), if nothing else wakes the rollout first. */
@@ -112,6 +114,7 @@ export function decideRollout(inputs: RolloutInputs): RolloutDecision {
   const status: RolloutStatus = { ...current, observedGeneration: rollout.metadata.generation };
   const events: EventIntent[] = [];
   const deviceWrites: { name: string; ota: DeviceOta }[] = [];
+  const deviceKeeps: { name: string; ota: DeviceOta }[] = [];
   const sends: PlannedSend[] = [];
   let wakeAt: number | undefined;
   const wake = (at: number | undefined) => {
@@ -130,7 +133,7 @@ export function decideRollout(inputs: RolloutInputs): RolloutDecision {
       const reason = conditions.find((c) => c.type === (status.phase === RolloutPhase.Aborted ? RolloutConditionType.Aborted : status.phase === RolloutPhase.Succeeded ? RolloutConditionType.Succeeded : status.phase === RolloutPhase.Paused || status.phase === RolloutPhase.WaveApproval ? RolloutConditionType.Paused : RolloutConditionType.Progressing))?.reason;
       if (reason) events.push({ type: warning ? 'Warning' : 'Normal', reason, message: status.message ?? status.phase ?? '' });
     }
-    return { status: isDeepStrictEqual(status, rollout.status) ? undefined : status, membershipFirst: false, deviceWrites, sends, events, wakeAt, figures };
+    return { status: isDeepStrictEqual(status, rollout.status) ? undefined : status, membershipFirst: false, deviceWrites, deviceKeeps, sends, events, wakeAt, figures };
   };
   const byName = new Map(inputs.devices.map((d) => [d.metadata.name ?? '', d]));
   const artifact = rolloutArtifact(inputs.firmware, spec.firmwareRef.name);
@@ -291,7 +294,10 @@ export function decideRollout(inputs: RolloutInputs): RolloutDecision {
         if (step.ota && device) {
           const lastWrite = inputs.lastWrite(name) ?? (ota?.updateTime ? Date.parse(ota.updateTime) : -Infinity);
           if (!step.progressOnly || nowMs - lastWrite >= PROGRESS_WRITE_INTERVAL_MS) deviceWrites.push({ name, ota: step.ota });
-          else wake(lastWrite + PROGRESS_WRITE_INTERVAL_MS);
+          else {
+            deviceKeeps.push({ name, ota: step.ota });
+            wake(lastWrite + PROGRESS_WRITE_INTERVAL_MS);
+          }
         }
         if (step.ended && step.outcome === DeviceOutcome.Failed && step.ota) {
           events.push({ type: 'Warning', reason: RolloutReason.DeviceFailed, message: `Device ${name} failed: ${step.ended.reason ?? 'failed'}${step.ended.message ? ` (${step.ended.message})` : ''}` });

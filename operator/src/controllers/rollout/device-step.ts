@@ -184,20 +184,15 @@ export function stepDevice(current: DeviceOta | undefined, live: DeviceLive, ctx
 
   const mine = live.ota?.commandId === current.commandId ? live.ota : undefined;
   let next: DeviceOta = { ...current };
-  let important = false;
 
   if (mine?.result) {
     const r = mine.result;
     if (r.result === 'failed') return finish(r.reason === OtaFailureReason.Rollback ? OtaResult.RolledBack : OtaResult.Failed, r.reason, r.detail);
     if (r.version !== ctx.version) return finish(OtaResult.Failed, 'invalid-image', `the device reports success but runs ${r.version}, not ${ctx.version}`);
-    if (next.state !== OtaState.HealthCheck) {
-      next = { ...next, state: OtaState.HealthCheck, progress: 100 };
-      important = true;
-    }
+    if (next.state !== OtaState.HealthCheck) next = { ...next, state: OtaState.HealthCheck, progress: 100 };
   } else if (next.state !== OtaState.HealthCheck && live.online && live.fw === ctx.version && live.imageState === 'valid' && (next.state !== OtaState.Pending || mine?.progress !== undefined || time(current.startTime) < now - 1000)) {
     // The result was lost (e.g. sent while the operator restarted) but the status shows the new version marked valid.
     next = { ...next, state: OtaState.HealthCheck, progress: 100 };
-    important = true;
   } else if (mine?.progress && next.state !== OtaState.HealthCheck) {
     const p = mine.progress;
     const state = PROGRESS_STATE[p.state];
@@ -223,15 +218,10 @@ export function stepDevice(current: DeviceOta | undefined, live: DeviceLive, ctx
   };
   const started = time(current.startTime);
   if (next.state === OtaState.HealthCheck) {
-    if (!live.online) {
-      if (next.healthCheckStartTime) {
-        delete next.healthCheckStartTime;
-        important = true;
-      }
-    } else if (!next.healthCheckStartTime) {
-      next.healthCheckStartTime = iso(now);
-      important = true;
-    }
+    // The health check's state is written like progress: a restarted operator that lost it finds the new version
+    // marked valid and starts the clock again (a later success, never a false one).
+    if (!live.online) delete next.healthCheckStartTime;
+    else if (!next.healthCheckStartTime) next.healthCheckStartTime = iso(now);
     if (next.healthCheckStartTime) {
       const passAt = time(next.healthCheckStartTime) + s.minOnlineSeconds * 1000;
       if (passAt <= now) return finish(OtaResult.Succeeded, undefined, `runs ${ctx.version}, marked valid, online for ${s.minOnlineSeconds} s`);
@@ -251,5 +241,5 @@ export function stepDevice(current: DeviceOta | undefined, live: DeviceLive, ctx
   wake(deadline);
   const changed = JSON.stringify(next) !== JSON.stringify(current);
   if (!changed) return { outcome: DeviceOutcome.InProgress, wakeAt };
-  return { outcome: DeviceOutcome.InProgress, ota: { ...next, updateTime: iso(now) }, progressOnly: !important, wakeAt };
+  return { outcome: DeviceOutcome.InProgress, ota: { ...next, updateTime: iso(now) }, progressOnly: true, wakeAt };
 }

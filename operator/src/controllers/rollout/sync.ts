@@ -37,7 +37,8 @@ export interface RolloutSyncDeps {
 
 /** In-memory state of the rollout controller (lost on restart; everything durable is in status). */
 export class RolloutMemory {
-  readonly deviceOta = new Map<string, { ota: DeviceOta; at: number }>();
+  /** status.ota per device: written (until the cache shows it) or decided but not written yet (throttled progress); `at` is the last write. */
+  readonly deviceOta = new Map<string, { ota: DeviceOta; at: number; written: boolean }>();
   readonly rolloutStatus = new Map<string, { status: RolloutStatus; at: number; written: boolean }>();
   /** Attempts recorded in status.ota whose command never left this process (the broker session was down): device key → command id. */
   readonly unsent = new Map<string, string>();
@@ -47,11 +48,16 @@ export class RolloutMemory {
     const key = `${device.metadata.namespace}/${device.metadata.name}`;
     const mine = this.deviceOta.get(key);
     if (!mine) return device.status?.ota;
-    if (isDeepStrictEqual(device.status?.ota, mine.ota)) {
+    if (mine.written && isDeepStrictEqual(device.status?.ota, mine.ota)) {
       this.deviceOta.delete(key);
       return device.status?.ota;
     }
     return mine.ota;
+  }
+
+  /** When status.ota of a device was last written by this process. */
+  lastWrite(key: string): number | undefined {
+    return this.deviceOta.get(key)?.at;
   }
 
   statusOf(rollout: Rollout): RolloutStatus | undefined {
@@ -135,7 +141,7 @@ export async function syncRollout(deps: RolloutSyncDeps, key: string): Promise<v
       return ota && otaBusy(ota) && !belongsTo(ota, uid) ? (ota.rolloutName ?? 'another Rollout') : undefined;
     },
     cannotSend,
-    lastWrite: (n) => deps.memory.deviceOta.get(`${namespace}/${n}`)?.at,
+    lastWrite: (n) => deps.memory.lastWrite(`${namespace}/${n}`),
     now,
   });
 
@@ -165,9 +171,15 @@ export async function syncRollout(deps: RolloutSyncDeps, key: string): Promise<v
       if (err instanceof ApiException && err.code === 404) return false;
       throw err;
     }
-    deps.memory.deviceOta.set(deviceKey, { ota, at: Date.now() });
+    deps.memory.deviceOta.set(deviceKey, { ota, at: Date.now(), written: true });
     return true;
   };
+  for (const keep of decision.deviceKeeps) {
+    const deviceKey = `${namespace}/${keep.name}`;
+    const stored = deps.caches.devices.get(namespace, keep.name)?.status?.ota?.updateTime;
+    const at = deps.memory.lastWrite(deviceKey) ?? (stored ? Date.parse(stored) : 0);
+    deps.memory.deviceOta.set(deviceKey, { ota: keep.ota, at, written: false });
+  }
   await eachLimited(decision.deviceWrites, WRITE_CONCURRENCY, async (w) => {
     await writeOta(w.name, w.ota);
   });
