@@ -1,7 +1,7 @@
 /**
  * Firmware of source git on devcluster, which stores Jobs but runs no pods: the build Job is checked by its spec,
- * the Job controller's status changes are written by the test, and the Job's upload step is run here with the
- * exact arguments and the token the Job would get.
+ * the Job controller's status changes (with its condition pairs, which the API server validates) are written by the
+ * test, and the Job's upload step is run here with the exact arguments and the token the Job would get.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -104,7 +104,7 @@ describe('a Firmware of source git', () => {
   });
 
   it('is Building while the Job runs, and the Job\'s upload step (run here with its arguments and token) makes it Succeeded', async () => {
-    await setJobStatus('c3-sensor-1-4-0-build-1', { startTime: new Date(), active: 1 });
+    await setJobStatus('c3-sensor-1-4-0-build-1', { startTime: new Date(), active: 1, ready: 1 });
     expect((await phaseOf('c3-sensor-1-4-0', 'Building', 'Building')).message).toBe('build Job c3-sensor-1-4-0-build-1 is running');
 
     // The pod's filesystem, here: the build folder the build step leaves, and the mounted token.
@@ -134,7 +134,17 @@ describe('a Firmware of source git', () => {
     expect(status.jobName).toBe('c3-sensor-1-4-0-build-1');
     expect(status.signature?.algorithm).toBe('ECDSA-P256-SHA256');
     // The token worked once; the Job then completes, which changes nothing.
-    await setJobStatus('c3-sensor-1-4-0-build-1', { active: 0, succeeded: 1, completionTime: new Date(), conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: new Date() }] });
+    const done = new Date();
+    await setJobStatus('c3-sensor-1-4-0-build-1', {
+      active: 0,
+      ready: 0,
+      succeeded: 1,
+      completionTime: done,
+      conditions: [
+        { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastTransitionTime: done },
+        { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastTransitionTime: done },
+      ],
+    });
     await new Promise((r) => setTimeout(r, 1000));
     expect((await readFirmware(cluster.kubeConfig, ns, 'c3-sensor-1-4-0')).status?.phase).toBe('Succeeded');
   });
@@ -142,7 +152,7 @@ describe('a Firmware of source git', () => {
   it('a spec change cancels the running Job and builds the new generation', async () => {
     await create(cluster.kubeConfig, ns, 'firmwares', firmware('c3-sensor-1-5-0', 'c3-sensor', '1.5.0', { git: { ...GIT.git, ref: 'v1.5.0' } }));
     await eventually(async () => ((await jobsOf('c3-sensor-1-5-0')).length === 1 ? true : undefined), 'generation 1 Job');
-    await setJobStatus('c3-sensor-1-5-0-build-1', { startTime: new Date(), active: 1 });
+    await setJobStatus('c3-sensor-1-5-0-build-1', { startTime: new Date(), active: 1, ready: 1 });
     await phaseOf('c3-sensor-1-5-0', 'Building');
     await cluster.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
       { group: 'kubeflash.dev', version: 'v1alpha1', namespace: ns, plural: 'firmwares', name: 'c3-sensor-1-5-0', body: [{ op: 'replace', path: '/spec/source/git/ref', value: 'v1.5.1' }] },
@@ -157,7 +167,8 @@ describe('a Firmware of source git', () => {
   });
 
   it('a Job past its deadline fails the Firmware with the reason', async () => {
-    await setJobStatus('c3-sensor-1-5-0-build-2', { startTime: new Date(), active: 0, failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline', lastTransitionTime: new Date() }] });
+    const deadline = { status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline', lastTransitionTime: new Date() };
+    await setJobStatus('c3-sensor-1-5-0-build-2', { startTime: new Date(), active: 0, failed: 1, conditions: [{ type: 'FailureTarget', ...deadline }, { type: 'Failed', ...deadline }] });
     const status = await phaseOf('c3-sensor-1-5-0', 'Failed', 'BuildTimedOut');
     expect(status.message).toBe('build Job c3-sensor-1-5-0-build-2 passed its deadline of 3600s (spec.builder.timeoutSeconds)');
     const events = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns })).items;
@@ -167,7 +178,7 @@ describe('a Firmware of source git', () => {
   it('a restarted service adopts the running Job instead of making another', async () => {
     await create(cluster.kubeConfig, ns, 'firmwares', firmware('c3-sensor-1-6-0', 'c3-sensor', '1.6.0', GIT));
     await eventually(async () => ((await jobsOf('c3-sensor-1-6-0')).length === 1 ? true : undefined), 'the Job');
-    await setJobStatus('c3-sensor-1-6-0-build-1', { startTime: new Date(), active: 1 });
+    await setJobStatus('c3-sensor-1-6-0-build-1', { startTime: new Date(), active: 1, ready: 1 });
     await phaseOf('c3-sensor-1-6-0', 'Building');
     const uid = (await jobsOf('c3-sensor-1-6-0'))[0].metadata?.uid;
     await service.stop();

@@ -11,11 +11,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { buildNvsImage, buildNvsKeyPartition, generateNvsKeys, nvsToolMinimalRecords, parseNvsImage, parseNvsKeyPartition } from '@kubeflash/esp';
 import { decryptNvsImage, encryptNvsImage } from '@kubeflash/esp/node';
+import { createSimulator } from '@kubeflash/flasher/simulator';
 import { repoRoot } from '@kubeflash/operator/paths';
 import { eventually, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
+import { runFlashCommand, type FlashCommandDeps } from '../../pkg/cli/src/commands/flash';
 import { signedFlashScriptUrl } from '../../operator/src/artifacts/service/device-files';
 import { startArtifactService, type RunningArtifactService } from '../../operator/src/artifacts/service/service';
 import { openFileSystemStore } from '../../operator/src/artifacts/store';
@@ -163,5 +165,61 @@ describe("the artifact service's flash script for an encrypted device", () => {
     const keys = parseNvsKeyPartition(new Uint8Array(image.subarray(0xf000, 0x10000)));
     const records = nvsToolMinimalRecords(parseNvsImage(decryptNvsImage(new Uint8Array(image.subarray(0x310000, 0x316000)), keys)));
     expect(records.map((r) => [r.key, r.data])).toEqual([['device_id', `${ns}.vault-1`]]);
+  });
+});
+
+describe('kubeflash flash <Device> with the images of the artifact service', () => {
+  const keys = generateNvsKeys();
+  const quiet = (): Omit<FlashCommandDeps, 'openPort'> & { out: () => string } => {
+    let out = '';
+    return { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true, isTTY: false }, out: () => out };
+  };
+  const options = (extra: object = {}) => ({ port: '/dev/ttyFAKE', baud: '921600', namespace: ns, kubeconfig: cluster.kubeconfigPath, ...extra });
+
+  beforeAll(async () => {
+    const plain = buildNvsImage([{ namespace: 'config', key: 'device_id', type: 'string', value: `${ns}.vault-2` }], { size: 0x6000 });
+    await create(cluster.kubeConfig, ns, 'devices', { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'Device', metadata: { name: 'vault-2' }, spec: { deviceClassRef: { name: 'c3-vault' }, devicesClusterRef: { name: 'home' } } });
+    await cluster.kubeConfig.makeApiClient(CoreV1Api).createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 'vault-2-config' }, data: { 'config.bin': Buffer.from(encryptNvsImage(plain, keys)).toString('base64'), 'nvs_keys.bin': Buffer.from(buildNvsKeyPartition(keys)).toString('base64') } },
+    });
+  });
+
+  async function flashAndRead(extra: object): Promise<{ app: Buffer; records: [string, unknown][]; out: string }> {
+    const sim = createSimulator({ chip: 'ESP32-C3' });
+    const io = quiet();
+    await runFlashCommand('vault-2', options(extra), { ...io, openPort: async () => sim.port });
+    const app = (await readFirmware(cluster.kubeConfig, ns, 'c3-vault-1-0-0')).status?.artifacts?.find((a) => a.name === 'app');
+    const flashedKeys = parseNvsKeyPartition(sim.device.flash.read(0xf000, 0x1000));
+    const config = decryptNvsImage(sim.device.flash.read(0x310000, 0x6000), flashedKeys);
+    return {
+      app: Buffer.from(sim.device.flash.read(0x10000, app?.size ?? 0)),
+      records: nvsToolMinimalRecords(parseNvsImage(config)).map((r) => [r.key, r.data]),
+      out: io.out(),
+    };
+  }
+
+  it('flashes another Succeeded Firmware of the class on request (--firmware-name), with the Device\'s encrypted config and its keys', async () => {
+    const flashed = await flashAndRead({ firmwareName: 'c3-vault-1-0-0' });
+    expect(flashed.out).toMatch(/^Flashing ESP32-C3 on \/dev\/ttyFAKE: /);
+    expect(flashed.app.equals(readFileSync(join(work, 'build', 'c3-vault.bin')))).toBe(true);
+    expect(flashed.records).toEqual([['device_id', `${ns}.vault-2`]]);
+  });
+
+  it("flashes the class's current Firmware (status.firmware) by default", async () => {
+    const objects = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const ref = { group: 'kubeflash.dev', version: 'v1alpha1', namespace: ns, plural: 'deviceclasses', name: 'c3-vault' };
+    const current = (await objects.getNamespacedCustomObject(ref)) as { status?: object };
+    await objects.replaceNamespacedCustomObjectStatus({ ...ref, body: { ...current, status: { ...current.status, firmware: { name: 'c3-vault-1-0-0', version: '1.0.0', phase: 'Succeeded' } } } });
+    const flashed = await flashAndRead({});
+    expect(flashed.app.equals(readFileSync(join(work, 'build', 'c3-vault.bin')))).toBe(true);
+    expect(flashed.records).toEqual([['device_id', `${ns}.vault-2`]]);
+  });
+
+  it.each([
+    ['a Firmware that has no artifacts', { firmwareName: 'c3-vault-1-1-0' }, `Firmware NS/c3-vault-1-1-0 has no artifacts (phase Failed: upload rejected: app image c3-vault.bin has version "1.0.9"`],
+    ['a Firmware that does not exist', { firmwareName: 'c3-vault-9-9-9' }, 'Firmware NS/c3-vault-9-9-9 cannot be read: '],
+  ])('refuses %s before opening the port', async (_case, extra, message) => {
+    await expect(runFlashCommand('vault-2', options(extra), { ...quiet(), openPort: async () => { throw new Error('must not open the port'); } })).rejects.toThrow(message.replace(/NS/g, ns));
   });
 });

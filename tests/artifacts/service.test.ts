@@ -273,6 +273,17 @@ describe('per-device links', () => {
     expect(logs.join('\n')).not.toContain(sig);
   });
 
+  it('serves an OTA link to a public blob when its signature is valid, and refuses it expired or forged', async () => {
+    const app = (await readFirmware(cluster.kubeConfig, ns, 'c3-sensor-1-4-0')).status?.artifacts?.find((a) => a.name === 'app');
+    const path = `/blobs/sha256/${app?.sha256}`;
+    const ota = (expires: Date) => `${path}?${signPath(urlKey, path, `${ns}/vault-1`, expires)}`;
+    const served = await get(ota(new Date(Date.now() + 60_000)), { Range: 'bytes=0-0' });
+    expect([served.status, served.body[0]]).toEqual([206, 0xe9]);
+    expect((await get(ota(new Date(Date.now() - 1000)))).status).toBe(403);
+    const forged = ota(new Date(Date.now() + 60_000)).replace(/sig=([A-Za-z0-9_-])/, (_m, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
+    expect(JSON.parse((await get(forged)).body.toString()).message).toBe('this link is not valid');
+  });
+
   it('serves a flash script with real URLs: images by content address, config and keys through signed links', async () => {
     const url = signedFlashScriptUrl(urlKey, service.url, ns, 'vault-1', new Date(Date.now() + 60_000));
     const script = await get(url.slice(service.url.length) + '&firmware=c3-sensor-1-4-0');

@@ -74,7 +74,7 @@ describe('kubeflash dev', () => {
     expect(marked.stdout.trim()).not.toBe('');
     expect(second.output()).toMatch(/examples: 0 created/);
     expect(await stop(second)).toBe(0);
-  });
+  }, 120_000);
 
   it('--no-operator --no-examples runs the bare API server: the CRDs, an administrator kubeconfig, nothing else', async () => {
     const bareDir = mkdtempSync(join(tmpdir(), 'kubeflash-dev-bare-'));

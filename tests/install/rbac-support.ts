@@ -1,6 +1,6 @@
 /**
- * What the RBAC suites need of devcluster beyond the API: per-user credentials and the audit of every request
- * (branch devcluster adds both). Older devclusters have neither: the suites then say SKIPPED and why.
+ * What the RBAC suites need of devcluster beyond the API: per-user credentials and the audit of every request.
+ * A real cluster (KUBEFLASH_TEST_KUBECONFIG) offers neither to a test: the suites then say SKIPPED and why.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import type { AuditEntry, DevCluster } from '@kubeflash/devcluster';

@@ -1,14 +1,17 @@
 /**
  * The user ClusterRoles do what they say and nothing more: a person bound (RoleBinding) to each role in a
  * namespace does what the role is for, and is refused the rest with kube-apiserver's 403 message; the
- * aggregation labels put kubeflash-admin into `edit` and kubeflash-viewer into `view`.
+ * aggregation labels put kubeflash-admin into `edit` and kubeflash-viewer into `view`. With the operator running,
+ * a device manager reads the config Secrets of the namespace's Devices (the Role the operator keeps) and no other
+ * Secret.
  */
 import { jest } from '@jest/globals';
 import { ApiException, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { UserRole, installObjects } from '@kubeflash/install';
+import { DEVICE_CONFIG_ACCESS_NAME, UserRole, installObjects } from '@kubeflash/install';
+import { startOperator, type RunningOperator } from '@kubeflash/operator';
 import { ensureObjects } from '@kubeflash/operator/kube';
-import { REAL_CLUSTER_KUBECONFIG, uniqueName, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
-import { installCrds } from '../operator/support';
+import { REAL_CLUSTER_KUBECONFIG, eventually, uniqueName, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
+import { EXAMPLE_DEVICES, exampleFleet, inDependencyOrder, installCrds, readSecret } from '../operator/support';
 import { authenticating, kubeConfigAs, type AuthenticatingDevCluster } from './rbac-support';
 
 jest.setTimeout(120_000);
@@ -117,7 +120,7 @@ afterAll(async () => {
 
 const skipped = (): boolean => {
   if (auth) return false;
-  console.warn(`SKIPPED: ${REAL_CLUSTER_KUBECONFIG ? 'KUBEFLASH_TEST_KUBECONFIG is set' : 'this devcluster has no authentication and RBAC yet (branch devcluster adds them)'}: the user role tests did not run`);
+  console.warn(`SKIPPED: ${REAL_CLUSTER_KUBECONFIG ? 'KUBEFLASH_TEST_KUBECONFIG is set (the suite signs per-user client certificates with devcluster\'s CA)' : 'this devcluster has no per-user credentials'}: the user role tests did not run`);
   return true;
 };
 
@@ -139,5 +142,44 @@ describe('user ClusterRoles', () => {
     expect(await attempt(editor, ['create', 'devices'])).toBe('ok');
     expect(await attempt(viewer, ['list', 'devices'])).toBe('ok');
     expect(await attempt(viewer, ['create', 'devices'])).toBe(forbidden('view-user', ['create', 'devices']));
+  });
+});
+
+describe('device managers and config Secrets (the operator running)', () => {
+  let operator: RunningOperator | undefined;
+  afterAll(async () => {
+    await operator?.stop();
+  });
+
+  it('a device manager gets the config Secret of each Device and no other Secret; a viewer gets none', async () => {
+    if (skipped()) return;
+    operator = await startOperator({ kubeConfig: cluster.kubeConfig, namespace: [ns], leaderElection: false, brokers: false, resyncPeriodMs: 0, healthPort: 0 });
+    await ensureObjects(cluster.kubeConfig, inDependencyOrder(await exampleFleet(ns)), 'create-or-replace');
+    await eventually(async () => {
+      for (const d of EXAMPLE_DEVICES) if (!(await readSecret(cluster.kubeConfig, ns, `${d}-config`))) return undefined;
+      return true;
+    }, 'config Secrets of the example fleet', 60_000);
+    const role = cluster.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    await eventually(
+      async () => (((await role.readNamespacedRole({ namespace: ns, name: DEVICE_CONFIG_ACCESS_NAME }).catch(() => undefined))?.rules?.[0]?.resourceNames?.length ?? 0) === EXAMPLE_DEVICES.length ? true : undefined),
+      'every config Secret in the Role',
+    );
+
+    const manager = `${UserRole.DeviceManager}-user`;
+    const managerConfig = await kubeConfigAs(auth as AuthenticatingDevCluster, manager, ['system:authenticated']);
+    await eventually(async () => ((await attempt(managerConfig, ['get', 'secrets', 'garage-temp-1-config'])) === 'ok' ? true : undefined), 'the device manager bound');
+    for (const d of EXAMPLE_DEVICES) expect(await attempt(managerConfig, ['get', 'secrets', `${d}-config`])).toBe('ok');
+    for (const other of ['garage-temp-1-credentials', 'site-garage-wifi', 'home-mqtt-admin', 'kubeflash-firmware-signing-key']) {
+      expect(await attempt(managerConfig, ['get', 'secrets', other])).toBe(forbidden(manager, ['get', 'secrets', other]));
+    }
+    expect(await attempt(managerConfig, ['list', 'secrets'])).toBe(forbidden(manager, ['list', 'secrets']));
+
+    const viewer = `${UserRole.Viewer}-user`;
+    const viewerConfig = await kubeConfigAs(auth as AuthenticatingDevCluster, viewer, ['system:authenticated']);
+    expect(await attempt(viewerConfig, ['get', 'secrets', 'garage-temp-1-config'])).toBe(forbidden(viewer, ['get', 'secrets', 'garage-temp-1-config']));
+
+    // A Device deleted: its config Secret leaves the Role.
+    await cluster.kubectl(['delete', 'device', 'garage-temp-2', '-n', ns]);
+    await eventually(async () => ((await attempt(managerConfig, ['get', 'secrets', 'garage-temp-2-config'])) !== 'ok' ? true : undefined), 'access to the deleted device\'s config withdrawn');
   });
 });

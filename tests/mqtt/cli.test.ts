@@ -70,6 +70,22 @@ describe(`kubeflash devices on ${brokerKinds()[0]}`, () => {
     }
   });
 
+  it('simulate --device boots exactly the named Devices, and names one that does not exist', async () => {
+    const sim = run(['devices', 'simulate', '--device', 'sim-2', '-n', ns, '--kubeconfig', cluster.kubeconfigPath, '--heartbeat', '5']);
+    try {
+      await eventually(() => (sim.stdout().includes('1 of 1 virtual devices online') ? true : undefined), `the simulation to start:\n${sim.stdout()}${sim.stderr()}`, 60_000);
+      expect(sim.stdout()).toContain(`${ns}/sim-2: online as ${ns}.sim-2 via ${broker.url}`);
+      expect(sim.stdout()).not.toContain(`${ns}/sim-1:`);
+      sim.child.kill('SIGINT');
+      expect(await sim.exited).toBe(0);
+    } finally {
+      if (sim.child.exitCode === null) sim.child.kill('SIGKILL');
+    }
+    const missing = run(['devices', 'simulate', '--device', 'nope', '-n', ns, '--kubeconfig', cluster.kubeconfigPath]);
+    expect(await missing.exited).not.toBe(0);
+    expect(missing.stderr()).toContain('nope');
+  });
+
   it('simulate refuses to guess what to run', async () => {
     const sim = run(['devices', 'simulate', '-n', ns, '--kubeconfig', cluster.kubeconfigPath]);
     expect(await sim.exited).toBe(2);

@@ -121,6 +121,17 @@ describe(`device reports on ${kind}`, () => {
     expect(dead.recorded).toBeGreaterThanOrEqual(1);
     expect(dead.letters.some((l) => l.deviceId === `${ns}.right-board`)).toBe(true);
     expect(JSON.stringify(dead)).not.toContain('corrupted');
+    // One Warning Event on the Device for the burst (rate-limited: one per device per 10 minutes), without payloads.
+    const invalidEvents = await eventually(async () => {
+      const found = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns })).items.filter((e) => e.involvedObject.name === 'right-board' && e.reason === 'InvalidMessages');
+      return found.length > 0 ? found : undefined;
+    }, 'an InvalidMessages Event on the Device');
+    await new Promise((r) => setTimeout(r, 500));
+    const all = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns })).items.filter((e) => e.involvedObject.name === 'right-board' && e.reason === 'InvalidMessages');
+    expect(all).toHaveLength(1);
+    expect(invalidEvents[0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'Device' } });
+    expect(invalidEvents[0].message).toMatch(/^1 message from this device broke the protocol; the latest: .+ \(the operator's \/debug\/dead-letters lists them\)$/);
+    expect(invalidEvents[0].message).not.toContain('corrupted');
   });
 
   it('counts and drops messages of devices that do not exist, creating nothing', async () => {

@@ -2,7 +2,8 @@
  * Heartbeats do not become API writes: 10,000 idle devices, each re-publishing its status every 15 s through the
  * broker, cost at most 1.05 x devices / interval status writes per minute (interval 60 s), counted by
  * devcluster's request log (PATCH .../devices/<name>/status with the reported-status field manager).
- * KUBEFLASH_WRITE_BOUND_DEVICES changes the device count (e.g. for a quick local run).
+ * KUBEFLASH_WRITE_BOUND_DEVICES changes the device count (e.g. for a quick local run). Always runs against its own
+ * devcluster (a real cluster has no request log this suite can read), also when KUBEFLASH_TEST_KUBECONFIG is set.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +15,12 @@ import { AclType, type RunningBroker } from '@kubeflash/broker';
 import { startEmbeddedBroker, startMosquitto, findMosquitto } from '@kubeflash/broker';
 import { buildMessage } from '@kubeflash/protocol';
 import { startOperator, type RunningOperator } from '@kubeflash/operator';
-import { eventually, startTestDevCluster } from '@kubeflash/devcluster/testing';
+import { eventually, REAL_CLUSTER_KUBECONFIG, startTestDevCluster } from '@kubeflash/devcluster/testing';
 import type { DevCluster } from '@kubeflash/devcluster';
 import { installCrds } from '../operator/support';
 import { ADMIN, connect, sleep } from './support';
+
+if (REAL_CLUSTER_KUBECONFIG) console.warn('NOTE: the write-bound suite runs against its own devcluster although KUBEFLASH_TEST_KUBECONFIG is set: it counts status writes in devcluster\'s request log');
 
 const DEVICES = Number(process.env.KUBEFLASH_WRITE_BOUND_DEVICES ?? 10_000);
 const INTERVAL_MS = 60_000;

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { Informer, type ListPage } from '@kubeflash/operator';
-import { eventually, startTestDevCluster } from '@kubeflash/devcluster/testing';
+import { eventually, REAL_CLUSTER_KUBECONFIG, startTestDevCluster } from '@kubeflash/devcluster/testing';
+
+if (REAL_CLUSTER_KUBECONFIG) console.warn('NOTE: the Informer suite runs against its own devcluster although KUBEFLASH_TEST_KUBECONFIG is set: it needs a 3-event watch history to force 410 Gone');
 
 describe('Informer', () => {
   it('relists after 410 Gone and keeps the cache and events complete', async () => {

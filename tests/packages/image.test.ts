@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { installObjects } from '@kubeflash/install';
+import { DEFAULT_BUILDER_SETTINGS } from '@kubeflash/operator/artifacts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
@@ -52,6 +53,11 @@ describe('the operator image (Dockerfile)', () => {
     expect(pod.containers[0].args[0]).toBe(cmd[0]);
   });
 
+  it('runs the build Jobs\' upload step the way its ENTRYPOINT runs the bundle (the distroless base has no node on PATH)', () => {
+    const entrypoint = JSON.parse(runtime.lines.find((l) => l.startsWith('ENTRYPOINT'))?.slice('ENTRYPOINT'.length) ?? '[]') as string[];
+    expect(DEFAULT_BUILDER_SETTINGS.uploaderCommand).toEqual(entrypoint);
+  });
+
   it('copies only files that exist after npm run build, from a build context that has the sources', () => {
     const copies = runtime.lines.filter((l) => l.startsWith('COPY'));
     expect(copies.length).toBeGreaterThan(0);
@@ -84,6 +90,30 @@ describe('the operator image (Dockerfile)', () => {
       expect(run.stdout).toContain('--webhook-cert-source');
       const refused = spawnSync(process.execPath, [join(app, 'app', 'kubeflash-operator.mjs'), 'operator', '--webhook-port', '9443'], { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', KUBECONFIG: join(app, 'missing') } });
       expect(refused.status).toBe(2);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
+
+  it('ships a bundle that also runs the artifact service and the build Jobs\' upload step with nothing beside it', () => {
+    const app = mkdtempSync(join(tmpdir(), 'kubeflash-image-'));
+    try {
+      mkdirSync(join(app, 'app'));
+      copyFileSync(join(repoRoot, 'operator', 'dist', 'kubeflash-operator.mjs'), join(app, 'app', 'kubeflash-operator.mjs'));
+      const run = (args: string[]) => spawnSync(process.execPath, [join(app, 'app', 'kubeflash-operator.mjs'), ...args], { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+      const artifacts = run(['artifacts', '--help']);
+      expect({ status: artifacts.status, stderr: artifacts.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(artifacts.stdout).toContain('--s3-bucket');
+      const upload = run(['firmware', 'upload', '--help']);
+      expect({ status: upload.status, stderr: upload.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(upload.stdout).toContain('--token-file');
+      const refused = run(['artifacts', '--store', 's3']);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('--store s3 needs --s3-bucket');
+      // An empty list never means "every namespace" (the chart's Roles would refuse it all).
+      const noNamespace = run(['artifacts', '--namespace', '']);
+      expect(noNamespace.status).toBe(2);
+      expect(noNamespace.stderr).toContain('--namespace takes namespace names separated by commas; "" is not a namespace name');
     } finally {
       rmSync(app, { recursive: true, force: true });
     }

@@ -1,9 +1,10 @@
 import { ApiException, type CoreV1Api, type V1Secret } from '@kubernetes/client-node';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../config/secret';
+import { ARTIFACTS_URL_KEY_SECRET } from '@kubeflash/install/names';
 import { generateUrlKey } from './signed-url';
 
 /** Name of the Secret with the key of signed URLs (in the artifact service's namespace). */
-export const URL_KEY_SECRET = 'kubeflash-artifacts-url-key';
+export const URL_KEY_SECRET = ARTIFACTS_URL_KEY_SECRET;
 /** Key of the HMAC key in that Secret. */
 export const URL_KEY_DATA = 'url-signing-key';
 

@@ -1,4 +1,4 @@
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject, type V1RoleBinding, type V1Secret } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@kubeflash/api';
 import type { Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware, Rollout } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY, WEB_PASSWORD_KEY } from '../config/secret';
@@ -78,6 +78,27 @@ function namespaceList(namespaces: WatchedNamespaces): readonly string[] | undef
   return list.length === 0 ? undefined : list;
 }
 
+/** One informer cluster-wide, or one per namespace of the list. */
+function perNamespace<T extends KubernetesObject>(scoped: readonly string[] | undefined, make: (namespace: string | undefined) => Informer<T>): SharedInformer<T> {
+  return scoped ? new MultiNamespaceInformer(new Map(scoped.map((ns) => [ns, make(ns)]))) : make(undefined);
+}
+
+/** Creates (does not start) a cache of the RoleBindings of the watched namespaces (who is bound to the user roles). */
+export function createRoleBindingCache(kubeConfig: KubeConfig, logger?: Logger, namespaces?: WatchedNamespaces): SharedInformer<V1RoleBinding> {
+  const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+  return perNamespace(namespaceList(namespaces), (namespace) =>
+    new Informer<V1RoleBinding>({
+      kubeConfig,
+      path: `/apis/rbac.authorization.k8s.io/v1${namespace ? `/namespaces/${namespace}` : ''}/rolebindings`,
+      list: (token, limit) =>
+        (namespace
+          ? rbac.listNamespacedRoleBinding({ namespace, limit, _continue: token })
+          : rbac.listRoleBindingForAllNamespaces({ limit, _continue: token })) as Promise<ListPage>,
+      logger,
+    }),
+  );
+}
+
 /**
  * Creates (does not start) the caches: cluster-wide, or one list-watch per namespace when namespaces are given
  * (so the operator needs no cluster-wide access to watch a few namespaces).
@@ -86,8 +107,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, names
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const scoped = namespaceList(namespaces);
-  const perScope = <T extends KubernetesObject>(make: (namespace: string | undefined) => Informer<T>): SharedInformer<T> =>
-    scoped ? new MultiNamespaceInformer(new Map(scoped.map((ns) => [ns, make(ns)]))) : make(undefined);
+  const perScope = <T extends KubernetesObject>(make: (namespace: string | undefined) => Informer<T>): SharedInformer<T> => perNamespace(scoped, make);
   const kind = <T extends KubernetesObject>(plural: string): SharedInformer<T> =>
     perScope((namespace) =>
       new Informer<T>({

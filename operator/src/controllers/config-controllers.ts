@@ -4,7 +4,8 @@ import { findCondition } from './conditions';
 import { withConnectionReuse } from '../manager/connections';
 import type { Logger } from '../manager/logger';
 import type { OperatorMetrics } from '../manager/metrics';
-import { createFleetCaches, type FleetCaches, type WatchedNamespaces } from './caches';
+import { createFleetCaches, createRoleBindingCache, type FleetCaches, type WatchedNamespaces } from './caches';
+import { DeviceAccessController, kubeRoleApi, type RoleApi } from './deviceaccess/controller';
 import { DeviceController } from './device/controller';
 import { DeviceClassController } from './deviceclass/controller';
 import { DeviceGroupController } from './devicegroup/controller';
@@ -38,6 +39,8 @@ export interface ConfigControllersOptions {
   statusWriteIntervalMs?: number;
   /** Connect to the DevicesClusters' brokers (accounts, ingest); default true. */
   brokers?: boolean;
+  /** The Role API of the device config access controller (defaults to the real API). */
+  roleApi?: RoleApi;
   /** Every valid device message (also given to the rollout controller). */
   onDeviceMessage?: (key: string, message: ProtocolMessage) => void;
   /** Namespace of the artifact service's URL-signing key Secret (OTA URLs are signed per device with it). */
@@ -65,6 +68,8 @@ export interface ConfigControllers {
   cluster: DevicesClusterController;
   signingKey: SigningKeyController;
   classFirmware: ClassFirmwareController;
+  /** Device managers' read access to the config Secrets. */
+  deviceAccess: DeviceAccessController;
   /** Device reports: ingest, coalesced status writes, telemetry metrics, dead letters. */
   reported: ReportedStatusController;
   /** Rollouts: waves, cmd/ota, health gate, abort criteria. */
@@ -134,9 +139,11 @@ export async function startConfigControllers(options: ConfigControllersOptions):
     logger: options.logger,
   });
   lateRollout.controller = rollout;
-  const controllers = [device, group, deviceClass, cluster, reported, signingKey, classFirmware, rollout];
+  const roleBindings = createRoleBindingCache(kubeConfig, options.logger, options.namespace);
+  const deviceAccess = new DeviceAccessController({ caches, bindings: roleBindings, api: options.roleApi ?? kubeRoleApi(kubeConfig, metrics), metrics, logger: options.logger });
+  const controllers = [device, group, deviceClass, cluster, reported, signingKey, classFirmware, deviceAccess, rollout];
   wireFleetIndex(caches, index, [device, group, deviceClass, cluster, reported, signingKey]);
-  await caches.start();
+  await Promise.all([caches.start(), roleBindings.start()]);
   for (const c of controllers) c.start();
   metrics?.setFleetSource(() => fleetByConfigReady(caches));
   const period = options.resyncPeriodMs ?? 10 * 60_000;
@@ -151,6 +158,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
     cluster,
     signingKey,
     classFirmware,
+    deviceAccess,
     reported,
     rollout,
     brokers,
@@ -164,7 +172,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
       if (timer) clearInterval(timer);
       await Promise.all(controllers.map((c) => c.stop()));
       await brokers?.stop();
-      await caches.stop();
+      await Promise.all([caches.stop(), roleBindings.stop()]);
     },
   };
 }

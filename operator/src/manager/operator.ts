@@ -134,7 +134,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
             return;
           }
           running = controllers;
-          logger.info('operator: config controllers running', { controllers: 'device,devicegroup,deviceclass,devicescluster,rollout' });
+          logger.info('operator: config controllers running', { controllers: 'device,devicegroup,deviceclass,devicescluster,signingkey,classfirmware,deviceaccess,rollout' });
           for (const w of waiters) w(controllers);
           waiters = [];
           return;

@@ -69,6 +69,11 @@ const NAMESPACE_KEY = '/namespaces';
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 export const SYSTEM_USER: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
+/** managedFields without their `time`s (to tell a real change from a timestamp-only one). */
+function withoutTimes(entries: unknown[] | undefined): unknown[] {
+  return (entries ?? []).map((e) => (isMap(e) ? { ...e, time: undefined } : e));
+}
+
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -401,7 +406,8 @@ export class Api {
     const latest = this.store.get(type.storageKey, ns, name);
     if (!latest) throw notFound(type.plural, type.group, name);
     if (latest.metadata.resourceVersion !== stored.metadata.resourceVersion) throw conflict(type.plural, type.group, name);
-    if (jsonEqual(comparable(obj, false, false), comparable(old, false, false)) && jsonEqual(obj.metadata.managedFields ?? [], old.metadata.managedFields ?? [])) return old;
+    // IgnoreManagedFieldsTimestampsTransformer: a write that changes nothing but managedFields timestamps is a no-op.
+    if (jsonEqual(comparable(obj, false, false), comparable(old, false, false)) && jsonEqual(withoutTimes(obj.metadata.managedFields), withoutTimes(old.metadata.managedFields))) return old;
     if (options.dryRun) return obj;
     const result = this.store.update(type.storageKey, this.toStorage(type, obj));
     if (result.metadata.deletionTimestamp && this.finalizersDone(result)) {
@@ -588,16 +594,17 @@ export class Api {
 
   /**
    * Writes a changed stored object directly (controllers: finalizer removal, CRD status). With a
-   * `manager`, the change is recorded in managedFields like any Update by that manager.
+   * `manager`, the change is recorded in managedFields like any Update by that manager (through
+   * `subresource` when given, e.g. `status`).
    */
-  writeStored(storageKey: string, obj: KObject, manager?: string): KObject {
+  writeStored(storageKey: string, obj: KObject, manager?: string, subresource?: string): KObject {
     let next = obj;
     if (manager) {
       const type = this.registry.byStorageKey(storageKey);
       const live = this.store.get(storageKey, obj.metadata.namespace, obj.metadata.name ?? '');
       if (type && live) {
         next = { ...obj, metadata: { ...obj.metadata } };
-        next.metadata.managedFields = updateManagedFields(this.scope(type), this.toVersion(type, live), this.emptyOf(type), this.toVersion(type, withoutManagedFields(obj)), manager, timestamp());
+        next.metadata.managedFields = updateManagedFields(this.scope(type, subresource), this.toVersion(type, live), this.emptyOf(type), this.toVersion(type, withoutManagedFields(obj)), manager, timestamp());
         this.normalizeMeta(next);
       }
     }

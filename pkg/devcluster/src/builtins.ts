@@ -1,4 +1,5 @@
 import { reviewResourceTypes } from './auth/reviews';
+import { otherGroupTypes } from './builtins-groups';
 import { RESET_SPEC, RESET_STATUS } from './fieldmanager/manager';
 import type { PrinterColumn, ResourceType } from './registry';
 import type { KObject } from './store';
@@ -372,7 +373,9 @@ export function builtinTypes(): ResourceType[] {
     }),
     webhooks('ValidatingWebhookConfiguration', 'validatingwebhookconfigurations'),
     webhooks('MutatingWebhookConfiguration', 'mutatingwebhookconfigurations'),
-    define({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', shortNames: ['pdb'] }),
+    define({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', shortNames: ['pdb'], statusSubresource: true, resetFields: STATUS_SPLIT }),
+    // Stored only (no provisioner): the install's artifact service declares one. Ingress comes with the networking group.
+    define({ group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', shortNames: ['pvc'], statusSubresource: true }),
     define({ group: rbac, version: 'v1', kind: 'Role', plural: 'roles', columns: [CREATED_AT], goType: rbacTypes.Role, validate: validateRole, nameRule: 'path' }),
     define({ group: rbac, version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', columns: [ROLE_REF, AGE], goType: rbacTypes.RoleBinding, validate: validateRoleBinding, defaults: bindingDefaults, nameRule: 'path' }),
     define({ group: rbac, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false, columns: [CREATED_AT], goType: rbacTypes.ClusterRole, validate: validateClusterRole, nameRule: 'path' }),
@@ -389,5 +392,6 @@ export function builtinTypes(): ResourceType[] {
       nameRule: 'path',
     }),
     ...reviewResourceTypes(define),
+    ...otherGroupTypes(define, STATUS_SPLIT),
   ];
 }

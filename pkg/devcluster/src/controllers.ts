@@ -100,8 +100,11 @@ export interface ControllerOptions {
   rootCA: string;
   /** Signs the tokens of legacy ServiceAccount token Secrets; without it those Secrets stay empty. */
   issuer?: TokenIssuer;
-  /** How long deleted namespaces stay Terminating before the namespace controller empties them. */
-  namespaceDeletionDelayMs?: number;
+  /**
+   * Timing of the namespace controller: the grace period before a pass over a deleted namespace
+   * (default 5000 ms, as kube-controller-manager) and how long a pass takes (default 4000 ms).
+   */
+  namespaceDeletion?: { gracePeriodMs?: number; passMs?: number };
 }
 
 export class Controllers {
@@ -110,6 +113,7 @@ export class Controllers {
   private readonly namespaces: NamespaceController;
   private stopped = false;
   private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeTimerAt = 0;
 
   constructor(
     private readonly api: Api,
@@ -117,11 +121,16 @@ export class Controllers {
     private readonly options: ControllerOptions,
   ) {
     this.crds = new CrdController(api, log);
-    this.namespaces = new NamespaceController(api, { rootCA: options.rootCA, deletionDelayMs: options.namespaceDeletionDelayMs, wakeAt: (ms) => this.wakeAfter(ms) });
+    this.namespaces = new NamespaceController(api, { rootCA: options.rootCA, ...options.namespaceDeletion, wakeAt: (ms) => this.wakeAfter(ms) });
   }
 
+  /** Runs the controllers again after `ms` (the earliest of the pending requests wins). */
   private wakeAfter(ms: number): void {
-    if (this.wakeTimer || this.stopped) return;
+    if (this.stopped) return;
+    const at = Date.now() + ms;
+    if (this.wakeTimer && this.wakeTimerAt <= at) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimerAt = at;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = undefined;
       this.schedule();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compareGroups, compareVersions } from './group-priority';
 import { apiVersionOf, type Registry, type ResourceType } from './registry';
 
 /** The server version devcluster reports (the Kubernetes API level it imitates). */
@@ -23,6 +24,7 @@ export function storageVersionHash(t: ResourceType): string {
 const SUBRESOURCE_VERBS: Record<string, { verbs: string[]; kind?: string; group?: string; version?: string }> = {
   status: { verbs: ['get', 'patch', 'update'] },
   finalize: { verbs: ['update'] },
+  approval: { verbs: ['get', 'patch', 'update'] },
   token: { verbs: ['create'], kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1' },
 };
 
@@ -40,26 +42,38 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-function groupEntry(g: { group: string; versions: string[]; preferred: string }): Record<string, unknown> {
+interface ServedGroup {
+  group: string;
+  /** Served versions, in kube-apiserver's order (the first is the preferred one). */
+  versions: string[];
+}
+
+/** Every served group in kube-aggregator's order, with its versions in priority order. */
+function servedGroups(registry: Registry): ServedGroup[] {
+  return registry
+    .groups()
+    .map((g) => ({ group: g.group, versions: [...g.versions].sort((a, b) => compareVersions(g.group, a, b)) }))
+    .sort((a, b) => compareGroups(a.group, b.group));
+}
+
+function groupEntry(g: ServedGroup): Record<string, unknown> {
+  const preferred = g.versions[0];
   return {
     name: g.group,
     versions: g.versions.map((v) => ({ groupVersion: `${g.group}/${v}`, version: v })),
-    preferredVersion: { groupVersion: `${g.group}/${g.preferred}`, version: g.preferred },
+    preferredVersion: { groupVersion: `${g.group}/${preferred}`, version: preferred },
   };
 }
 
-/** `/apis`: every named group. */
+/** `/apis`: every named group, in kube-aggregator's order (apiregistration.k8s.io first, CRD groups last). */
 export function apiGroupList(registry: Registry): Record<string, unknown> {
-  const groups = registry
-    .groups()
-    .filter((g) => g.group !== '')
-    .sort((a, b) => a.group.localeCompare(b.group));
+  const groups = servedGroups(registry).filter((g) => g.group !== '');
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupEntry) };
 }
 
 /** `/apis/<group>`, or undefined when the group is not served. */
 export function apiGroup(registry: Registry, group: string): Record<string, unknown> | undefined {
-  const g = registry.groups().find((x) => x.group === group);
+  const g = servedGroups(registry).find((x) => x.group === group);
   return g ? { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(g) } : undefined;
 }
 
@@ -86,12 +100,9 @@ export function apiResourceList(registry: Registry, group: string, version: stri
 
 /** The aggregated discovery document (apidiscovery.k8s.io/v2 APIGroupDiscoveryList) of `/api` (core) or `/apis` (named groups). */
 export function aggregatedDiscovery(registry: Registry, core: boolean): Record<string, unknown> {
-  const groups = registry
-    .groups()
-    .filter((g) => (g.group === '') === core)
-    .sort((a, b) => a.group.localeCompare(b.group));
+  const groups = servedGroups(registry).filter((g) => (g.group === '') === core);
   const items = groups.map((g) => {
-    const versions = [g.preferred, ...g.versions.filter((v) => v !== g.preferred)].map((version) => {
+    const versions = g.versions.map((version) => {
       const resources = registry
         .inGroupVersion(g.group, version)
         .sort((a, b) => a.plural.localeCompare(b.plural))

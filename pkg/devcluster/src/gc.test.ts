@@ -13,7 +13,7 @@ function setup() {
     (line) => {
       throw new Error(line);
     },
-    { rootCA: 'test-ca', namespaceDeletionDelayMs: 0 },
+    { rootCA: 'test-ca', namespaceDeletion: { gracePeriodMs: 0, passMs: 0 } },
   );
   api.onDeletion = () => controllers.runNow();
   const type = (plural: string) => registry.all().find((t) => t.plural === plural && t.group !== 'events.k8s.io') as ResourceType;

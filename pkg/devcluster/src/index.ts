@@ -35,8 +35,12 @@ export interface DevClusterOptions {
   watchHistory?: number;
   /** Builds the admission chain that calls webhooks; default: the real webhook caller (`createAdmissionChain`). */
   admission?: (source: AdmissionSource) => AdmissionChain;
-  /** How long a deleted namespace stays Terminating before the namespace controller empties it (default 1000 ms). */
-  namespaceDeletionDelayMs?: number;
+  /**
+   * Timing of the namespace controller: a deleted namespace is first looked at after
+   * `gracePeriodMs` (default 5000, kube-controller-manager's), and a pass over it takes `passMs`
+   * (default 4000).
+   */
+  namespaceDeletion?: { gracePeriodMs?: number; passMs?: number };
   /** Request log: called once per finished request (tests count writes with it, as an audit log would). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -105,7 +109,7 @@ export async function startDevCluster(options: DevClusterOptions = {}): Promise<
   const authorizer = new RbacAuthorizer(store);
   api.auth = { authorizer, issuer };
   const audit = new AuditLog();
-  const controllers = new Controllers(api, log, { rootCA: tls.caPem, issuer, namespaceDeletionDelayMs: options.namespaceDeletionDelayMs });
+  const controllers = new Controllers(api, log, { rootCA: tls.caPem, issuer, namespaceDeletion: options.namespaceDeletion });
   controllers.runNow();
   bootstrapPolicy(api);
   const nsType = registry.get('', 'v1', 'namespaces');

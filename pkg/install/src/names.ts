@@ -60,5 +60,27 @@ export const UserRole = {
 /** One of the user-facing ClusterRoles. */
 export type UserRole = (typeof UserRole)[keyof typeof UserRole];
 
+/**
+ * Role and RoleBinding the operator keeps in every namespace with Devices: `get` on exactly the config Secrets
+ * of that namespace, bound to whoever is bound to kubeflash-device-manager there (Secrets cannot be granted by
+ * label, so a ClusterRole cannot say "the config Secrets").
+ */
+export const DEVICE_CONFIG_ACCESS_NAME = 'kubeflash-device-config';
+
 /** Default namespace of `kubeflash manifests` and the chart's documented install. */
 export const DEFAULT_NAMESPACE = 'kubeflash-system';
+
+/** app.kubernetes.io/component of the artifact service's objects. */
+export const ARTIFACTS_COMPONENT = 'artifacts';
+/** ServiceAccount, Deployment, Service, PersistentVolumeClaim and Ingress of the artifact service. */
+export const ARTIFACTS_NAME = 'kubeflash-artifacts';
+/** HTTP port of the artifact service (container and Service). */
+export const ARTIFACTS_PORT = 8080;
+/** Name of that port. */
+export const ARTIFACTS_PORT_NAME = 'http';
+/** Secret (artifact service namespace) with the key of signed URLs, made once by the service. */
+export const ARTIFACTS_URL_KEY_SECRET = 'kubeflash-artifacts-url-key';
+/** Where the filesystem store lives in the artifact service container. */
+export const ARTIFACTS_DATA_DIR = '/var/lib/kubeflash/artifacts';
+/** Where uploads to the S3 store are staged in the artifact service container (an emptyDir). */
+export const ARTIFACTS_STAGING_DIR = '/var/lib/kubeflash/staging';

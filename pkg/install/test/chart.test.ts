@@ -10,6 +10,8 @@ import { dump, loadAll } from 'js-yaml';
 import { CHART_DIR, REPO_ROOT, chartFiles, staleTemplates } from '../src/chart/files';
 import { installObjects, type Json, type PlainObject } from '../src/index';
 import { HELM_VERSION, helmBinary, runHelm } from './helm';
+import { ARTIFACT_SERVICE } from '../../kubeflash/utils/artifact-server';
+import { ARTIFACTS_NAME, ARTIFACTS_PORT } from '../src/names';
 
 const chart = join(REPO_ROOT, CHART_DIR);
 let helm: string | undefined;
@@ -81,6 +83,20 @@ const VALUE_SETS: [string, { [key: string]: Json }][] = [
     },
   ],
   ['aggregation off', { rbac: { aggregateToDefaultRoles: false } }],
+  [
+    'the artifact service on S3 behind an Ingress with TLS, watching a list of namespaces',
+    {
+      operator: { watchNamespaces: ['garage'] },
+      artifacts: {
+        publicUrl: 'https://firmware.home.example.net',
+        s3: { enabled: true, bucket: 'kubeflash', endpoint: 'http://minio.storage.svc:9000', prefix: 'fw/', credentialsSecret: 'artifacts-s3' },
+        ingress: { enabled: true, className: 'nginx', host: 'firmware.home.example.net', tlsSecretName: 'firmware-tls', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } },
+        builder: { startTimeoutSeconds: 900 },
+      },
+    },
+  ],
+  ['the artifact service on an existing claim', { artifacts: { persistence: { existingClaim: 'firmware-store', storageClassName: 'fast' } } }],
+  ['the artifact service off', { artifacts: { enabled: false } }],
 ];
 
 describe('helm template renders exactly what kubeflash manifests prints', () => {
@@ -100,6 +116,15 @@ describe('helm template renders exactly what kubeflash manifests prints', () => 
   });
 });
 
+describe('Chart.yaml', () => {
+  it("makes Rancher's Apps page install into the namespace the extension's service proxy reaches the artifact service in", () => {
+    const meta = loadAll(readFileSync(join(chart, 'Chart.yaml'), 'utf8'))[0] as { annotations: Record<string, string> };
+    expect(meta.annotations['catalog.cattle.io/namespace']).toBe(ARTIFACT_SERVICE.namespace);
+    expect(meta.annotations['catalog.cattle.io/release-name']).toBe('kubeflash');
+    expect([ARTIFACT_SERVICE.name, ARTIFACT_SERVICE.port]).toEqual([ARTIFACTS_NAME, ARTIFACTS_PORT]);
+  });
+});
+
 describe('values.schema.json', () => {
   it.each([
     [{ operator: { replicas: 0 } }, 'replicas'],
@@ -108,6 +133,11 @@ describe('values.schema.json', () => {
     [{ operator: { replica: 2 } }, 'replica'],
     [{ image: { digest: 'latest' } }, 'digest'],
     [{ operator: { watchNamespaces: ['garage', 'garage'] } }, 'watchNamespaces'],
+    [{ artifacts: { publicUrl: 'firmware.example.com' } }, 'publicUrl'],
+    [{ artifacts: { s3: { enable: true } } }, 'enable'],
+    [{ artifacts: { builder: { image: 'docker.io/espressif/idf:v5.5.3' } } }, 'image'],
+    [{ artifacts: { s3: { stagingSize: 'lots' } } }, 'stagingSize'],
+    [{ artifacts: { s3: { enabled: true } } }, 'bucket'],
   ])('makes helm refuse %j, naming %s; kubeflash manifests refuses it too', (values, field) => {
     expect(() => installObjects({ values: values as { [key: string]: Json } })).toThrow(field);
     if (!helm) return;

@@ -22,6 +22,7 @@ function storeData() {
       'kubeflash.dev.deviceclass': f.deviceClasses,
       'kubeflash.dev.device':      f.devices,
       'kubeflash.dev.firmware':    f.firmwares,
+      'kubeflash.dev.devicegroup': f.deviceGroups,
       secret:                      [{ metadata: { name: 'wifi-home', namespace: 'garage' }, data: { wifi_ssid: 'eA==' } }],
     } as Record<string, unknown[]>,
   };
@@ -170,21 +171,29 @@ describe('Rollout edit page', () => {
     expect(model.spec.firmwareRef.name).toBe('sensor-s3-1.5.0');
   });
 
-  it('offers only successful builds, counts matching devices and parses waves', async() => {
+  it('offers only successful builds, previews the devices per wave with the API\'s rules, and checks waves with its validator', async() => {
     const { all } = storeData();
     const { wrapper, vm, model } = await mountEditPage(EditRollout, Rollout, fresh('kubeflash.dev.rollout', 'r'), all);
+    const previewRows = () => wrapper.findAll('[data-testid="kubeflash-rollout-preview"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()));
 
     expect(vm.firmwareOptions).toStrictEqual([{ label: 'sensor-s3-1.5.0', value: 'sensor-s3-1.5.0' }]);
     expect(vm.fvFormIsValid).toBe(false);
+    expect(model.spec.dryRun).toBe(true);
     model.spec.firmwareRef.name = 'sensor-s3-1.5.0';
-    model.spec.selector = { matchLabels: { room: 'attic' } };
     await flushPromises();
-    expect(wrapper.find('[data-testid="kubeflash-rollout-matching"]').text()).toBe('%kubeflash.rollout.matching%');
-    expect(vm.matchingCount).toBe(1);
+    // No target: every device of the class; sensor-attic runs 1.5.0 already and is skipped.
+    expect(vm.preview.skipped).toStrictEqual(['sensor-attic']);
+    expect(previewRows()).toStrictEqual([['1', '10%', '1', 'sensor-new'], ['2', '50%', '0', ''], ['3', '100%', '1', 'sensor-porch']]);
     expect(vm.fvFormIsValid).toBe(true);
+
+    model.spec.devices = ['sensor-porch'];
+    await flushPromises();
+    expect(previewRows().map((r) => r[2])).toStrictEqual(['1', '0', '0']);
+    expect(vm.classDevices.map((d: any) => d.metadata.name)).toStrictEqual(['sensor-attic', 'sensor-porch', 'sensor-new']);
 
     await wrapper.find('input[data-testid="kubeflash-rollout-waves"]').setValue('10, 5');
     expect(vm.fvFormIsValid).toBe(false);
+    expect(vm.fvGetAndReportPathRules('spec.strategy.waves')[0]()).toBe('%kubeflash.validation.rollout.WavesInvalid%');
     await wrapper.find('input[data-testid="kubeflash-rollout-waves"]').setValue('5, 50, 100');
     expect(vm.fvFormIsValid).toBe(true);
     expect(model.spec.strategy.waves).toStrictEqual([5, 50, 100]);
@@ -193,7 +202,21 @@ describe('Rollout edit page', () => {
     expect(model.spec.strategy.maxConcurrent).toBe(25);
     await wrapper.find('input[data-testid="kubeflash-rollout-max-concurrent"]').setValue('5%');
     expect(model.spec.strategy.maxConcurrent).toBe('5%');
+    await wrapper.find('input[data-testid="kubeflash-rollout-max-concurrent"]').setValue('0%');
+    expect(vm.fvFormIsValid).toBe(false);
     await wrapper.find('input[data-testid="kubeflash-rollout-max-concurrent"]').setValue('');
     expect(model.spec.strategy.maxConcurrent).toBeUndefined();
+  });
+
+  it('saves only the targets that are set (an untouched selector would target every device)', async() => {
+    const { all } = storeData();
+    const { vm, model, saved } = await mountEditPage(EditRollout, Rollout, fresh('kubeflash.dev.rollout', 'r'), all);
+
+    model.spec.firmwareRef.name = 'sensor-s3-1.5.0';
+    model.spec.macAddresses = ['24:6f:28:aa:bb:99'];
+    await vm.finish(jest.fn());
+
+    expect(saved[0].spec).toMatchObject({ macAddresses: ['24:6f:28:aa:bb:99'], dryRun: true });
+    expect(Object.keys(saved[0].spec)).not.toEqual(expect.arrayContaining(['selector', 'devices', 'deviceGroups']));
   });
 });

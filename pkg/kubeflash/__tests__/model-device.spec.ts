@@ -159,6 +159,54 @@ describe('Device model', () => {
     expect(dispatch.mock.calls[1][1]).toMatchObject({ componentProps: { mode: 'config' } });
   });
 
+  it('reboots an online device by setting spec.rebootRequest; offline devices cannot be rebooted', async() => {
+    const f = fixture();
+    const { model } = makeModel(Device, f.devices[0]);
+    const offline = actionsByName(makeModel(Device, f.devices[1]).model);
+    const saved: any[] = [];
+
+    model.save = jest.fn(async() => saved.push(JSON.parse(JSON.stringify(model.spec))));
+    expect(actionsByName(model).reboot).toMatchObject({
+      enabled: true, bulkable: true, label: '%kubeflash.actions.reboot%'
+    });
+    expect(offline.reboot.enabled).toBe(false);
+
+    await model.reboot();
+    await model.reboot();
+
+    expect(saved).toHaveLength(2);
+    expect(saved[0]).toStrictEqual({ ...f.devices[0].spec, rebootRequest: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(saved[0].rebootRequest.length).toBeLessThanOrEqual(63);
+  });
+
+  it('shows a growl when saving the reboot request fails', async() => {
+    const f = fixture();
+    const { model, dispatch } = makeModel(Device, f.devices[0]);
+
+    model.save = jest.fn(async() => {
+      throw new Error('the object has been modified');
+    });
+    await model.reboot();
+
+    expect(dispatch).toHaveBeenCalledWith('growl/error', { title: '%kubeflash.actions.reboot%', message: 'the object has been modified' }, { root: true });
+  });
+
+  it('rotates the credentials only after the prompt is applied, keeping the rest of spec.credentials', async() => {
+    const f = fixture();
+    const { model, dispatch } = makeModel(Device, f.devices[0]);
+    const saved: any[] = [];
+
+    model.save = jest.fn(async() => saved.push(JSON.parse(JSON.stringify(model.spec))));
+    model.rotateCredentials();
+    expect(saved).toStrictEqual([]);
+    const prompt = dispatch.mock.calls.find(([a]) => a === 'promptModal')?.[1];
+
+    expect(prompt).toMatchObject({ component: 'GenericPrompt', componentProps: { applyMode: 'rotate', title: '%kubeflash.device.rotateTitle% {"name":"sensor-attic"}' } });
+    await prompt.componentProps.applyAction(jest.fn());
+
+    expect(saved).toStrictEqual([{ ...f.devices[0].spec, credentials: { rotate: expect.any(String) } }]);
+  });
+
   it('fills an empty spec with the create defaults', () => {
     const { model } = makeModel(Device, { metadata: { name: 'x', namespace: 'garage' } });
 

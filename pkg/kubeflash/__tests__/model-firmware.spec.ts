@@ -38,21 +38,59 @@ describe('Firmware model', () => {
     expect(Array.from(content)).toStrictEqual([0xe9, 3, 2, 0x20]);
   });
 
-  it('writes manifest.json and flasher_args.json for the class chip', async() => {
+  it('downloads manifest.json, flasher_args.json and the zip of all parts from the artifact service', async() => {
     const f = fixture();
-    const { model } = makeModel(Firmware, f.firmwares[0], { byId: { 'kubeflash.dev.deviceclass:garage/sensor-s3': f.deviceClasses[0] } });
+    const request = jest.fn((opt: any) => ({ data: new TextEncoder().encode(opt.url.split('/').pop()).buffer }));
+    const { model } = makeModel(Firmware, f.firmwares[0], { request });
 
+    expect(actionsByName(model).downloadZip.enabled).toBe(true);
     await model.downloadManifest();
     await model.downloadFlasherArgs();
-    const manifest = JSON.parse((downloadFile as jest.Mock).mock.calls[0][1]);
-    const args = JSON.parse((downloadFile as jest.Mock).mock.calls[1][1]);
+    await model.downloadZip();
 
-    expect(manifest.builds[0].chipFamily).toBe('ESP32-S3');
-    expect(manifest.builds[0].parts.map((p: any) => p.offset)).toStrictEqual([0, 0x8000, 0xe000, 0x10000]);
-    expect(args.flash_files).toStrictEqual({
-      '0x0': 'bootloader.bin', '0x8000': 'partition-table.bin', '0xe000': 'ota-data-initial.bin', '0x10000': 'app.bin',
-    });
-    expect(args.extra_esptool_args.chip).toBe('esp32s3');
+    const proxy = '/k8s/clusters/c-m-abc123/api/v1/namespaces/kubeflash-system/services/http:kubeflash-artifacts:8080/proxy/firmware/garage/sensor-s3-1.5.0/';
+
+    expect(request.mock.calls.map(([opt]) => opt.url)).toStrictEqual([`${ proxy }manifest.json`, `${ proxy }flasher_args.json`, `${ proxy }sensor-s3-1.5.0.zip`]);
+    expect((downloadFile as jest.Mock).mock.calls.map(([name, content]) => [name, new TextDecoder().decode(content)])).toStrictEqual([
+      ['sensor-s3-1.5.0-manifest.json', 'manifest.json'], ['sensor-s3-1.5.0-flasher_args.json', 'flasher_args.json'], ['sensor-s3-1.5.0.zip', 'sensor-s3-1.5.0.zip'],
+    ]);
+  });
+
+  it('shows a growl naming the failure when the artifact service refuses a download', async() => {
+    const f = fixture();
+    const { model, dispatch } = makeModel(Firmware, f.firmwares[0], { request: () => Promise.reject(new Error('409 Firmware garage/sensor-s3-1.5.0 has no artifacts yet')) });
+
+    await model.downloadZip();
+
+    expect(downloadFile).not.toHaveBeenCalled();
+    expect(dispatch).toHaveBeenCalledWith('growl/error', { title: '%kubeflash.errors.downloadFailed% {"message":"409 Firmware garage/sensor-s3-1.5.0 has no artifacts yet"}', message: '409 Firmware garage/sensor-s3-1.5.0 has no artifacts yet' }, { root: true });
+  });
+
+  it('rebuilds a git build after asking, by setting spec.buildRequest; uploaded builds are not rebuilt here', async() => {
+    const f = fixture();
+    const { model, dispatch } = makeModel(Firmware, f.firmwares[0]);
+    const upload = makeModel(Firmware, { ...f.firmwares[0], spec: { ...f.firmwares[0].spec, source: { upload: {} } } }).model;
+    const saved: any[] = [];
+
+    model.save = jest.fn(async() => saved.push(JSON.parse(JSON.stringify(model.spec))));
+    expect(actionsByName(model).rebuild.enabled).toBe(true);
+    expect(actionsByName(upload).rebuild.enabled).toBe(false);
+
+    model.rebuild();
+    expect(model.save).not.toHaveBeenCalled();
+    const [action, prompt] = dispatch.mock.calls.find(([a]) => a === 'promptModal') as any[];
+
+    expect(action).toBe('promptModal');
+    expect(prompt).toMatchObject({ component: 'GenericPrompt', componentProps: { title: '%kubeflash.firmware.rebuildTitle% {"name":"sensor-s3-1.5.0"}', applyMode: 'rebuild' } });
+    const done = jest.fn();
+    const before = Date.now();
+
+    await prompt.componentProps.applyAction(done);
+
+    expect(done).toHaveBeenCalledWith(true);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toStrictEqual({ ...f.firmwares[0].spec, buildRequest: expect.any(String) });
+    expect(Date.parse(saved[0].buildRequest)).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it('rolls a successful build out through the Rollout create page', () => {

@@ -1,39 +1,79 @@
-import Rollout, { ABORT_ANNOTATION } from '../models/kubeflash.dev.rollout.js';
+import Rollout from '../models/kubeflash.dev.rollout.js';
 import DeviceGroup from '../models/kubeflash.dev.devicegroup.js';
 import DeviceClass from '../models/kubeflash.dev.deviceclass.js';
 import { actionsByName, fixture, makeModel } from './helpers';
 
 describe('Rollout model', () => {
-  it('offers pause while running, resume while paused, nothing once finished', () => {
-    const f = fixture();
-    const running = actionsByName(makeModel(Rollout, f.rollouts[0]).model);
-    const pausedData = { ...f.rollouts[0], spec: { ...f.rollouts[0].spec, paused: true } };
-    const paused = actionsByName(makeModel(Rollout, pausedData).model);
-    const done = actionsByName(makeModel(Rollout, { ...f.rollouts[0], status: { phase: 'Succeeded' } }).model);
+  const withStatus = (f: any, spec: Record<string, unknown>, status: Record<string, unknown> = {}) => ({
+    ...f.rollouts[0], spec: { ...f.rollouts[0].spec, ...spec }, status: { ...f.rollouts[0].status, ...status }
+  });
+  const enabled = (data: any) => {
+    const a = actionsByName(makeModel(Rollout, data).model);
 
-    expect([running.pause.enabled, running.resume.enabled, running.abort.enabled]).toStrictEqual([true, false, true]);
-    expect([paused.pause.enabled, paused.resume.enabled]).toStrictEqual([false, true]);
-    expect([done.pause.enabled, done.resume.enabled, done.abort.enabled]).toStrictEqual([false, false, false]);
+    return Object.fromEntries(['start', 'pause', 'resume', 'approve', 'abort', 'makeClassVersion'].map((n) => [n, a[n].enabled]));
+  };
+
+  it('offers each control only when the operator would act on it', () => {
+    const f = fixture();
+
+    expect(enabled(f.rollouts[0])).toStrictEqual({
+      start: false, pause: true, resume: false, approve: false, abort: true, makeClassVersion: false
+    });
+    expect(enabled(withStatus(f, { dryRun: true }, { phase: 'Planned' }))).toMatchObject({
+      start: true, pause: false, abort: true
+    });
+    expect(enabled(withStatus(f, { paused: true }, { phase: 'Paused' }))).toMatchObject({ pause: false, resume: true });
+    expect(enabled(withStatus(f, {}, { phase: 'WaveApproval' }))).toMatchObject({ approve: true });
+    expect(enabled(withStatus(f, {}, { phase: 'Succeeded' }))).toStrictEqual({
+      start: false, pause: false, resume: false, approve: false, abort: false, makeClassVersion: true
+    });
+    expect(enabled(withStatus(f, { abort: true }, { phase: 'Progressing' }))).toMatchObject({ pause: false, abort: false });
   });
 
-  it('pauses, resumes and aborts by saving the object', async() => {
+  it('sets the spec fields the operator reads: dryRun, paused, approvedWave (the waiting wave), abort after asking', async() => {
     const f = fixture();
-    const { model } = makeModel(Rollout, f.rollouts[0]);
+    const waves = f.rollouts[0].status.waves.map((w: any) => (w.wave === 3 ? w : { ...w, state: 'Completed' }));
+    const { model, dispatch } = makeModel(Rollout, withStatus(f, { dryRun: true }, {
+      phase: 'WaveApproval', currentWave: 2, waves
+    }));
     const saved: any[] = [];
 
     model.save = jest.fn(async() => {
-      saved.push({ paused: model.spec.paused, annotations: { ...(model.metadata.annotations || {}) } });
+      saved.push(JSON.parse(JSON.stringify(model.spec)));
     });
-
+    await model.start();
     await model.pause();
     await model.resume();
-    await model.abort();
+    await model.approve();
+    model.abort();
+    expect(saved).toHaveLength(4);
+    await dispatch.mock.calls.find(([a]) => a === 'promptModal')[1].componentProps.applyAction(jest.fn());
 
-    expect(saved).toStrictEqual([
-      { paused: true, annotations: {} },
-      { paused: false, annotations: {} },
-      { paused: true, annotations: { [ABORT_ANNOTATION]: 'true' } },
+    expect(saved.map((s) => [s.dryRun, s.paused, s.approvedWave, s.abort])).toStrictEqual([
+      [false, false, 2, undefined], [false, true, 2, undefined], [false, false, 2, undefined], [false, false, 3, undefined], [false, false, 3, true],
     ]);
+    expect(model.metadata.annotations || {}).toStrictEqual({});
+  });
+
+  it('makes the rolled-out version the class version, keeping the class firmware source', async() => {
+    const f = fixture();
+    const { model: deviceClass } = makeModel(DeviceClass, { ...f.deviceClasses[0], spec: { ...f.deviceClasses[0].spec, firmware: { ...f.deviceClasses[0].spec.firmware, version: '1.4.2' } } });
+    const { model, dispatch } = makeModel(Rollout, withStatus(f, {}, { phase: 'Succeeded', targetVersion: '1.5.0' }), { byId: { 'kubeflash.dev.firmware:garage/sensor-s3-1.5.0': f.firmwares[0], 'kubeflash.dev.deviceclass:garage/sensor-s3': deviceClass } });
+
+    deviceClass.save = jest.fn(async() => deviceClass);
+    model.makeClassVersion();
+    expect(deviceClass.save).not.toHaveBeenCalled();
+    await dispatch.mock.calls.find(([a]) => a === 'promptModal')[1].componentProps.applyAction(jest.fn());
+
+    expect(deviceClass.save).toHaveBeenCalledTimes(1);
+    expect(deviceClass.spec.firmware).toStrictEqual({ ...f.deviceClasses[0].spec.firmware, version: '1.5.0' });
+  });
+
+  it('refuses to set a class version when the Firmware is gone, saying which rollout', async() => {
+    const f = fixture();
+    const { model } = makeModel(Rollout, withStatus(f, {}, { phase: 'Succeeded', targetVersion: undefined }));
+
+    await expect(model.setClassVersion()).rejects.toThrow('%kubeflash.errors.noRolloutClass% {"name":"sensors-1.5.0"}');
   });
 });
 

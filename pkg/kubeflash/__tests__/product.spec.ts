@@ -48,15 +48,15 @@ describe('product configuration', () => {
     const [attic, porch, fresh] = fixture().devices;
     const row = (d: any) => Object.fromEntries(DEVICE_HEADERS.filter((h: any) => h.getValue && !['state', 'name', 'namespace', 'age'].includes(h.name)).map((h: any) => [h.name, h.getValue(d)]));
 
-    expect(DEVICE_HEADERS.map((h: any) => h.name)).toStrictEqual(['state', 'name', 'namespace', 'deviceClass', 'site', 'online', 'firmware', 'lastSeen', 'config', 'ota', 'age']);
+    expect(DEVICE_HEADERS.map((h: any) => h.name)).toStrictEqual(['state', 'name', 'namespace', 'deviceClass', 'site', 'online', 'firmware', 'lastSeen', 'identity', 'config', 'ota', 'age']);
     expect(row(attic)).toStrictEqual({
-      deviceClass: 'sensor-s3', site: 'home', online: '2', firmware: '1.5.0', lastSeen: '2026-11-22T08:00:00Z', config: 'True', ota: 'Succeeded',
+      deviceClass: 'sensor-s3', site: 'home', online: '2', firmware: '1.5.0', lastSeen: '2026-11-22T08:00:00Z', identity: 'True', config: 'True', ota: 'Succeeded',
     });
     expect(row(porch)).toMatchObject({
-      online: '1', firmware: '1.4.2', config: 'False', ota: 'Downloading 42%'
+      online: '1', firmware: '1.4.2', identity: 'False', config: 'False', ota: 'Downloading 42%'
     });
     expect(row(fresh)).toMatchObject({
-      online: '0', firmware: undefined, lastSeen: undefined
+      online: '0', firmware: undefined, lastSeen: undefined, identity: undefined
     });
     expect(DEVICE_HEADERS.find((h: any) => h.name === 'lastSeen')).toMatchObject({ formatter: 'LiveDate' });
   });
@@ -67,8 +67,9 @@ describe('product configuration', () => {
 
     expect(get(FIRMWARE_HEADERS, 'duration', f.firmwares[0])).toBe('7m 30s');
     expect(get(FIRMWARE_HEADERS, 'phase', f.firmwares[1])).toBe('Building');
+    expect([get(FIRMWARE_HEADERS, 'reason', f.firmwares[0]), get(FIRMWARE_HEADERS, 'reason', f.firmwares[1])]).toStrictEqual(['Signed', 'Building']);
     expect(get(ROLLOUT_HEADERS, 'wave', f.rollouts[0])).toBe('2/3');
-    expect(get(ROLLOUT_HEADERS, 'succeeded', f.rollouts[0])).toBe('48/100');
+    expect(get(ROLLOUT_HEADERS, 'succeeded', f.rollouts[0])).toBe('1/3');
   });
 
   it('has every l10n key the extension uses, and a type label per kind', () => {

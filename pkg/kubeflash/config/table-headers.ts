@@ -1,10 +1,13 @@
 import { AGE, NAME, NAMESPACE, STATE } from '@shell/config/table-headers';
 import type { HeaderOptions } from '@shell/core/types';
+import { DeviceConditionType } from '@kubeflash/api';
 import type {
   Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware, Rollout,
 } from '@kubeflash/api';
 import { KUBEFLASH } from '../types/kubeflash';
-import { configCondition, onlineRank, otaText } from '../utils/badges';
+import {
+  buildReason, configCondition, findCondition, onlineRank, otaText,
+} from '../utils/badges';
 import { selectorToString } from '../utils/selector';
 import { formatDuration, durationSeconds } from '../utils/format';
 
@@ -27,7 +30,7 @@ const kindColumns = (...own: Header[]): Header[] => [STATE, NAME, NAMESPACE, ...
 const byPath = (path: string) => ({ sort: [path] });
 const narrow = { dashIfEmpty: true, width: 90 };
 
-/** Device list: class, site, online badge, firmware, last seen, config and OTA state. */
+/** Device list: class, site, online badge, firmware, last seen, identity check, config and OTA state. */
 export const DEVICE_HEADERS: Header[] = kindColumns(
   column<Device>('deviceClass', 'spec.deviceClassRef.name', (row) => row.spec?.deviceClassRef?.name, byPath('spec.deviceClassRef.name')),
   column<Device>('site', 'spec.devicesClusterRef.name', (row) => row.spec?.devicesClusterRef?.name, byPath('spec.devicesClusterRef.name')),
@@ -38,6 +41,7 @@ export const DEVICE_HEADERS: Header[] = kindColumns(
   column<Device>('lastSeen', 'status.reported.lastSeen', (row) => row.status?.reported?.lastSeen, {
     sort: ['status.reported.lastSeen:desc'], formatter: 'LiveDate', formatterOpts: { addSuffix: true },
   }),
+  column<Device>('identity', 'status.conditions', (row) => findCondition(row.status?.conditions, DeviceConditionType.IdentityMatches)?.status, { formatter: 'KubeflashIdentity', width: 110 }),
   column<Device>('config', 'status.conditions', (row) => configCondition(row)?.status, { formatter: 'KubeflashConfigState', width: 110 }),
   column<Device>('ota', 'status.ota.state', (row) => otaText(row), { ...byPath('status.ota.state'), dashIfEmpty: true }),
 );
@@ -64,7 +68,7 @@ export const DEVICES_CLUSTER_HEADERS: Header[] = kindColumns(
   column<DevicesCluster>('devices', 'status.devices', (row) => row.status?.devices, narrow),
 );
 
-/** Firmware list: class, version, phase badge, duration. */
+/** Firmware list: class, version, phase badge (message as tooltip), the reason of its conditions, duration. */
 export const FIRMWARE_HEADERS: Header[] = [
   NAME,
   NAMESPACE,
@@ -73,6 +77,7 @@ export const FIRMWARE_HEADERS: Header[] = [
   column<Firmware>('phase', 'status.phase', (row) => row.status?.phase, {
     ...byPath('status.phase'), formatter: 'KubeflashPhase', width: 120
   }),
+  column<Firmware>('reason', 'status.conditions', (row) => buildReason(row), { dashIfEmpty: true }),
   column<Firmware>('duration', 'status.startTime', (row) => formatDuration(durationSeconds(row.status?.startTime, row.status?.completionTime)), { dashIfEmpty: true }),
   AGE,
 ];

@@ -1,6 +1,6 @@
 import KubeflashModel from '../plugins/kubeflash-class.js';
 import { KUBEFLASH, CORE } from '../types/kubeflash';
-import { isConfigReady, isFlashable, onlineRank } from '../utils/badges';
+import { isConfigReady, isFlashable, isOnline, onlineRank } from '../utils/badges';
 import { base64ToBytes } from '../utils/artifact-server';
 import { artifactFileName, artifactUrl, sortedArtifacts } from '../utils/firmware-files';
 
@@ -16,7 +16,10 @@ export const CONFIG_BIN_KEY = 'config.bin';
 /** Key of nvs_keys.bin (classes with NVS encryption) in the device's config Secret. */
 export const NVS_KEYS_KEY = 'nvs_keys.bin';
 
-/** One ESP32 board: downloads of its config and flash script, USB flashing. */
+/**
+ * One ESP32 board: downloads of its config and flash script, USB flashing, and the requests the operator
+ * carries out (spec.rebootRequest, spec.credentials.rotate).
+ */
 export default class Device extends KubeflashModel {
   static defaultSpec = DEFAULT_DEVICE;
 
@@ -41,9 +44,40 @@ export default class Device extends KubeflashModel {
         action: 'downloadFlashScriptNoSecrets', label: this.t('kubeflash.actions.downloadFlashScriptNoSecrets'), icon: 'icon icon-download', bulkable: true, enabled: true,
       },
       { divider: true },
+      {
+        action: 'reboot', label: this.t('kubeflash.actions.reboot'), icon: 'icon icon-refresh', bulkable: true, enabled: this.canReboot,
+      },
+      {
+        action: 'rotateCredentials', label: this.t('kubeflash.actions.rotateCredentials'), icon: 'icon icon-key', enabled: true,
+      },
+      { divider: true },
     );
 
     return out;
+  }
+
+  /** The operator sends cmd/reboot only to an online device (commands are never queued), so Reboot needs one. */
+  get canReboot() {
+    return isOnline(this) === true;
+  }
+
+  /** Reboots the device now: a new spec.rebootRequest, which the operator answers in status.reboot. */
+  reboot() {
+    return this.kfRequest((spec, stamp) => {
+      spec.rebootRequest = stamp;
+    }).catch((err) => this.kfError('kubeflash.actions.reboot', err));
+  }
+
+  /** Rotates the generated credentials after asking: the board keeps the old ones until its new config is flashed. */
+  rotateCredentials() {
+    this.kfConfirm('kubeflash.device.rotateTitle', 'kubeflash.device.rotateBody', 'rotate', () => this.requestRotation());
+  }
+
+  /** Sets spec.credentials.rotate to the current time and saves: new MQTT and web passwords, broker and config together. */
+  requestRotation() {
+    return this.kfRequest((spec, stamp) => {
+      spec.credentials = { ...(spec.credentials || {}), rotate: stamp };
+    });
   }
 
   /** Sort key of the online column: online, offline, never seen. */

@@ -1,8 +1,7 @@
-import { Chip } from '@kubeflash/api';
 import KubeflashModel from '../plugins/kubeflash-class.js';
 import { KUBEFLASH } from '../types/kubeflash';
 import { isFlashable } from '../utils/badges';
-import { artifactFileName, flasherArgs, webToolsManifest } from '../utils/firmware-files';
+import { artifactFileName, firmwareFiles } from '../utils/firmware-files';
 
 /** Query parameter of the Rollout create page that preselects the Firmware. */
 export const ROLLOUT_FIRMWARE_QUERY = 'firmware';
@@ -20,7 +19,10 @@ export const PART_ACTIONS = {
   app:                'downloadApp',
 };
 
-/** One firmware build of a class: build status, per-part downloads, manifest, flasher_args.json, build logs. */
+/**
+ * One firmware build of a class: build status, per-part downloads, manifest, flasher_args.json and a zip of
+ * everything (all served by the artifact service), Rebuild, build logs.
+ */
 export default class Firmware extends KubeflashModel {
   static defaultSpec = DEFAULT_FIRMWARE;
 
@@ -44,6 +46,12 @@ export default class Firmware extends KubeflashModel {
         action: 'downloadFlasherArgs', label: this.t('kubeflash.actions.downloadFlasherArgs'), icon: 'icon icon-download', enabled: this.succeeded,
       },
       {
+        action: 'downloadZip', label: this.t('kubeflash.actions.downloadZip'), icon: 'icon icon-download', enabled: this.succeeded,
+      },
+      {
+        action: 'rebuild', label: this.t('kubeflash.actions.rebuild'), icon: 'icon icon-refresh', enabled: this.canRebuild,
+      },
+      {
         action: 'createRollout', label: this.t('kubeflash.actions.createRollout'), icon: 'icon icon-upgrade-alt', enabled: this.succeeded,
       },
       {
@@ -55,20 +63,25 @@ export default class Firmware extends KubeflashModel {
     return out;
   }
 
-  /** Downloads one image by artifact name. */
-  async downloadArtifact(name) {
-    const artifact = (this.status?.artifacts || []).find((a) => a.name === name);
+  /** A git source is built by a Job, so it can be built again; uploaded builds come again from CI. */
+  get canRebuild() {
+    return !!this.spec?.source?.git;
+  }
 
-    if (!artifact) {
-      return;
-    }
+  /** Downloads one file the artifact service serves for this build (an image, manifest.json, flasher_args.json, the zip). */
+  async downloadFile(file) {
     try {
-      const file = artifactFileName(artifact);
-
-      await this.kfSave(`${ this.metadata.name }-${ file }`, await this.kfFetchArtifact(this.metadata.name, file));
+      await this.kfSave(file.endsWith('.zip') ? file : `${ this.metadata.name }-${ file }`, await this.kfFetchArtifact(this.metadata.name, file));
     } catch (err) {
       this.kfError('kubeflash.errors.downloadFailed', err, { message: err?.message || '' });
     }
+  }
+
+  /** Downloads one image by artifact name. */
+  downloadArtifact(name) {
+    const artifact = (this.status?.artifacts || []).find((a) => a.name === name);
+
+    return artifact ? this.downloadFile(artifactFileName(artifact)) : undefined;
   }
 
   downloadBootloader() {
@@ -87,25 +100,28 @@ export default class Firmware extends KubeflashModel {
     return this.downloadArtifact('app');
   }
 
-  /** The class's chip (the build target). */
-  async chip() {
-    const deviceClass = await this.kfFindSibling(KUBEFLASH.DEVICE_CLASS, this.spec?.deviceClassRef?.name);
-
-    return deviceClass?.spec?.chip || Chip.ESP32;
+  downloadManifest() {
+    return this.downloadFile(firmwareFiles(this.metadata.name).manifest);
   }
 
-  async downloadManifest() {
-    const manifest = webToolsManifest({
-      name: this.spec.deviceClassRef.name, version: this.spec.version, chip: await this.chip(), artifacts: this.status?.artifacts || [],
+  downloadFlasherArgs() {
+    return this.downloadFile(firmwareFiles(this.metadata.name).flasherArgs);
+  }
+
+  downloadZip() {
+    return this.downloadFile(firmwareFiles(this.metadata.name).zip);
+  }
+
+  /** Builds again after asking: a new spec.buildRequest cancels a running build and replaces the artifacts. */
+  rebuild() {
+    this.kfConfirm('kubeflash.firmware.rebuildTitle', 'kubeflash.firmware.rebuildBody', 'rebuild', () => this.requestRebuild());
+  }
+
+  /** Sets spec.buildRequest to the current time and saves: the operator starts a new build Job for the new generation. */
+  requestRebuild() {
+    return this.kfRequest((spec, stamp) => {
+      spec.buildRequest = stamp;
     });
-
-    await this.kfSave('manifest.json', `${ JSON.stringify(manifest, null, 2) }\n`, 'application/json');
-  }
-
-  async downloadFlasherArgs() {
-    const args = flasherArgs({ chip: await this.chip(), artifacts: this.status?.artifacts || [] });
-
-    await this.kfSave('flasher_args.json', `${ JSON.stringify(args, null, 2) }\n`, 'application/json');
   }
 
   /** Where "Roll out" goes: the Rollout create page with this build preselected. */

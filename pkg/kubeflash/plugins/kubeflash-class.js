@@ -47,6 +47,45 @@ export default class KubeflashModel extends SteveModel {
     return new Uint8Array(data);
   }
 
+  /**
+   * Asks the operator for something through a request field of the spec (spec.rebootRequest,
+   * spec.credentials.rotate, spec.firmware.buildRequest ...): `change(spec, stamp)` sets the field to a new
+   * value, the current time, and the object is saved. Returns the value set.
+   */
+  async kfRequest(change) {
+    const stamp = new Date().toISOString();
+    const spec = JSON.parse(JSON.stringify(this.spec || {}));
+
+    change(spec, stamp);
+    this.spec = spec;
+    await this.save();
+
+    return stamp;
+  }
+
+  /**
+   * Asks before doing something that cannot be undone, with the shell's GenericPrompt: l10n keys of its title
+   * and body (given this object's `name`), the AsyncButton mode of the apply button (`asyncButton.<mode>` in
+   * l10n), and what runs on apply.
+   */
+  kfConfirm(titleKey, bodyKey, mode, apply) {
+    const args = { name: this.metadata.name };
+
+    this.$dispatch('promptModal', {
+      component:      'GenericPrompt',
+      resources:      [this],
+      componentProps: {
+        title:       this.t(titleKey, args),
+        body:        this.t(bodyKey, args),
+        applyMode:   mode,
+        applyAction: async(buttonDone) => {
+          await apply();
+          buttonDone(true);
+        },
+      },
+    });
+  }
+
   /** Saves `content` as a file in the browser. */
   kfSave(fileName, content, contentType = 'application/octet-stream') {
     return downloadFile(fileName, content, contentType);

@@ -7,6 +7,8 @@ export interface TableColumn {
   labelKey?: string;
   /** Show the value as code (keys, offsets, hashes). */
   code?: boolean;
+  /** The value is a BadgeInfo (utils/badges.ts): show it as a BadgeState with its translated label. */
+  badge?: boolean;
 }
 
 /** One tab of a page (PageTabs): its name, also the slot with its content, and its label. */
@@ -15,6 +17,9 @@ export interface PageTab {
   /** The label, already translated. */
   label: string;
 }
+
+/** Kinds of FieldInput. */
+export type FieldKind = 'text' | 'number' | 'select' | 'list' | 'checkbox';
 
 /** A select option. */
 export interface FieldOption {
@@ -29,8 +34,11 @@ export interface FieldSpec {
   labelKey: string;
   /** Columns of the 12-column grid. */
   span: number;
-  /** Input kind: text (default), number (stored as a number, empty = unset) or select. */
-  kind?: 'text' | 'number' | 'select';
+  /**
+   * Input kind: text (default), number (stored as a number, empty = unset), select, list (a select of several
+   * values stored as an array; typed values are allowed when it has no options) or checkbox (a boolean).
+   */
+  kind?: FieldKind;
   /** Choices of a select: options, or plain strings used as label and value. */
   options?: readonly (FieldOption | string)[];
   required?: boolean;

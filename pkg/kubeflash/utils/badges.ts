@@ -1,7 +1,7 @@
 // Small status badges for lists and detail pages: which l10n key and BadgeState color a condition or
 // phase shows as. Condition types, statuses and phases all come from @kubeflash/api.
 import {
-  ConditionStatus, DeviceConditionType, FirmwarePhase, OtaState, type Condition, type Device, type Firmware,
+  ConditionStatus, DeviceConditionType, FirmwareConditionType, FirmwarePhase, OtaState, type Condition, type Device, type Firmware,
 } from '@kubeflash/api';
 
 /** A badge: an l10n key (under `kubeflash.state` or `kubeflash.phase`) and a BadgeState color. */
@@ -91,4 +91,31 @@ export function phaseBadge(firmware: Partial<Pick<Firmware, 'status'>>): BadgeIn
 /** Whether a firmware build can be flashed or rolled out: it succeeded and lists its images. */
 export function isFlashable(firmware: Partial<Pick<Firmware, 'status'>> | undefined): boolean {
   return firmware?.status?.phase === FirmwarePhase.Succeeded && !!firmware.status?.artifacts?.length;
+}
+
+/**
+ * The reason a build is where it is: the reason of Built while it is not True (AwaitingUpload, Building,
+ * BuildFailed, ImageInvalid ...), then that of ArtifactsReady (Signed, SigningFailed).
+ */
+export function buildReason(firmware: Partial<Pick<Firmware, 'status'>>): string {
+  const built = findCondition(firmware.status?.conditions, FirmwareConditionType.Built);
+  const ready = findCondition(firmware.status?.conditions, FirmwareConditionType.ArtifactsReady);
+
+  return (built && built.status !== ConditionStatus.True ? built.reason : ready?.reason || built?.reason) || '';
+}
+
+/** The first line of a build's message (the rest is the end of the build log), for tooltips. */
+export function buildMessageHead(firmware: Partial<Pick<Firmware, 'status'>>): string | undefined {
+  return firmware.status?.message?.split('\n')[0] || undefined;
+}
+
+/** Badge of a Device's IdentityMatches condition (chip and MAC checks), or undefined before the first report. */
+export function identityBadge(device: Partial<Pick<Device, 'status'>>): BadgeInfo {
+  const status = findCondition(device.status?.conditions, DeviceConditionType.IdentityMatches)?.status;
+
+  if (status === ConditionStatus.True) {
+    return { labelKey: 'kubeflash.state.verified', color: 'bg-success' };
+  }
+
+  return status === ConditionStatus.False ? { labelKey: 'kubeflash.state.mismatch', color: 'bg-error' } : { labelKey: 'kubeflash.state.unknown', color: 'bg-darker' };
 }

@@ -1,23 +1,34 @@
 // Rows of the detail pages' KeyValueTables: labelled values read from an object (l10n keys, no English).
 import type {
-  ConfigLayer, Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware,
+  ConfigLayer, Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware, FirmwareSource,
 } from '@kubeflash/api';
-import { durationSeconds, formatDuration } from './format';
+import { durationSeconds, formatBytes, formatDuration } from './format';
 import { selectorToString } from './selector';
 
 /** One row of KeyValueTable. */
 export interface KeyValueRow {
   labelKey: string;
   value: unknown;
+  /** An l10n key shown instead of `value` (yes/no and other words). */
+  valueKey?: string;
   testid?: string;
 }
 
+/** The l10n key of yes, no, or nothing for an unknown flag. */
+const yesNo = (flag: boolean | undefined) => (flag === undefined ? undefined : `kubeflash.${ flag ? 'yes' : 'no' }`);
+
 const joined = (...parts: unknown[]) => parts.filter((p) => p !== undefined && p !== null && p !== '').join(' · ') || undefined;
+
+/** A firmware source in one line: the git URL, ref and path, or the label of uploaded builds. */
+function sourceText(source: FirmwareSource | undefined, uploadLabel: string): string | undefined {
+  const git = source?.git;
+
+  return git ? joined(git.url, git.ref, git.path) : (source?.upload ? uploadLabel : undefined);
+}
 
 /** What a device reports: firmware, network, uptime, OTA. */
 export function reportedRows(device: Partial<Pick<Device, 'status'>>): KeyValueRow[] {
   const r = device.status?.reported || {};
-  const ota = device.status?.ota || {};
   const k = (key: string) => `kubeflash.device.reported.${ key }`;
 
   return [
@@ -25,30 +36,77 @@ export function reportedRows(device: Partial<Pick<Device, 'status'>>): KeyValueR
       labelKey: k('firmwareVersion'), value: r.firmwareVersion, testid: 'kubeflash-reported-firmware'
     },
     { labelKey: k('projectName'), value: r.projectName },
-    { labelKey: k('mac'), value: r.mac },
+    {
+      labelKey: k('mac'), value: r.mac, testid: 'kubeflash-reported-mac'
+    },
     { labelKey: k('ip'), value: r.ip },
     { labelKey: k('rssi'), value: r.rssi },
     { labelKey: k('uptimeSeconds'), value: r.uptimeSeconds !== undefined ? formatDuration(r.uptimeSeconds) : undefined },
-    { labelKey: k('lastSeen'), value: r.lastSeen },
+    {
+      labelKey: k('lastSeen'), value: r.lastSeen, testid: 'kubeflash-reported-last-seen'
+    },
     { labelKey: k('resetReason'), value: r.resetReason },
-    { labelKey: k('otaState'), value: ota.progress !== undefined && ota.state ? `${ ota.state } (${ ota.progress }%)` : ota.state },
-    { labelKey: k('otaTarget'), value: ota.targetVersion },
-    { labelKey: k('otaLastResult'), value: ota.lastResult ? joined(ota.lastResult.result, ota.lastResult.version, ota.lastResult.message) : undefined },
+    {
+      labelKey: k('chip'), value: r.chip, testid: 'kubeflash-reported-chip'
+    },
+    { labelKey: k('idfVersion'), value: r.idfVersion },
+    { labelKey: k('image'), value: joined(r.partition, r.imageState) },
+    { labelKey: k('offlineReason'), value: r.offlineReason },
+  ];
+}
+
+/** The device's current OTA attempt (status.ota), as the rollout controller records it. */
+export function otaRows(device: Partial<Pick<Device, 'status'>>): KeyValueRow[] {
+  const ota = device.status?.ota || {};
+  const k = (key: string) => `kubeflash.device.ota.${ key }`;
+
+  return [
+    {
+      labelKey: k('state'), value: ota.state, testid: 'kubeflash-ota-state'
+    },
+    { labelKey: k('targetVersion'), value: ota.targetVersion },
+    {
+      labelKey: k('rollout'), value: joined(ota.rolloutName, ota.attempt !== undefined ? `#${ ota.attempt }` : undefined), testid: 'kubeflash-ota-rollout'
+    },
+    { labelKey: k('bytes'), value: ota.bytes !== undefined ? joined(`${ formatBytes(ota.bytes) } / ${ formatBytes(ota.totalBytes) }`, ota.progress !== undefined ? `${ ota.progress }%` : undefined) : undefined },
+    {
+      labelKey: k('lastError'), value: ota.lastError ? joined(ota.lastError.reason, ota.lastError.message) : undefined, testid: 'kubeflash-ota-error'
+    },
+    { labelKey: k('retryAfter'), value: ota.retryAfter },
+    { labelKey: k('updateTime'), value: ota.updateTime },
+  ];
+}
+
+/** What was done to a device on request: its generated credentials, the last reboot request. */
+export function deviceRequestRows(device: Partial<Pick<Device, 'status'>>): KeyValueRow[] {
+  const c = device.status?.credentials;
+  const reboot = device.status?.reboot;
+
+  return [
+    { labelKey: 'kubeflash.device.credentials.secret', value: c?.secretName },
+    {
+      labelKey: 'kubeflash.device.credentials.generatedAt', value: c?.generatedAt, testid: 'kubeflash-credentials-generated'
+    },
+    {
+      labelKey: 'kubeflash.device.lastReboot', value: reboot ? joined(reboot.result, reboot.time, reboot.commandId) : undefined, testid: 'kubeflash-last-reboot'
+    },
   ];
 }
 
 /** A class: chip, firmware version and source, builder, partition, description. */
-export function deviceClassRows(deviceClass: Partial<Pick<DeviceClass, 'spec'>>, uploadLabel: string): KeyValueRow[] {
+export function deviceClassRows(deviceClass: Partial<Pick<DeviceClass, 'spec' | 'status'>>, uploadLabel: string): KeyValueRow[] {
   const spec = deviceClass.spec;
   const fw = spec?.firmware;
-  const git = fw?.source?.git;
 
   return [
     {
       labelKey: 'kubeflash.deviceClass.chip', value: spec?.chip, testid: 'kubeflash-class-chip'
     },
     { labelKey: 'kubeflash.deviceClass.firmwareVersion', value: fw?.version },
-    { labelKey: 'kubeflash.deviceClass.source', value: git ? joined(git.url, git.ref, git.path) : (fw?.source?.upload ? uploadLabel : undefined) },
+    {
+      labelKey: 'kubeflash.deviceClass.currentFirmware', value: deviceClass.status?.firmware?.name, testid: 'kubeflash-class-current-firmware'
+    },
+    { labelKey: 'kubeflash.deviceClass.source', value: sourceText(fw?.source, uploadLabel) },
     { labelKey: 'kubeflash.deviceClass.builderImage', value: fw?.builder?.image },
     { labelKey: 'kubeflash.deviceClass.partitionLabel', value: spec?.partitions?.config?.label },
     { labelKey: 'kubeflash.deviceClass.description', value: spec?.description },
@@ -80,7 +138,42 @@ export function devicesClusterRows(cluster: Partial<Pick<DevicesCluster, 'spec' 
   ];
 }
 
-/** A firmware build: timings, job, message, app. */
+/** The operator's link to a cluster's broker (status.broker). */
+export function brokerRows(cluster: Partial<Pick<DevicesCluster, 'status'>>): KeyValueRow[] {
+  const b = cluster.status?.broker;
+
+  return [
+    {
+      labelKey: 'kubeflash.devicesCluster.broker.connected', value: undefined, valueKey: yesNo(b?.connected), testid: 'kubeflash-broker-connected'
+    },
+    {
+      labelKey: 'kubeflash.devicesCluster.broker.administered', value: undefined, valueKey: yesNo(b?.administered)
+    },
+    {
+      labelKey: 'kubeflash.devicesCluster.broker.managedAccounts', value: b?.managedAccounts, testid: 'kubeflash-broker-accounts'
+    },
+    { labelKey: 'kubeflash.devicesCluster.broker.protocolVersion', value: b?.protocolVersion },
+    { labelKey: 'kubeflash.devicesCluster.broker.since', value: b?.since },
+  ];
+}
+
+/** A firmware build: what it is (class, version, source) and what the operator made of it (app, signature). */
+export function firmwareSummaryRows(firmware: Partial<Pick<Firmware, 'spec' | 'status'>>, uploadLabel: string): KeyValueRow[] {
+  const spec = firmware.spec;
+  const s = firmware.status || {};
+
+  return [
+    { labelKey: 'kubeflash.firmware.deviceClass', value: spec?.deviceClassRef?.name },
+    { labelKey: 'kubeflash.firmware.version', value: spec?.version },
+    { labelKey: 'kubeflash.deviceClass.source', value: sourceText(spec?.source, uploadLabel) },
+    { labelKey: 'kubeflash.firmware.app', value: s.app ? joined(s.app.projectName, s.app.version, s.app.idfVersion) : undefined },
+    {
+      labelKey: 'kubeflash.firmware.signature', value: s.signature ? joined(s.signature.algorithm, s.signature.keyId) : undefined, testid: 'kubeflash-firmware-signature'
+    },
+  ];
+}
+
+/** A firmware build: timings and job. */
 export function firmwareBuildRows(firmware: Partial<Pick<Firmware, 'status'>>): KeyValueRow[] {
   const s = firmware.status || {};
 
@@ -91,10 +184,6 @@ export function firmwareBuildRows(firmware: Partial<Pick<Firmware, 'status'>>): 
       labelKey: 'kubeflash.firmware.duration', value: formatDuration(durationSeconds(s.startTime, s.completionTime)), testid: 'kubeflash-firmware-duration'
     },
     { labelKey: 'kubeflash.firmware.job', value: s.jobName },
-    {
-      labelKey: 'kubeflash.firmware.message', value: s.message, testid: 'kubeflash-firmware-message'
-    },
-    { labelKey: 'kubeflash.firmware.app', value: s.app ? joined(s.app.projectName, s.app.version, s.app.idfVersion) : undefined },
   ];
 }
 

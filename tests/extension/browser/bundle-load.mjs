@@ -170,7 +170,7 @@ async function main() {
     }
     assert.ok(Object.values(report.loaded.models).every((v) => v === 'function'), 'models are classes');
     assert.ok(['list', 'edit', 'detail'].every((k) => Object.values(report.loaded[k]).every((v) => v === 'object')), 'pages are components');
-    assert.deepEqual(Object.keys(report.loaded.formatters || {}).sort(), ['KubeflashConfigState', 'KubeflashOnline', 'KubeflashPhase']);
+    assert.deepEqual(Object.keys(report.loaded.formatters || {}).sort(), ['KubeflashConfigState', 'KubeflashIdentity', 'KubeflashOnline', 'KubeflashPhase']);
     assert.ok(report.loaded.dialog && report.loaded.dialog.KubeflashFlashDialog === 'object', 'flash dialog registered');
     assert.equal(report.productLabel, 'Devices');
     assert.deepEqual(report.typeLabels, TYPES.map(() => true));
@@ -183,7 +183,7 @@ async function main() {
     assert.ok(new RegExp(product.ifHaveGroup.replace(/^\/|\/$/g, '')).test('kubeflash.dev'), `product shown for the kubeflash.dev group (${ product.ifHaveGroup })`);
     assert.deepEqual(committed('headers').map((c) => c.type).sort(), [...TYPES].sort());
     assert.deepEqual(committed('basicType')[0].types.length, 6);
-    assert.deepEqual(committed('headers').find((c) => c.type === 'kubeflash.dev.device').headers.map((h) => h.name), ['state', 'name', 'namespace', 'deviceClass', 'site', 'online', 'firmware', 'lastSeen', 'config', 'ota', 'age']);
+    assert.deepEqual(committed('headers').find((c) => c.type === 'kubeflash.dev.device').headers.map((h) => h.name), ['state', 'name', 'namespace', 'deviceClass', 'site', 'online', 'firmware', 'lastSeen', 'identity', 'config', 'ota', 'age']);
     assert.deepEqual(failedRequests, [], 'every chunk and asset loaded');
     assert.deepEqual(problems, [], 'no errors while loading the extension');
     console.log(`loaded through ${ SHELL_EXTENSION_MANAGER } (shell ${ JSON.parse(fs.readFileSync(path.join(shellDir, 'package.json'), 'utf8')).version })`);
@@ -203,8 +203,12 @@ async function main() {
       { name: 'device-edit', kind: 'edit', type: 'kubeflash.dev.device', value: 0, props: { mode: 'edit' } },
       { name: 'device-detail', kind: 'detail', type: 'kubeflash.dev.device', value: 0, props: { mode: 'view' } },
       { name: 'device-detail-pending', kind: 'detail', type: 'kubeflash.dev.device', value: 1, props: { mode: 'view' } },
+      { name: 'device-detail-mismatch', kind: 'detail', type: 'kubeflash.dev.device', value: 1, props: { mode: 'view' } },
       { name: 'firmware-detail', kind: 'detail', type: 'kubeflash.dev.firmware', value: 0, props: { mode: 'view' } },
+      { name: 'deviceclass-detail', kind: 'detail', type: 'kubeflash.dev.deviceclass', value: 0, props: { mode: 'view' } },
+      { name: 'devicescluster-detail', kind: 'detail', type: 'kubeflash.dev.devicescluster', value: 0, props: { mode: 'view' } },
       { name: 'rollout-detail', kind: 'detail', type: 'kubeflash.dev.rollout', value: 0, props: { mode: 'view' } },
+      { name: 'rollout-edit', kind: 'edit', type: 'kubeflash.dev.rollout', value: 0, props: { mode: 'edit' } },
       { name: 'flash-dialog', kind: 'dialog', type: 'KubeflashFlashDialog', value: 0, valueType: 'kubeflash.dev.device', props: { mode: 'full' } },
     ];
 
@@ -258,6 +262,56 @@ async function main() {
         assert.equal(await page.locator('[data-testid="kubeflash-effective-pending"]').count(), scene.name === 'device-detail-pending' ? 1 : 0, 'pending while the record lags the spec');
         await page.screenshot({ path: path.join(outDir, `${ scene.name.replace('device-detail', 'device-effective-config') }.png`), fullPage: true });
         console.log(`screenshot: test-output/extension/${ scene.name.replace('device-detail', 'device-effective-config') }.png`);
+      }
+      if (scene.name === 'device-detail' || scene.name === 'device-detail-mismatch') {
+        const identity = await page.locator('[data-testid="kubeflash-condition-IdentityMatches"] td').allTextContents();
+
+        assert.match(identity.join(' '), scene.name === 'device-detail' ? /Identity matches.*Yes.*IdentityVerified/s : /Identity matches.*No.*MacMismatch/s, 'the registration check is shown');
+        assert.equal(await page.locator('[data-testid="kubeflash-device-identity-warning"]').count(), scene.name === 'device-detail' ? 0 : 1, 'a failed registration check is a banner');
+        assert.equal(await page.locator('[data-testid="kubeflash-device-reboot"]').isDisabled(), scene.name !== 'device-detail', 'only an online device can be rebooted');
+      }
+      if (scene.name === 'firmware-detail') {
+        assert.match(await page.locator('[data-testid="kubeflash-firmware-signature"]').textContent(), /ECDSA-P256-SHA256/);
+        assert.match((await page.locator('[data-testid="kubeflash-condition-ArtifactsReady"] td').allTextContents()).join(' '), /Signed and stored.*Yes.*Signed/s);
+        assert.equal(await page.locator('[data-testid="kubeflash-firmware-rebuild"]').count(), 1, 'a git build offers Rebuild');
+        assert.equal(await page.locator('[data-testid="kubeflash-firmware-zip"]').count(), 1, 'a succeeded build offers the zip');
+        assert.match(await page.locator('pre[data-testid="kubeflash-firmware-message"]').textContent(), /Project build complete\./, 'the end of the build log is shown');
+      }
+      if (scene.name === 'device-detail') {
+        await page.getByTestId('btn-ota').click();
+        await page.waitForSelector('[data-testid="kubeflash-ota-history"]');
+        assert.equal(await page.locator('[data-testid="kubeflash-ota-history"] tbody tr').count(), 3, 'OTA history rows');
+        await page.screenshot({ path: path.join(outDir, 'device-ota.png'), fullPage: true });
+        console.log('screenshot: test-output/extension/device-ota.png');
+      }
+      if (scene.name === 'rollout-detail') {
+        assert.equal(await page.locator('[data-testid="kubeflash-rollout-wave-bars"] .kubeflash-bar-row').count(), 3, 'one bar per wave');
+        assert.ok(await page.locator('[data-testid="kubeflash-rollout-pause"]').isVisible(), 'a running rollout can be paused');
+        assert.ok(!(await page.locator('[data-testid="kubeflash-rollout-resume"]').isVisible()), 'and not resumed');
+        await page.getByTestId('btn-devices').click();
+        await page.waitForSelector('[data-testid="kubeflash-rollout-device-sensor-porch"]');
+        assert.match(await page.locator('[data-testid="kubeflash-rollout-device-sensor-porch"]').textContent(), /Downloading.*42%.*download-failed/s);
+        await page.screenshot({ path: path.join(outDir, 'rollout-devices.png'), fullPage: true });
+        console.log('screenshot: test-output/extension/rollout-devices.png');
+      }
+      if (scene.name === 'rollout-edit') {
+        await page.waitForSelector('[data-testid="kubeflash-preview-wave-1"]');
+        const rows = await page.locator('[data-testid="kubeflash-rollout-preview"] tbody tr').allTextContents();
+
+        assert.equal(rows.length, 3, 'preview: one row per wave');
+        assert.match(await page.locator('[data-testid="kubeflash-rollout-preview-total"]').textContent(), /2 device\(s\) would be updated; 1 already run 1\.5\.0/);
+      }
+      if (scene.name === 'deviceclass-detail') {
+        await page.waitForSelector('[data-testid="kubeflash-class-current-sensor-s3-1.5.0"]');
+        assert.match(await page.locator('[data-testid="kubeflash-class-current-firmware"]').textContent(), /sensor-s3-1\.5\.0/);
+        assert.match((await page.locator('[data-testid="kubeflash-condition-FirmwareReady"] td').allTextContents()).join(' '), /Yes.*FirmwareSucceeded/s);
+      }
+      if (scene.name === 'devicescluster-detail') {
+        assert.match((await page.locator('[data-testid="kubeflash-condition-Ready"] td').allTextContents()).join(' '), /Yes.*Reconciled.*4 managed accounts/s);
+        assert.deepEqual((await page.locator('[data-testid="kubeflash-fleet-versions"] .kubeflash-bar-label').allTextContents()).map((t) => t.trim()), ['1.5.0', '1.4.2'], 'firmware versions chart');
+        const widths = await page.locator('[data-testid="kubeflash-fleet-states"] .kubeflash-bar-segment').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().width)));
+
+        assert.ok(widths.every((w) => w > 0) && Math.max(...widths) - Math.min(...widths) <= 1, `fleet state bars are drawn, equal for 1/1/1 (${ widths })`);
       }
       if (scene.name === 'firmware-detail') {
         await page.getByText('Artifacts', { exact: true }).click();

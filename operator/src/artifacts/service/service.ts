@@ -25,8 +25,8 @@ export interface ArtifactServiceOptions {
   builder: BuilderSettings;
   /** A build Job that has not started after this long fails its Firmware (default 10 minutes). */
   startTimeoutMs?: number;
-  /** Watch only this namespace (default all). */
-  namespace?: string;
+  /** Watch only this namespace, or these (default all). */
+  namespace?: string | readonly string[];
   limits?: Partial<UploadLimits>;
   /** Garbage collection of unreferenced blobs: how often and how old they must be (default hourly, 1 hour). */
   gcIntervalMs?: number;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,16 +18,19 @@ export async function stageStream(source: AsyncIterable<Uint8Array>, dir: string
   const out = createWriteStream(path, { flags: 'wx', flush: true });
   const hash = createHash('sha256');
   let size = 0;
+  // One listener for the file's whole life: a write error between drains must not crash the process, and waiting
+  // for 'drain' (events.once, which also rejects on 'error') leaves no listener behind per wait.
+  let failed: Error | undefined;
+  out.on('error', (err) => (failed ??= err));
   try {
     for await (const chunk of source) {
       size += chunk.length;
       if (size > limit) throw new BlobTooLargeError(what, limit);
+      if (failed) throw failed;
       hash.update(chunk);
-      if (!out.write(chunk)) await new Promise<void>((resolve, reject) => {
-        out.once('drain', resolve);
-        out.once('error', reject);
-      });
+      if (!out.write(chunk)) await once(out, 'drain');
     }
+    if (failed) throw failed;
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   } catch (err) {
     out.destroy();

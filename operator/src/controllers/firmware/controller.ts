@@ -1,6 +1,6 @@
-import { BatchV1Api, CustomObjectsApi, type KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { BatchV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject, type V1Job } from '@kubernetes/client-node';
 import { DeviceClassResource, FirmwareResource, GROUP, VERSION, type DeviceClass, type Firmware } from '@kubeflash/api';
-import { Informer, type ListPage } from '../../manager/informer';
+import { Informer, MultiNamespaceInformer, type ListPage, type SharedInformer } from '../../manager/informer';
 import { apiErrorMessage } from '../../kube/apply';
 import type { Logger } from '../../manager/logger';
 import type { OperatorMetrics } from '../../manager/metrics';
@@ -17,8 +17,8 @@ export interface FirmwareControllerOptions {
   /** A build Job that has not started after this long fails its Firmware (default 10 minutes). */
   startTimeoutMs?: number;
   releaseArtifacts(firmware: Firmware): Promise<void>;
-  /** Watch only this namespace (default all). */
-  namespace?: string;
+  /** Watch only this namespace, or these (one list-watch each, so a Role per namespace suffices); default all. */
+  namespace?: string | readonly string[];
   api?: FirmwareApi;
   metrics?: OperatorMetrics;
   logger?: Logger;
@@ -32,9 +32,9 @@ export interface FirmwareControllerOptions {
  * names are fixed per generation). Runs in the artifact service process, next to the store it releases.
  */
 export class FirmwareController {
-  readonly firmwares: Informer<Firmware>;
-  readonly classes: Informer<DeviceClass>;
-  readonly jobs: Informer<V1Job>;
+  readonly firmwares: SharedInformer<Firmware>;
+  readonly classes: SharedInformer<DeviceClass>;
+  readonly jobs: SharedInformer<V1Job>;
   private readonly queue: WorkQueue;
   private running = false;
 
@@ -42,29 +42,37 @@ export class FirmwareController {
     const { kubeConfig, namespace, logger } = options;
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const batch = kubeConfig.makeApiClient(BatchV1Api);
-    const scope = namespace ? `/namespaces/${namespace}` : '';
-    const kind = <T extends Firmware | DeviceClass>(plural: string): Informer<T> =>
-      new Informer<T>({
-        kubeConfig,
-        path: `/apis/${GROUP}/${VERSION}${scope}/${plural}`,
-        list: (token, limit) =>
-          (namespace
-            ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, limit, _continue: token })
-            : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token })) as Promise<ListPage>,
-        logger,
-      });
+    const namespaces = typeof namespace === 'string' ? [namespace] : [...new Set(namespace ?? [])];
+    const perScope = <T extends KubernetesObject>(make: (ns: string | undefined) => Informer<T>): SharedInformer<T> =>
+      namespaces.length > 0 ? new MultiNamespaceInformer(new Map(namespaces.map((ns) => [ns, make(ns)]))) : make(undefined);
+    const kind = <T extends Firmware | DeviceClass>(plural: string): SharedInformer<T> =>
+      perScope(
+        (ns) =>
+          new Informer<T>({
+            kubeConfig,
+            path: `/apis/${GROUP}/${VERSION}${ns ? `/namespaces/${ns}` : ''}/${plural}`,
+            list: (token, limit) =>
+              (ns
+                ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural, limit, _continue: token })
+                : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, limit, _continue: token })) as Promise<ListPage>,
+            logger,
+          }),
+      );
     this.firmwares = kind<Firmware>(FirmwareResource.plural);
     this.classes = kind<DeviceClass>(DeviceClassResource.plural);
-    this.jobs = new Informer<V1Job>({
-      kubeConfig,
-      path: `/apis/batch/v1${scope}/jobs`,
-      labelSelector: FIRMWARE_LABEL,
-      list: (token, limit) =>
-        (namespace
-          ? batch.listNamespacedJob({ namespace, labelSelector: FIRMWARE_LABEL, limit, _continue: token })
-          : batch.listJobForAllNamespaces({ labelSelector: FIRMWARE_LABEL, limit, _continue: token })) as Promise<ListPage>,
-      logger,
-    });
+    this.jobs = perScope(
+      (ns) =>
+        new Informer<V1Job>({
+          kubeConfig,
+          path: `/apis/batch/v1${ns ? `/namespaces/${ns}` : ''}/jobs`,
+          labelSelector: FIRMWARE_LABEL,
+          list: (token, limit) =>
+            (ns
+              ? batch.listNamespacedJob({ namespace: ns, labelSelector: FIRMWARE_LABEL, limit, _continue: token })
+              : batch.listJobForAllNamespaces({ labelSelector: FIRMWARE_LABEL, limit, _continue: token })) as Promise<ListPage>,
+          logger,
+        }),
+    );
     const api = options.api ?? kubeFirmwareApi(kubeConfig);
     this.queue = new WorkQueue(
       (key) =>

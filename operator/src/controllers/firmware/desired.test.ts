@@ -53,6 +53,15 @@ describe('desiredFirmware', () => {
     expect(late.status?.conditions?.find((c) => c.type === 'Built')?.reason).toBe('BuildTimedOut');
   });
 
+  it('does not count a Job whose pod is only pending as started (the Job controller sets startTime and active at once)', () => {
+    const pending = job({ startTime: new Date('2026-03-01T10:00:01Z'), active: 1, ready: 0 });
+    const late = desiredFirmware(inputs(fw({}, { observedGeneration: 1, phase: 'Pending' }), { jobs: [pending] }), new Date('2026-03-01T10:10:00Z'));
+    expect(late.deleteJobs).toEqual(['c3-1-build-1']);
+    const running = desiredFirmware(inputs(fw({}, { observedGeneration: 1, phase: 'Pending' }), { jobs: [job({ startTime: new Date('2026-03-01T10:00:01Z'), active: 1, ready: 1 })] }), new Date('2026-03-01T10:10:00Z'));
+    expect(running.deleteJobs).toEqual([]);
+    expect(running.status?.phase).toBe('Building');
+  });
+
   it('adds its finalizer first, and leaves a terminal phase of the current generation alone', () => {
     const fresh = fw();
     fresh.metadata.finalizers = [];

@@ -97,7 +97,10 @@ export function desiredFirmware(inputs: FirmwareInputs, now: Date): FirmwareDeci
     change({ phase: FirmwarePhase.Failed, builtReason: FirmwareReason.NothingUploaded, message: `build Job ${jobName} completed, but no build was uploaded for generation ${generation}` });
     return decision;
   }
-  const started = job.status?.startTime !== undefined || (job.status?.active ?? 0) > 0;
+  // The Job controller sets startTime and counts pending pods as active on its first sync, before any pod can run
+  // (an image that cannot be pulled stays Pending): a build has started once a pod is ready or has finished.
+  const s = job.status;
+  const started = (s?.ready ?? 0) > 0 || (s?.succeeded ?? 0) > 0 || (s?.failed ?? 0) > 0 || (s?.uncountedTerminatedPods?.succeeded?.length ?? 0) + (s?.uncountedTerminatedPods?.failed?.length ?? 0) > 0;
   if (started) {
     if (status.phase !== FirmwarePhase.Building) change({ phase: FirmwarePhase.Building, builtReason: FirmwareReason.Building, message: `build Job ${jobName} is running` });
     return decision;

@@ -51,7 +51,8 @@ export const DEFAULT_BUILDER_SETTINGS: BuilderSettings = {
   // ESP-IDF v5.5.3 (linux/amd64). Set the chart value builder.image for other nodes or releases.
   image: DEFAULT_BUILDER_IMAGE,
   uploaderImage: 'ghcr.io/kubeflash/kubeflash-operator:latest',
-  uploaderCommand: ['node', '/app/kubeflash-operator.mjs'],
+  // The image's own node (distroless has no node on PATH), as its ENTRYPOINT runs it.
+  uploaderCommand: ['/nodejs/bin/node', '/app/kubeflash-operator.mjs'],
   artifactsUrl: 'http://kubeflash-artifacts.kubeflash-system.svc:8080',
   resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '6Gi' } },
   backoffLimit: 1,

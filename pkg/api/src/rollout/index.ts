@@ -2,3 +2,4 @@
 export * from './defaults';
 export * from './plan';
 export * from './targets';
+export * from './skip';

@@ -10,6 +10,7 @@ import type { ValidationContext } from '../registry';
 import { fieldError, forbidden, goJson, invalid, notSupported, OMIT, required, tooMany } from '../schema/field-errors';
 import { matchesLabelSelectorObject } from '../selectors';
 import type { KObject } from '../store';
+import { validateJobStatusUpdate } from './job-status';
 import { podTemplateDefaults, validatePodTemplateSpec } from './pod';
 
 type Obj = Record<string, unknown>;
@@ -284,16 +285,9 @@ function immutable(now: unknown, before: unknown, path: string): StatusCause[] {
   return goJson(now ?? null) === goJson(before ?? null) ? [] : [invalid(path, now ?? null, 'field is immutable')];
 }
 
-function validateJobStatus(obj: KObject): StatusCause[] {
-  const status = isMap(obj.status) ? obj.status : {};
-  const causes: StatusCause[] = [];
-  for (const key of ['active', 'succeeded', 'failed', 'ready', 'terminating']) causes.push(...nonNegative(status, key, 'status'));
-  return causes;
-}
-
 /** The Job strategy's Validate / ValidateUpdate and the status strategy's ValidateUpdate. */
 export function validateJob(obj: KObject, old: KObject | undefined, ctx: ValidationContext): StatusCause[] {
-  if (ctx.subresource === 'status') return validateJobStatus(obj);
+  if (ctx.subresource === 'status') return old ? validateJobStatusUpdate(obj, old) : [];
   const spec = specOf(obj);
   const oldLabels = old ? templateLabels(specOf(old)) : undefined;
   const prefixed = old ? oldLabels?.[JOB_NAME] !== undefined && oldLabels?.[CONTROLLER_UID] !== undefined : true;

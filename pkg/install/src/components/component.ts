@@ -33,6 +33,11 @@ export interface OperatorGrant {
   reason: string;
   /** Granted only when this holds (e.g. the webhooks are enabled). */
   when?: Condition;
+  /**
+   * Held only so that the operator may write a Role with this rule (the API server refuses a Role whose rules its
+   * author does not hold: RBAC escalation prevention); the operator never makes such a request itself.
+   */
+  escalationCover?: true;
 }
 
 /** How the API server reaches the webhooks: the in-cluster Service, or a URL (kubeflash dev). */

@@ -73,13 +73,21 @@ const operatorValues = Type.Object(
 const name = OPERATOR_NAME;
 const ns = releaseNamespace();
 const metadata = () => ({ name, namespace: ns, labels: labels(OPERATOR_COMPONENT) });
+/**
+ * A list or map from the values, left out when empty: server-side apply counts an applied `{}` or `[]` that the
+ * API server stores as absent as a change on every apply (kubernetes/kubernetes#124050), so a GitOps tool would
+ * rewrite the object forever.
+ */
+const ifSet = (path: string) => when(isSet(path), v(path));
 const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]) =>
   resourceNames ? { apiGroups, resources, verbs, resourceNames } : { apiGroups, resources, verbs };
 
 /** API access of the config controllers, the leader election and the Events they write. */
 const grants: OperatorGrant[] = [
-  { scope: GrantScope.Watched, rule: rule([GROUP], CONFIG_KINDS, ['list', 'watch']), reason: 'informers of the config controllers' },
+  { scope: GrantScope.Watched, rule: rule([GROUP], [...CONFIG_KINDS, 'firmwares'], ['list', 'watch']), reason: 'informers of the config controllers (Firmware: a class\'s current build)' },
+  { scope: GrantScope.Watched, rule: rule([GROUP], ['firmwares'], ['create']), reason: 'the Firmware of a class\'s spec.firmware.version' },
   { scope: GrantScope.Watched, rule: rule([GROUP], CONFIG_KINDS.map((k) => `${k}/status`), ['patch']), reason: 'status, server-side applied' },
+  { scope: GrantScope.Watched, rule: rule([GROUP], ['devices'], ['patch']), reason: 'the broker-account finalizer of Devices (accountManagement: mosquitto-dynsec)' },
   {
     scope: GrantScope.Watched,
     rule: rule([''], ['secrets'], ['list', 'watch', 'create', 'update']),
@@ -142,11 +150,11 @@ export const operatorComponent: Component = {
           selector: { matchLabels: selectorLabels(OPERATOR_COMPONENT) },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           template: {
-            metadata: { labels: labels(OPERATOR_COMPONENT), annotations: v('operator.podAnnotations') },
+            metadata: { labels: labels(OPERATOR_COMPONENT), annotations: ifSet('operator.podAnnotations') },
             spec: {
               serviceAccountName: name,
               automountServiceAccountToken: true,
-              imagePullSecrets: v('imagePullSecrets'),
+              imagePullSecrets: ifSet('imagePullSecrets'),
               priorityClassName: when(isSet('operator.priorityClassName'), v('operator.priorityClassName')),
               securityContext: {
                 runAsNonRoot: true,
@@ -165,8 +173,8 @@ export const operatorComponent: Component = {
                   ],
                 },
               },
-              nodeSelector: v('operator.nodeSelector'),
-              tolerations: v('operator.tolerations'),
+              nodeSelector: ifSet('operator.nodeSelector'),
+              tolerations: ifSet('operator.tolerations'),
               terminationGracePeriodSeconds: 30,
               containers: [
                 {

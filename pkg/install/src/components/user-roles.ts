@@ -3,9 +3,9 @@
 // aggregation labels, so Kubernetes' admin/edit/view roles include them.
 import { Type } from '@sinclair/typebox';
 import { GROUP, KIND_DEFINITIONS } from '@kubeflash/api';
-import { UserRole } from '../names';
+import { DEVICE_CONFIG_ACCESS_NAME, UserRole } from '../names';
 import { isSet, when, type Node } from '../template/expr';
-import type { Component, PolicyRule } from './component';
+import { GrantScope, type Component, type OperatorGrant, type PolicyRule } from './component';
 import { labels } from './labels';
 
 const READ = ['get', 'list', 'watch'];
@@ -41,7 +41,9 @@ export const USER_ROLES: readonly { name: UserRole; summary: string; aggregateTo
   },
   {
     name: UserRole.DeviceManager,
-    summary: 'creates and manages Devices and DeviceGroups, creates Rollouts; reads DeviceClasses, DevicesClusters and Firmware; no Secrets and no DevicesCluster writes',
+    summary:
+      'creates and manages Devices and DeviceGroups, creates Rollouts; reads DeviceClasses, DevicesClusters and Firmware, and the config Secrets of the Devices ' +
+      `(through the Role ${DEVICE_CONFIG_ACCESS_NAME} the operator keeps in each namespace); no other Secrets and no DevicesCluster writes`,
     aggregateTo: [],
     rules: [
       kubeflash(['devices', 'devicegroups'], [...READ, ...WRITE]),
@@ -76,11 +78,31 @@ function roleLabels(aggregateTo: string[]): Node {
   return out;
 }
 
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/**
+ * What the operator needs to keep, in each watched namespace, the Role and RoleBinding that let the subjects
+ * bound to kubeflash-device-manager read exactly the config Secrets (Secrets cannot be granted by label).
+ */
+const deviceConfigAccessGrants: OperatorGrant[] = [
+  { scope: GrantScope.Watched, rule: { apiGroups: [RBAC_GROUP], resources: ['rolebindings'], verbs: ['list', 'watch'] }, reason: `who is bound to ${UserRole.DeviceManager} (mirrored into the ${DEVICE_CONFIG_ACCESS_NAME} RoleBinding)` },
+  { scope: GrantScope.Watched, rule: { apiGroups: [RBAC_GROUP], resources: ['roles', 'rolebindings'], verbs: ['create'] }, reason: `the ${DEVICE_CONFIG_ACCESS_NAME} Role and RoleBinding (create cannot be limited by name)` },
+  { scope: GrantScope.Watched, rule: { apiGroups: [RBAC_GROUP], resources: ['roles'], verbs: ['get', 'update'], resourceNames: [DEVICE_CONFIG_ACCESS_NAME] }, reason: 'the config Secret names in the Role' },
+  { scope: GrantScope.Watched, rule: { apiGroups: [RBAC_GROUP], resources: ['rolebindings'], verbs: ['update'], resourceNames: [DEVICE_CONFIG_ACCESS_NAME] }, reason: 'the device managers in the RoleBinding' },
+  {
+    scope: GrantScope.Watched,
+    rule: { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+    reason: `lets the operator write the ${DEVICE_CONFIG_ACCESS_NAME} Role (a Role may only grant what its author holds); it already lists and watches these Secrets`,
+    escalationCover: true,
+  },
+];
+
 /** The four user ClusterRoles. */
 export const userRolesComponent: Component = {
   name: 'user-roles',
   title: 'ClusterRoles for people: kubeflash-admin, -cluster-manager, -device-manager, -viewer.',
   values: { rbac: rbacValues },
+  operatorGrants: deviceConfigAccessGrants,
   documents: () =>
     USER_ROLES.map((role) => ({
       when: isSet('rbac.userRoles'),

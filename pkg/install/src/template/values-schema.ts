@@ -20,6 +20,10 @@ interface SchemaNode {
   minLength?: number;
   uniqueItems?: boolean;
   required?: string[];
+  const?: Json;
+  /** A value that must match `then` whenever it matches `if` (conditional requirements, e.g. a bucket once S3 is on). */
+  if?: SchemaNode;
+  then?: SchemaNode;
 }
 
 const asNode = (schema: TSchema): SchemaNode => schema as unknown as SchemaNode;
@@ -103,6 +107,10 @@ export function valuesProblems(schema: TSchema, values: Json, path = ''): string
   const types = node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
   if (types.length > 0 && !types.some((t) => typeMatches(t, values))) return [`${here}: must be ${types.join(' or ')}, got ${JSON.stringify(values)}`];
   const problems: string[] = [];
+  if (node.const !== undefined && JSON.stringify(node.const) !== JSON.stringify(values)) problems.push(`${here}: must be ${JSON.stringify(node.const)}, got ${JSON.stringify(values)}`);
+  if (node.if && node.then && valuesProblems(node.if as unknown as TSchema, values, path).length === 0) {
+    problems.push(...valuesProblems(node.then as unknown as TSchema, values, path));
+  }
   if (node.enum && !node.enum.some((e) => JSON.stringify(e) === JSON.stringify(values))) {
     problems.push(`${here}: must be one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(values)}`);
   }
