@@ -5,3 +5,4 @@ export * from './manager/informer';
 export * from './manager/metrics';
 export * from './manager/logger';
 export * from './webhooks/index';
+export { RolloutMetrics } from './controllers/rollout/metrics';

@@ -4,7 +4,7 @@
  * labelled the way Rancher Monitoring picks them up.
  */
 import { ALERT_RULES, DASHBOARD_PANELS, installObjects, operatorDashboard, type PlainObject } from '@kubeflash/install';
-import { OperatorMetrics } from '@kubeflash/operator';
+import { OperatorMetrics, RolloutMetrics } from '@kubeflash/operator';
 
 /** Series names a PromQL expression reads (histogram series map back to their metric). */
 function metricNames(expr: string): string[] {
@@ -15,6 +15,7 @@ function metricNames(expr: string): string[] {
 
 async function exportedMetrics(): Promise<Set<string>> {
   const metrics = new OperatorMetrics();
+  new RolloutMetrics(metrics.registry);
   return new Set(metrics.registry.getMetricsAsArray().map((m) => m.name));
 }
 
@@ -27,7 +28,7 @@ describe('monitoring', () => {
   it('names only metrics the operator exports (and Prometheus\'s up)', async () => {
     const exported = await exportedMetrics();
     const named = [...new Set(expressions().flatMap(metricNames))].sort();
-    expect(named).toEqual(expect.arrayContaining(['kubeflash_devices', 'kubeflash_config_renders_total', 'kubeflash_workqueue_depth', 'kubeflash_workqueue_wait_seconds', 'kubeflash_api_writes_total', 'kubeflash_reconcile_total', 'up']));
+    expect(named).toEqual(expect.arrayContaining(['kubeflash_rollout_failure_ratio', 'kubeflash_rollout_devices_offline_after_update', 'kubeflash_rollout_devices', 'kubeflash_devices', 'kubeflash_config_renders_total', 'kubeflash_workqueue_depth', 'kubeflash_workqueue_wait_seconds', 'kubeflash_api_writes_total', 'kubeflash_reconcile_total', 'up']));
     expect(named.filter((n) => n !== 'up' && !exported.has(n))).toEqual([]);
   });
 
@@ -37,7 +38,7 @@ describe('monitoring', () => {
     expect(metricNames('sum(kubeflash_nope{x="kubeflash_in_a_string"})')).toEqual(['kubeflash_nope']);
   });
 
-  it('labels the dashboard for Rancher Monitoring and alerts on operator down and reconcile errors', () => {
+  it('labels the dashboard for Rancher Monitoring and alerts on operator down, reconcile errors, rollout failures and devices offline after an update', () => {
     const objects = installObjects({
       namespace: 'kf-system',
       values: { monitoring: { serviceMonitor: { enabled: true }, prometheusRules: { enabled: true }, grafanaDashboard: { enabled: true } } },
@@ -47,7 +48,7 @@ describe('monitoring', () => {
     const dashboard = JSON.parse(Object.values((byKind('ConfigMap').data ?? {}) as Record<string, string>)[0]) as unknown;
     expect(dashboard).toEqual(JSON.parse(JSON.stringify(operatorDashboard())));
     const rules = ((byKind('PrometheusRule').spec as { groups: { rules: { alert: string; expr: string }[] }[] }).groups[0].rules);
-    expect(rules.map((r) => r.alert)).toEqual(['KubeflashOperatorDown', 'KubeflashOperatorNoLeader', 'KubeflashReconcileErrors']);
+    expect(rules.map((r) => r.alert)).toEqual(['KubeflashOperatorDown', 'KubeflashOperatorNoLeader', 'KubeflashReconcileErrors', 'KubeflashRolloutFailureRate', 'KubeflashDevicesOfflineAfterUpdate']);
     expect(rules[0].expr).toBe('absent(up{job="kubeflash-operator",namespace="kf-system"} == 1)');
     expect(byKind('ServiceMonitor')).toMatchObject({ spec: { endpoints: [{ port: 'http-metrics', path: '/metrics' }] } });
     const defaults = installObjects({ namespace: 'kf-system' });

@@ -16,6 +16,7 @@ import { AdmissionregistrationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Rb
 import { COMPONENTS, DEVICE_CONFIG_ACCESS_NAME, OPERATOR_NAME, UserRole, WEBHOOK_CERT_SECRET_NAME, WEBHOOK_CONFIGURATION_NAME, installObjects, type PlainObject } from '@kubeflash/install';
 import { SecretCertificates, renewMaterial, SERVING_LIFETIME_MS, SERVING_RENEW_BEFORE_MS, startOperator, type RunningOperator } from '@kubeflash/operator';
 import { ensureObjects } from '@kubeflash/operator/kube';
+import { ensureUrlKey } from '@kubeflash/operator/artifacts';
 import { createAdmissionChain } from '@kubeflash/devcluster';
 import { REAL_CLUSTER_KUBECONFIG, eventually, uniqueName, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { EXAMPLE_DEVICES, exampleFleet, inDependencyOrder, installCrds, readSecret } from '../operator/support';
@@ -78,6 +79,8 @@ beforeAll(async () => {
   await installCrds(admin);
   install = installObjects({ namespace: opNs, values: { operator: { watchNamespaces: [fleetNs] } }, namespaceObject: false });
   await ensureObjects(admin, install as unknown as KubernetesObject[], 'create-or-replace');
+  // The artifact service's URL-signing key in the operator's namespace (the operator reads it to sign OTA URLs).
+  await ensureUrlKey(admin.makeApiClient(CoreV1Api), opNs);
 
   // The ServiceAccount's token, as the kubelet projects it into the operator pod.
   const token = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({ name: OPERATOR_NAME, namespace: opNs, body: { spec: { audiences: [], expirationSeconds: 3600 } } });

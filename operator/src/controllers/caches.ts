@@ -1,6 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject, type V1RoleBinding, type V1Secret } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@kubeflash/api';
-import type { Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware } from '@kubeflash/api';
+import type { Device, DeviceClass, DeviceGroup, DevicesCluster, Firmware, Rollout } from '@kubeflash/api';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MQTT_PASSWORD_KEY, NVS_KEYS_KEY, WEB_PASSWORD_KEY } from '../config/secret';
 import { SIGNING_PUBLIC_KEY } from '../artifacts/signing';
 import { Informer, MultiNamespaceInformer, type ListPage, type SharedInformer } from '../manager/informer';
@@ -23,6 +23,8 @@ export interface FleetCaches {
   groups: SharedInformer<DeviceGroup>;
   /** Firmware objects (a class's version makes or adopts one). */
   firmwares: SharedInformer<Firmware>;
+  /** Rollouts (the rollout controller's own kind). */
+  rollouts: SharedInformer<Rollout>;
   /** Secrets that config layers may reference (every Secret not written by the operator). */
   secrets: SharedInformer<V1Secret>;
   /** The Secrets the operator writes (config, credentials, its broker accounts, signing key), without config.bin and config.csv. */
@@ -138,6 +140,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, names
     clusters: kind<DevicesCluster>('devicesclusters'),
     groups: kind<DeviceGroup>('devicegroups'),
     firmwares: kind<Firmware>('firmwares'),
+    rollouts: kind<Rollout>('rollouts'),
     secrets: secrets(NOT_OWNED_SELECTOR, shrinkInputSecret),
     configSecrets: secrets(OWNED_SELECTOR, shrinkConfigSecret),
   };
@@ -148,6 +151,7 @@ export function createFleetCaches(kubeConfig: KubeConfig, logger?: Logger, names
     start: async () => {
       await Promise.all([caches.groups.start(), caches.classes.start(), caches.firmwares.start(), caches.clusters.start(), caches.secrets.start(), caches.configSecrets.start()]);
       await caches.devices.start();
+      await caches.rollouts.start();
     },
     stop: async () => {
       await Promise.all(all.map((i) => i.stop()));

@@ -19,6 +19,7 @@ import type { ProtocolMessage } from '@kubeflash/protocol';
 import { wireFleetIndex } from './fleet-events';
 import { FleetIndex } from './fleet-index';
 import { kubeApiWriter, type ApiWriter } from './writer';
+import { RolloutController, secretUrlKey } from './rollout/controller';
 
 /** Options of the config controllers. */
 export interface ConfigControllersOptions {
@@ -40,8 +41,10 @@ export interface ConfigControllersOptions {
   brokers?: boolean;
   /** The Role API of the device config access controller (defaults to the real API). */
   roleApi?: RoleApi;
-  /** Every valid device message (OTA progress and results for the rollout controller). */
+  /** Every valid device message (also given to the rollout controller). */
   onDeviceMessage?: (key: string, message: ProtocolMessage) => void;
+  /** Namespace of the artifact service's URL-signing key Secret (OTA URLs are signed per device with it). */
+  urlKeyNamespace?: string;
   logger?: Logger;
 }
 
@@ -69,6 +72,8 @@ export interface ConfigControllers {
   deviceAccess: DeviceAccessController;
   /** Device reports: ingest, coalesced status writes, telemetry metrics, dead letters. */
   reported: ReportedStatusController;
+  /** Rollouts: waves, cmd/ota, health gate, abort criteria. */
+  rollout: RolloutController;
   /** The broker sessions, one per DevicesCluster (undefined when brokers are off). */
   brokers?: BrokerManager;
   /** Queues every object again (converged objects cause no writes). */
@@ -90,7 +95,12 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   const writer = options.writer ?? kubeApiWriter(kubeConfig, (resource, verb) => metrics?.apiWrites.inc({ resource, verb }));
   const caches = createFleetCaches(kubeConfig, options.logger, options.namespace);
   const index = new FleetIndex();
-  const reported = new ReportedStatusController({ caches, writer, metrics, statusWriteIntervalMs: options.statusWriteIntervalMs, logger: options.logger, onMessage: options.onDeviceMessage });
+  const lateRollout: { controller?: RolloutController } = {};
+  const onMessage = (key: string, message: ProtocolMessage): void => {
+    lateRollout.controller?.onDeviceMessage(key, message);
+    options.onDeviceMessage?.(key, message);
+  };
+  const reported = new ReportedStatusController({ caches, writer, metrics, statusWriteIntervalMs: options.statusWriteIntervalMs, logger: options.logger, onMessage });
   // The sessions' hooks call controllers that need the sessions to be made: bind them after both exist.
   const late: { cluster?: DevicesClusterController; device?: DeviceController } = {};
   const devicesOfCluster = (key: string): string[] => {
@@ -119,9 +129,19 @@ export async function startConfigControllers(options: ConfigControllersOptions):
   late.device = device;
   const signingKey = new SigningKeyController({ caches, writer, metrics, logger: options.logger });
   const classFirmware = new ClassFirmwareController({ caches, writer, createFirmware: options.createFirmware ?? kubeFirmwareCreator(kubeConfig), metrics, logger: options.logger });
+  const rollout = new RolloutController({
+    caches,
+    writer,
+    brokers,
+    reportOf: (key) => reported.ingest.report(key),
+    ...(options.urlKeyNamespace ? { urlKey: secretUrlKey(kubeConfig, options.urlKeyNamespace, options.logger) } : {}),
+    metrics,
+    logger: options.logger,
+  });
+  lateRollout.controller = rollout;
   const roleBindings = createRoleBindingCache(kubeConfig, options.logger, options.namespace);
   const deviceAccess = new DeviceAccessController({ caches, bindings: roleBindings, api: options.roleApi ?? kubeRoleApi(kubeConfig, metrics), metrics, logger: options.logger });
-  const controllers = [device, group, deviceClass, cluster, reported, signingKey, classFirmware, deviceAccess];
+  const controllers = [device, group, deviceClass, cluster, reported, signingKey, classFirmware, deviceAccess, rollout];
   wireFleetIndex(caches, index, [device, group, deviceClass, cluster, reported, signingKey]);
   await Promise.all([caches.start(), roleBindings.start()]);
   for (const c of controllers) c.start();
@@ -140,6 +160,7 @@ export async function startConfigControllers(options: ConfigControllersOptions):
     classFirmware,
     deviceAccess,
     reported,
+    rollout,
     brokers,
     resync: () => controllers.forEach((c) => c.resync()),
     whenIdle: async () => {

@@ -40,6 +40,8 @@ export interface OperatorOptions {
   brokers?: boolean;
   /** At most one heartbeat-only status write per device per this interval (default 60 s). */
   statusWriteIntervalMs?: number;
+  /** Namespace of the artifact service's URL-signing key (default: the leader election namespace, the operator's own). */
+  urlKeyNamespace?: string;
 }
 
 export interface RunningOperator {
@@ -104,6 +106,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const server = options.kubeConfig.getCurrentCluster()?.server ?? '(unknown)';
   logger.info(`operator: health endpoints on http://127.0.0.1:${health.port}/healthz, /readyz and /metrics`, { apiServer: server });
 
+  const ownNamespace = (options.leaderElection ? options.leaderElection.namespace : undefined) ?? process.env.KUBEFLASH_NAMESPACE ?? 'default';
   let running: ConfigControllers | undefined;
   let starting: Promise<void> | undefined;
   let leading = false;
@@ -124,13 +127,14 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
             deviceConcurrency: options.deviceConcurrency,
             brokers: options.brokers,
             statusWriteIntervalMs: options.statusWriteIntervalMs,
+            urlKeyNamespace: options.urlKeyNamespace ?? ownNamespace,
           });
           if (!leading) {
             await controllers.stop();
             return;
           }
           running = controllers;
-          logger.info('operator: config controllers running', { controllers: 'device,devicegroup,deviceclass,devicescluster,signingkey,classfirmware,deviceaccess' });
+          logger.info('operator: config controllers running', { controllers: 'device,devicegroup,deviceclass,devicescluster,signingkey,classfirmware,deviceaccess,rollout' });
           for (const w of waiters) w(controllers);
           waiters = [];
           return;

@@ -141,7 +141,10 @@ export class ReportIngest {
       report.lastSeen = now;
       this.deps.metrics.seen(ref.namespace, ref.name, now);
     }
-    this.deps.changed(key, !sameEssentials(report.essentials, essentialsOf(report)));
+    // A device restarting into an OTA image is back within seconds with its new version (written at once then); its
+    // offline moment is written only if it stays away past the write interval, so an update costs no extra writes.
+    const otaRestart = report.online === false && report.offlineReason === 'ota';
+    this.deps.changed(key, !otaRestart && !sameEssentials(report.essentials, essentialsOf(report)));
     this.deps.onMessage?.(key, message);
   }
 

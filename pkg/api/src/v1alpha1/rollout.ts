@@ -408,8 +408,8 @@ export const RolloutReason = {
   DevicesHeldByOtherRollout: 'DevicesHeldByOtherRollout',
   /** TargetConflict=False: no targeted device is held by another Rollout. */
   NoConflict: 'NoConflict',
-  /** Event: a device finished its update successfully. */
-  DeviceSucceeded: 'DeviceSucceeded',
+  /** Progressing=False: the DevicesCluster of some devices has no artifacts.publicBaseUrl or broker session; they are not sent anything yet. */
+  CannotSend: 'CannotSend',
   /** Event (Warning): a device failed for good. */
   DeviceFailed: 'DeviceFailed',
 } as const;

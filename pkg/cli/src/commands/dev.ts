@@ -1,14 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { DevCluster } from '@kubeflash/devcluster';
 import type { BrokerChoice, RunningBroker } from '@kubeflash/broker';
 import { dependencyOrder, readManifestDir, ensureObjects, waitForCrdsEstablished, type SourcedManifest as Manifest } from '@kubeflash/operator/kube';
 import { createLogger, fixedCertificates, LogFormat, makeServingMaterial, startOperator } from '@kubeflash/operator';
 import { crdDir, examplesDir } from '@kubeflash/operator/paths';
 import { UsageError, parsePort, ARTIFACTS_URL_FILE } from '@kubeflash/operator/cli';
-import { startDevArtifacts } from '../dev/artifacts';
+import { DEV_SYSTEM_NAMESPACE, pointClustersAtArtifacts, startDevArtifacts } from '../dev/artifacts';
 import { brokerAdmin, moveClustersToBroker, onDevBroker } from '../dev/broker';
 import { seedDemoFirmware } from '../dev/firmware';
 import { devWebhookConfigurations, unregisterDevWebhooks } from '../dev/webhooks';
@@ -129,6 +129,8 @@ async function serve({ kubeConfig, kubeconfigPath, cluster, examples, runOperato
         kubeConfig,
         healthPort,
         logger: createLogger({ format: LogFormat.Text }),
+        // The artifact service keeps its URL-signing key there; the operator signs OTA URLs with it.
+        urlKeyNamespace: DEV_SYSTEM_NAMESPACE,
         webhooks: material ? { host: '127.0.0.1', port: 0, certificates: fixedCertificates(material) } : undefined,
       })
     : undefined;
@@ -143,8 +145,10 @@ async function serve({ kubeConfig, kubeconfigPath, cluster, examples, runOperato
   }
 
   const exampleDevices: { namespace: string; name: string }[] = [];
+  let exampleObjects: KubernetesObject[] = [];
   if (examples.length > 0) {
     const objects = onDevBroker(examples, broker);
+    exampleObjects = objects;
     const outcomes = await ensureObjects(kubeConfig, objects, 'create-or-keep');
     const created = outcomes.filter((o) => o === 'created').length;
     log(`examples: ${created} created, ${outcomes.length - created} already present`);
@@ -154,6 +158,7 @@ async function serve({ kubeConfig, kubeconfigPath, cluster, examples, runOperato
 
   const service = runOperator ? await startDevArtifacts(kubeConfig, artifacts, log) : undefined;
   if (service && examples.length > 0) {
+    await pointClustersAtArtifacts(kubeConfig, exampleObjects, service.url, log);
     const seeded = await seedDemoFirmware(kubeConfig, service.url);
     log(`firmware: ${seeded.length} demo build(s) uploaded${seeded.length ? `: ${seeded.join(', ')}` : ''}`);
   }

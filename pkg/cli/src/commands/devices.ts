@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { contextNamespace, loadKubeConfig } from '@kubeflash/operator/kube';
 import { UsageError } from '@kubeflash/operator/cli';
-import type { Faults } from '@kubeflash/virtual-device';
+import { OtaStep, type Faults } from '@kubeflash/virtual-device';
 import { listDevices } from '../devices/fleet';
 import { streamDeviceLogs } from '../devices/logs';
 import { startSimulation } from '../devices/simulate';
@@ -21,6 +21,13 @@ interface SimulateOptions extends CommonOptions {
   rebootLoop?: string;
   slowLink?: string;
   corrupt?: string;
+  otaBadSignature?: boolean;
+  otaWrongHash?: boolean;
+  otaCutAt?: string;
+  otaDownloadFails?: boolean;
+  otaNoSpace?: boolean;
+  otaPowerLossAt?: string;
+  otaCrashAfterBoot?: boolean;
 }
 
 interface LogsOptions extends CommonOptions {
@@ -33,6 +40,12 @@ const number = (value: string | undefined, flag: string, min: number, max = Numb
   const n = Number(value);
   if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${value}"`);
   return n;
+};
+
+const otaStep = (value: string): OtaStep => {
+  const steps: string[] = Object.values(OtaStep);
+  if (!steps.includes(value)) throw new UsageError(`--ota-power-loss-at must be one of ${steps.join(', ')}, got "${value}"`);
+  return value as OtaStep;
 };
 
 function kube(options: CommonOptions) {
@@ -68,6 +81,13 @@ export function registerDevicesCommand(program: Command): void {
     .option('--reboot-loop <seconds>', 'fault: crash this long after every boot')
     .option('--slow-link <ms>', 'fault: delay every message')
     .option('--corrupt <probability>', 'fault: corrupt this share of outgoing payloads (0..1)')
+    .option('--ota-bad-signature', 'OTA fault: damage the received signature (signature-invalid)')
+    .option('--ota-wrong-hash', 'OTA fault: flip a byte of the downloaded image (sha256-mismatch)')
+    .option('--ota-cut-at <bytes>', 'OTA fault: cut the download connection once after this many bytes (resumed with Range)')
+    .option('--ota-download-fails', 'OTA fault: every download request fails (download-failed)')
+    .option('--ota-no-space', 'OTA fault: the next OTA partition is too small (no-space)')
+    .option(`--ota-power-loss-at <step>`, `OTA fault: lose power once at this step (${Object.values(OtaStep).join(', ')})`)
+    .option('--ota-crash-after-boot', 'OTA fault: the new image crashes before marking itself valid (rollback)')
     .action((options: SimulateOptions) => runSimulate(options));
 
   devices
@@ -92,6 +112,13 @@ async function runSimulate(options: SimulateOptions): Promise<void> {
     ...(options.rebootLoop ? { rebootLoopMs: (number(options.rebootLoop, '--reboot-loop', 1) as number) * 1000 } : {}),
     ...(options.slowLink ? { slowLinkMs: number(options.slowLink, '--slow-link', 0, 60_000) } : {}),
     ...(options.corrupt ? { corruptPayloads: number(options.corrupt, '--corrupt', 0, 1) } : {}),
+    ...(options.otaBadSignature ? { otaBadSignature: true } : {}),
+    ...(options.otaWrongHash ? { otaWrongHash: true } : {}),
+    ...(options.otaCutAt ? { otaCutAtByte: number(options.otaCutAt, '--ota-cut-at', 1) } : {}),
+    ...(options.otaDownloadFails ? { otaDownloadFails: true } : {}),
+    ...(options.otaNoSpace ? { otaNoSpace: true } : {}),
+    ...(options.otaPowerLossAt ? { otaPowerLossAt: otaStep(options.otaPowerLossAt) } : {}),
+    ...(options.otaCrashAfterBoot ? { otaCrashAfterBoot: true } : {}),
   };
   const { kubeConfig, namespace } = kube(options);
   let names = options.device ?? [];

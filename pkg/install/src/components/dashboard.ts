@@ -83,6 +83,31 @@ export const DASHBOARD_PANELS: readonly PanelSpec[] = [
     unit: 'bytes',
     targets: [{ expr: `kubeflash_process_resident_memory_bytes{${SELECTOR}}`, legend: '{{pod}}' }],
   },
+  {
+    title: 'Rollout devices by state',
+    type: 'timeseries',
+    description: 'Devices of each Rollout by update state (pending, inProgress, succeeded, failed, skipped).',
+    targets: [{ expr: `sum by (rollout, state) (kubeflash_rollout_devices{${SELECTOR}})`, legend: '{{rollout}} {{state}}' }],
+  },
+  {
+    title: 'Rollout failure rate',
+    type: 'timeseries',
+    description: 'Failed divided by finished devices of each Rollout; the alert fires above 10%.',
+    unit: 'percentunit',
+    targets: [{ expr: `max by (rollout) (kubeflash_rollout_failure_ratio{${SELECTOR}})`, legend: '{{rollout}}' }],
+  },
+  {
+    title: 'Devices offline after their update',
+    type: 'timeseries',
+    description: 'Devices that installed a Rollout\'s version and are offline now.',
+    targets: [{ expr: `sum by (rollout) (kubeflash_rollout_devices_offline_after_update{${SELECTOR}})`, legend: '{{rollout}}' }],
+  },
+  {
+    title: 'OTA commands sent',
+    type: 'timeseries',
+    description: 'cmd/ota commands published per Rollout (one per attempt).',
+    targets: [{ expr: `sum by (rollout) (rate(kubeflash_rollout_commands_total{${SELECTOR}}[$__rate_interval]))`, legend: '{{rollout}}' }],
+  },
 ];
 
 function panel(spec: PanelSpec, id: number, gridPos: { x: number; y: number; w: number; h: number }): Json {

@@ -76,6 +76,27 @@ export const ALERT_RULES = [
       description: 'Reconciles of the {{ $labels.controller }} controller have failed for 15 minutes. The operator log lists each failure with its key and cause.',
     },
   },
+  {
+    alert: 'KubeflashRolloutFailureRate',
+    // The metric's own namespace label is the Rollout's (exported_namespace when Prometheus keeps the target's).
+    expr: format`max by (exported_namespace, namespace, rollout) (kubeflash_rollout_failure_ratio{job="${SCRAPE_JOB}",namespace="${ns}"}) > 0.1`,
+    for: '5m',
+    labels: { severity: 'warning' },
+    annotations: {
+      summary: 'Rollout {{ $labels.rollout }} has a high failure rate.',
+      description: 'More than 10% of the finished devices of Rollout {{ $labels.rollout }} failed (ratio {{ $value }}). Its abort criteria stop it at their threshold; kubectl describe rollout shows the failing devices.',
+    },
+  },
+  {
+    alert: 'KubeflashDevicesOfflineAfterUpdate',
+    expr: format`max by (exported_namespace, namespace, rollout) (kubeflash_rollout_devices_offline_after_update{job="${SCRAPE_JOB}",namespace="${ns}"}) > 0`,
+    for: '10m',
+    labels: { severity: 'warning' },
+    annotations: {
+      summary: 'Devices of Rollout {{ $labels.rollout }} are offline after their update.',
+      description: '{{ $value }} device(s) installed the version of Rollout {{ $labels.rollout }} and have been offline for 10 minutes: the new firmware may not reach the broker. They fail as offline when deviceTimeoutSeconds passes.',
+    },
+  },
 ];
 
 /** ServiceMonitor, PrometheusRule and the dashboard ConfigMap. */

@@ -21,6 +21,9 @@ import { labels, selectorLabels } from './labels';
 /** Non-root user and group of the image (distroless `nonroot`). */
 export const RUN_AS_USER = 65532;
 
+/** Secret with the artifact service's URL-signing key (operator/src/artifacts/url-key.ts: URL_KEY_SECRET). */
+export const ARTIFACTS_URL_KEY_SECRET = 'kubeflash-artifacts-url-key';
+
 /** The kinds whose objects the config controllers read and whose status they write. */
 const CONFIG_KINDS = ['devices', 'deviceclasses', 'devicesclusters', 'devicegroups'];
 
@@ -91,6 +94,18 @@ const grants: OperatorGrant[] = [
     reason: 'config layers read Secrets; the operator writes each device\'s config Secret',
   },
   { scope: GrantScope.Watched, rule: rule([''], ['events'], ['create']), reason: 'Events on every condition transition' },
+  { scope: GrantScope.Watched, rule: rule([GROUP], ['rollouts'], ['list', 'watch']), reason: 'the rollout controller\'s informer' },
+  {
+    scope: GrantScope.Watched,
+    rule: rule([GROUP], ['firmwares'], ['list', 'watch', 'create']),
+    reason: 'rollouts read their Firmware; a DeviceClass\'s firmware version makes its Firmware',
+  },
+  { scope: GrantScope.Watched, rule: rule([GROUP], ['rollouts/status'], ['patch']), reason: 'Rollout status, server-side applied' },
+  {
+    scope: GrantScope.Own,
+    rule: rule([''], ['secrets'], ['get'], [ARTIFACTS_URL_KEY_SECRET]),
+    reason: 'the artifact service\'s URL-signing key: OTA download URLs are signed per device',
+  },
   { scope: GrantScope.Own, rule: rule(['coordination.k8s.io'], ['leases'], ['create']), reason: 'leader election (first replica)' },
   { scope: GrantScope.Own, rule: rule(['coordination.k8s.io'], ['leases'], ['get', 'update'], [LEADER_LEASE_NAME]), reason: 'leader election' },
 ];
