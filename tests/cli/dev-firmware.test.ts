@@ -67,7 +67,7 @@ describe('kubeflash dev: firmware and artifacts', () => {
       ['s3-display-2-0-1', '2.0.1', 'Succeeded'],
       ['s3-display-2-1-0', '2.1.0', 'Succeeded'],
     ]);
-    const classes = kubectlJson<{ items: { metadata: { name: string }; status: { firmware: { name: string } } }[] }>(kubeconfig(), ['get', 'deviceclasses', '-n', 'kubeflash-demo']).items;
+    const classes = kubectlJson<{ items: { metadata: { name: string }; status: { firmware: { name: string } } }[] }>(kubeconfig(), ['get', 'deviceclasses.kubeflash.dev', '-n', 'kubeflash-demo']).items;
     expect(classes.map((c) => [c.metadata.name, c.status.firmware.name]).sort()).toEqual([['c3-sensor', 'c3-sensor-1-4-0'], ['s3-display', 's3-display-2-0-1']]);
   });
 
