@@ -6,7 +6,7 @@
  * Secret.
  */
 import { jest } from '@jest/globals';
-import { ApiException, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { DEVICE_CONFIG_ACCESS_NAME, UserRole, installObjects } from '@kubeflash/install';
 import { startOperator, type RunningOperator } from '@kubeflash/operator';
 import { ensureObjects } from '@kubeflash/operator/kube';
@@ -20,7 +20,7 @@ let cluster: TestCluster;
 let auth: AuthenticatingDevCluster | undefined;
 let ns: string;
 
-type Action = readonly [verb: 'get' | 'list' | 'create' | 'update' | 'delete', resource: string, name?: string];
+type Action = readonly [verb: 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete', resource: string, name?: string];
 const GROUP = 'kubeflash.dev';
 const kinds: Record<string, string> = {
   devicesclusters: 'DevicesCluster',
@@ -57,10 +57,11 @@ async function attempt(kubeConfig: KubeConfig, [verb, resource, name]: Action): 
     else if (verb === 'get') await custom.getNamespacedCustomObject({ ...args, name: target });
     else if (verb === 'create') await custom.createNamespacedCustomObject({ ...args, body: { apiVersion: `${GROUP}/v1alpha1`, kind: kinds[resource], metadata: { name: target }, spec: specs[resource] } });
     else if (verb === 'delete') await custom.deleteNamespacedCustomObject({ ...args, name: target });
+    else if (verb === 'patch') await custom.patchNamespacedCustomObject({ ...args, name: target, body: { spec: { paused: true } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     return 'ok';
   } catch (err) {
     if (err instanceof ApiException && err.code === 403) return (JSON.parse(String(err.body)) as { message: string }).message;
-    if (err instanceof ApiException && err.code === 404 && (verb === 'get' || verb === 'delete')) return 'ok';
+    if (err instanceof ApiException && err.code === 404 && (verb === 'get' || verb === 'delete' || verb === 'patch')) return 'ok';
     throw err;
   }
 }
@@ -85,13 +86,13 @@ const ROLES: { role: string; allowed: Action[]; refused: Action[] }[] = [
   },
   {
     role: UserRole.DeviceManager,
-    allowed: [['create', 'devices'], ['create', 'devicegroups'], ['list', 'firmwares'], ['list', 'devicesclusters'], ['create', 'rollouts']],
+    allowed: [['create', 'devices'], ['create', 'devicegroups'], ['list', 'firmwares'], ['list', 'devicesclusters'], ['create', 'rollouts'], ['patch', 'rollouts', 'r1']],
     refused: [['create', 'devicesclusters'], ['delete', 'devicesclusters', 'home'], ['list', 'secrets'], ['get', 'secrets', 'broker-admin'], ['delete', 'rollouts', 'r1']],
   },
   {
     role: UserRole.Viewer,
     allowed: [['list', 'devices'], ['get', 'devices', 'd1'], ['list', 'rollouts'], ['list', 'firmwares']],
-    refused: [['create', 'devices'], ['delete', 'devices', 'd1'], ['list', 'secrets'], ['get', 'secrets', 'broker-admin']],
+    refused: [['create', 'devices'], ['delete', 'devices', 'd1'], ['list', 'secrets'], ['get', 'secrets', 'broker-admin'], ['patch', 'rollouts', 'r1']],
   },
 ];
 

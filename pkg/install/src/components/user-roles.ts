@@ -42,14 +42,15 @@ export const USER_ROLES: readonly { name: UserRole; summary: string; aggregateTo
   {
     name: UserRole.DeviceManager,
     summary:
-      'creates and manages Devices and DeviceGroups, creates Rollouts; reads DeviceClasses, DevicesClusters and Firmware, and the config Secrets of the Devices ' +
+      'creates and manages Devices and DeviceGroups, creates, pauses, approves and aborts Rollouts; reads DeviceClasses, DevicesClusters and Firmware, and the config Secrets of the Devices ' +
       `(through the Role ${DEVICE_CONFIG_ACCESS_NAME} the operator keeps in each namespace); no other Secrets and no DevicesCluster writes`,
     aggregateTo: [],
     rules: [
       kubeflash(['devices', 'devicegroups'], [...READ, ...WRITE]),
       kubeflash(['devices/status', 'devicegroups/status'], READ),
       kubeflash(['deviceclasses', 'devicesclusters', 'firmwares'], READ),
-      kubeflash(['rollouts'], [...READ, 'create']),
+      // patch/update: the UI's Pause, Resume, Approve and Abort set spec fields of the Rollout.
+      kubeflash(['rollouts'], [...READ, 'create', 'patch', 'update']),
       core(['events'], READ),
     ],
   },
