@@ -12,7 +12,7 @@ import { eventually, useTestCluster, type TestCluster } from '@kubeflash/devclus
 import type { RunningBroker } from '@kubeflash/broker';
 import { VirtualDevice } from '@kubeflash/virtual-device';
 import { installCrds } from '../operator/support';
-import { applyAll, brokerKinds, condition, deviceImage, readCluster, readDevice, startTestBroker, testFleet } from './support';
+import { applyAll, brokerKinds, condition, readyDeviceImage, readCluster, readDevice, startTestBroker, testFleet } from './support';
 
 jest.setTimeout(120_000);
 
@@ -93,7 +93,7 @@ describe(`kubeflash devices on ${brokerKinds()[0]}`, () => {
   });
 
   it('logs prints the records a device sends while it listens', async () => {
-    const image = await eventually(() => deviceImage(cluster.kubeConfig, ns, 'talker'), 'config.bin of talker');
+    const image = await eventually(() => readyDeviceImage(cluster.kubeConfig, ns, 'talker'), 'config.bin of talker');
     const talker = new VirtualDevice({ ...image, board: { chip: 'esp32c3', firmwareVersion: '1.4.0' } });
     devices.push(talker);
     await talker.start();

@@ -11,7 +11,7 @@ import { eventually, useTestCluster, type TestCluster } from '@kubeflash/devclus
 import type { RunningBroker } from '@kubeflash/broker';
 import { VirtualDevice } from '@kubeflash/virtual-device';
 import { installCrds } from '../operator/support';
-import { applyAll, brokerKinds, condition, connect, deviceImage, readCluster, readDevice, startTestBroker, testFleet } from './support';
+import { applyAll, brokerKinds, condition, connect, deviceImage, readyDeviceImage, readCluster, readDevice, startTestBroker, testFleet } from './support';
 
 jest.setTimeout(120_000);
 
@@ -27,7 +27,7 @@ describe(`device reports on ${kind}`, () => {
   const macs = { 'right-board': '34:85:18:6a:10:01', 'wrong-board': '34:85:18:6a:10:02' };
 
   const boot = async (name: string, board: ConstructorParameters<typeof VirtualDevice>[0]['board'] = {}): Promise<VirtualDevice> => {
-    const image = await eventually(() => deviceImage(cluster.kubeConfig, ns, name), `config.bin of ${name}`);
+    const image = await eventually(() => readyDeviceImage(cluster.kubeConfig, ns, name), `config.bin of ${name}`);
     const device = new VirtualDevice({ ...image, board: { chip: 'esp32c3', firmwareVersion: '1.4.0', ...board }, rebootDelayMs: 200, heartbeatMs: 1000 });
     devices.push(device);
     await device.start();

@@ -115,6 +115,16 @@ export async function deviceImage(kubeConfig: KubeConfig, namespace: string, nam
   }
 }
 
+/**
+ * The config image of a Device once the operator calls it ready (ConfigReady True: the image is current and the
+ * broker account exists), as a person would flash it; undefined before. A config.bin can exist earlier, while
+ * the account waits for the broker session.
+ */
+export async function readyDeviceImage(kubeConfig: KubeConfig, namespace: string, name: string): ReturnType<typeof deviceImage> {
+  if (condition(await readDevice(kubeConfig, namespace, name), 'ConfigReady')?.status !== 'True') return undefined;
+  return deviceImage(kubeConfig, namespace, name);
+}
+
 /** Connects a plain MQTT client (no retries); rejects with mqtt.js's error (its `code` is the CONNACK code). */
 export function connect(url: string, options: IClientOptions & { protocolVersion: 4 | 5 }): Promise<MqttClient> {
   return mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options }, false);
