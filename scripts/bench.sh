@@ -8,6 +8,8 @@ if [ ${#benches[@]} -eq 0 ]; then
   echo "no benchmarks found" >&2
   exit 1
 fi
+# The workspace sources, never a stale dist build of a library.
+export NODE_OPTIONS="${NODE_OPTIONS:-} --conditions=kubeflash-source"
 for b in "${benches[@]}"; do
   echo "=== $b ==="
   node_modules/.bin/tsx "$b"
