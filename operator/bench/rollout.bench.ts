@@ -10,12 +10,12 @@
  * Env: BENCH_ROLLOUT_DEVICES, BENCH_TIMEOUT_S (setup cap, default 900).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import type { Firmware, Rollout } from '@kubeflash/api';
+import type { Device, Firmware, Rollout } from '@kubeflash/api';
 import { startDevCluster } from '@kubeflash/devcluster';
 import { startBroker, type SeedAccount } from '@kubeflash/broker';
 import { ensureObjects, waitForCrdsEstablished } from '../src/kube/apply';
@@ -36,6 +36,38 @@ const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
+
+/** CPU seconds (user + system) a process used so far (USER_HZ 100). */
+const cpuSeconds = (pid: number): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+};
+/** A process and its descendants (tsx runs the script in a child process). */
+const withDescendants = (root: number): number[] => {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
+  return out;
+};
+const mosquittoPids = (): number[] =>
+  readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'mosquitto';
+    } catch {
+      return false;
+    }
+  });
 
 async function until(check: () => Promise<boolean> | boolean, what: string, deadline: number): Promise<void> {
   while (!(await check())) {
@@ -170,6 +202,10 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 3000));
       console.log(`fleet: ${DEVICES.toLocaleString('en')} virtual devices online (${fleetReady}); app image ${app?.size?.toLocaleString('en')} bytes`);
 
+      const fleetPids = withDescendants(fleet.pid ?? 0);
+      const cpuOf = () => ({ operator: cpuSeconds(operator.pid ?? 0), devices: fleetPids.reduce((a, pid) => a + cpuSeconds(pid), 0), 'devcluster + artifact service': cpuSeconds(process.pid), mosquitto: mosquittoPids().reduce((a, pid) => a + cpuSeconds(pid), 0) });
+      const cpuBefore = cpuOf();
+      const rssBefore = rssMb(operator.pid ?? 0, 'VmRSS');
       counting = true;
       const t0 = performance.now();
       await create('rollouts', { apiVersion: 'kubeflash.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'to-1-5-0' }, spec: { firmwareRef: { name: 'sensor-1-5-0' }, strategy: { waves: [1, 10, 50, 100], maxConcurrent: 500 }, healthCheck: { minOnlineSeconds: 5 } } });
@@ -183,9 +219,34 @@ async function main(): Promise<void> {
       const total = [...writes.values()].reduce((a, b) => a + b, 0) - 1; // minus the bench's own create of the Rollout
       console.log(`rollout of ${DEVICES.toLocaleString('en')} devices, 1 MiB image, 4 waves, minOnlineSeconds 5: ${rollout?.status?.phase} in ${seconds.toFixed(1)} s (goal < 60 s) ${seconds < 60 ? 'OK' : 'OVER'}; counts ${JSON.stringify(rollout?.status?.counts)}`);
       console.log(`operator API writes during the rollout: ${total} = ${(total / DEVICES).toFixed(2)} per device (goal <= 6) ${total / DEVICES <= 6 ? 'OK' : 'OVER'}`);
+      const created = new Date(rollout?.metadata.creationTimestamp ?? 0).getTime();
+      const at = (t: string | undefined) => (t ? `${((Date.parse(t) - created) / 1000).toFixed(0)} s` : '-');
+      for (const w of rollout?.status?.waves ?? []) console.log(`  wave ${w.wave}: ${w.devices.length} devices, started ${at(w.startTime)}, completed ${at(w.completionTime)} after the Rollout was created`);
+      // Per wave: when its devices' attempts were recorded (command sent) and how long each took to its result.
+      const devicesNow = (await custom.listNamespacedCustomObject({ group: 'kubeflash.dev', version: 'v1alpha1', namespace: NS, plural: 'devices' })) as { items: Device[] };
+      const otaByName = new Map(devicesNow.items.map((d) => [d.metadata.name ?? '', d.status?.ota]));
+      const pct = (xs: number[], p: number) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
+      for (const w of rollout?.status?.waves ?? []) {
+        const waveStart = Date.parse(w.startTime ?? '');
+        const sent = w.devices.map((n) => Date.parse(otaByName.get(n)?.startTime ?? '') - waveStart).filter(Number.isFinite);
+        const took = w.devices.map((n) => Date.parse(otaByName.get(n)?.lastResult?.time ?? '') - Date.parse(otaByName.get(n)?.startTime ?? '')).filter(Number.isFinite);
+        console.log(`  wave ${w.wave}: command sent after the wave started p50 ${pct(sent, 50) / 1000} s, max ${pct(sent, 100) / 1000} s; command to result p50 ${pct(took, 50) / 1000} s, p90 ${pct(took, 90) / 1000} s, max ${pct(took, 100) / 1000} s`);
+      }
+      const reasons = new Map<string, number>();
+      for (const e of (await core.listNamespacedEvent({ namespace: NS })).items) {
+        if (new Date(e.metadata.creationTimestamp ?? 0).getTime() < created - 1000) continue;
+        const what = `${e.involvedObject.kind} ${e.reason}`;
+        reasons.set(what, (reasons.get(what) ?? 0) + 1);
+      }
+      console.log(`  Events created during the rollout by kind and reason: ${[...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
       for (const [what, n] of [...writes.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(6)}  ${what}`);
       for (const [line, n] of problems) console.log(`  operator log x${n}: ${line}`);
-      console.log(`operator peak RSS ${rssMb(operator.pid ?? 0, 'VmHWM')} MB (now ${rssMb(operator.pid ?? 0, 'VmRSS')} MB); commands ${await metric('kubeflash_rollout_commands_total')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 shared cores)`);
+      const reconciles = await metric('kubeflash_reconcile_duration_seconds_count{controller="rollout"');
+      const reconcileSeconds = await metric('kubeflash_reconcile_duration_seconds_sum{controller="rollout"');
+      console.log(`rollout reconciles: ${reconciles}, ${reconcileSeconds.toFixed(1)} s in all (mean ${((reconcileSeconds / reconciles) * 1000).toFixed(0)} ms)`);
+      const cpuAfter = cpuOf();
+      console.log(`CPU seconds during the rollout: ${Object.entries(cpuAfter).map(([k, v]) => `${k} ${(v - cpuBefore[k as keyof typeof cpuBefore]).toFixed(1)}`).join(', ')} (wall ${seconds.toFixed(1)} s on 2 cores)`);
+      console.log(`operator RSS ${rssBefore} MB before the rollout, peak RSS ${rssMb(operator.pid ?? 0, 'VmHWM')} MB (now ${rssMb(operator.pid ?? 0, 'VmRSS')} MB); commands ${await metric('kubeflash_rollout_commands_total')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 shared cores)`);
     } finally {
       for (const c of children) c.kill('SIGTERM');
       await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once('exit', r)))));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { readAppImageInfo } from '@kubeflash/esp';
+import { readAppImageInfoNode } from '@kubeflash/esp/node';
 import { readFirmwareManifest } from '@kubeflash/flasher';
 import { UPLOAD_MANIFEST } from './service/upload-handler';
 import { writeTar, type TarInput } from './upload/tar';
@@ -74,7 +74,7 @@ export function filesFromImage(image: string, offset = 0x10000): UploadFiles {
   const data = readFileSync(path);
   let chip: string | undefined;
   try {
-    chip = readAppImageInfo(data, { verify: false }).chipName;
+    chip = readAppImageInfoNode(data, { verify: false }).chipName;
   } catch (err) {
     throw new UploadInputError(`${path}: ${(err as Error).message}`);
   }

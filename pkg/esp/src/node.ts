@@ -1,2 +1,3 @@
 export {};
 export * from './nvs/node';
+export * from './image/node';

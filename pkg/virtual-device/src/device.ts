@@ -406,6 +406,8 @@ export class VirtualDevice extends EventEmitter {
     const image = await downloadImage({
       url: command.url,
       size: command.size,
+      // Like the firmware: the broker CA from the config, when there is one, is the OTA server's CA too.
+      ...(this.config.mqttCa ? { ca: this.config.mqttCa } : {}),
       ...(this.faults.otaCutAtByte !== undefined ? { cutAtByte: this.faults.otaCutAtByte } : {}),
       ...(this.faults.otaDownloadFails ? { failEveryRequest: true } : {}),
       cancelled: () => !alive() || lostPower,

@@ -1,6 +1,8 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { makeTestCa } from '@kubeflash/broker';
 import { buildEspImage, chipIdFromName, encodeAppDescription } from '@kubeflash/esp';
 import { OtaFailure, downloadImage, verifyImage } from './ota';
 
@@ -55,6 +57,11 @@ describe('downloadImage', () => {
       const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
       const from = m ? Number(m[1]) : 0;
       res.writeHead(m ? 206 : 200, { 'Content-Length': app.length - from });
+      if (req.url === '/drops-once.bin' && !m) {
+        // The server (not the client) drops the connection halfway through the first answer.
+        res.write(Buffer.from(app.subarray(0, 100_000)), () => setTimeout(() => res.destroy(), 20));
+        return;
+      }
       res.end(Buffer.from(app.subarray(from)));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -74,7 +81,37 @@ describe('downloadImage', () => {
     expect(Buffer.compare(got, Buffer.from(app))).toBe(0);
     expect(ranges).toEqual([undefined, 'bytes=70000-']);
   });
+  it('resumes with Range when the server drops the connection mid-body', async () => {
+    const got = await downloadImage({ url: url.replace('/app.bin', '/drops-once.bin'), size: app.length });
+    expect(Buffer.compare(got, Buffer.from(app))).toBe(0);
+    expect(ranges[0]).toBeUndefined();
+    expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+    expect(Number(/\d+/.exec(ranges[1] ?? '')?.[0])).toBeGreaterThan(0);
+  });
   it('fails with download-failed when every request fails', async () => {
     await expect(downloadImage({ url, size: app.length, failEveryRequest: true, retries: 1 })).rejects.toMatchObject({ reason: 'download-failed' });
+  });
+});
+
+describe('downloadImage over https', () => {
+  const tls = makeTestCa('kubeflash artifacts test CA');
+  let server: ReturnType<typeof createHttpsServer>;
+  let url: string;
+  beforeAll(async () => {
+    server = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, (_req, res) => {
+      res.writeHead(200, { 'Content-Length': app.length });
+      res.end(Buffer.from(app));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/app.bin`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('trusts the CA it is given (the firmware uses mqtt_ca for the OTA server too)', async () => {
+    expect(Buffer.compare(await downloadImage({ url, size: app.length, ca: tls.caPem }), Buffer.from(app))).toBe(0);
+  });
+  it('refuses a server its CA did not sign, as download-failed naming the certificate problem', async () => {
+    const other = makeTestCa('another CA');
+    await expect(downloadImage({ url, size: app.length, ca: other.caPem, retries: 0 })).rejects.toMatchObject({ reason: 'download-failed', detail: expect.stringMatching(/certificate/) });
   });
 });

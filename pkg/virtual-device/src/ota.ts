@@ -1,5 +1,7 @@
 import { createHash, verify as verifySignature } from 'node:crypto';
-import { readAppImageInfo } from '@kubeflash/esp';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { readAppImageInfoNode } from '@kubeflash/esp/node';
 import type { CmdOtaPayload, OtaFailureReason } from '@kubeflash/protocol';
 
 /** An OTA step a power loss can be injected at. */
@@ -24,6 +26,8 @@ export class OtaFailure extends Error {
 export interface DownloadOptions {
   url: string;
   size: number;
+  /** PEM CA that an https:// URL must chain to (the firmware uses its mqtt_ca; without it the system roots). */
+  ca?: string;
   /** The connection is cut once after this many bytes (then resumed with Range). */
   cutAtByte?: number;
   /** Every request fails (as a dead server would). */
@@ -37,6 +41,20 @@ export interface DownloadOptions {
 }
 
 const RETRY_DELAY_MS = 200;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** One GET (a fresh connection, as esp_http_client opens one per download). */
+function get(url: URL, headers: Record<string, string>, ca: string | undefined): { request: ClientRequest; response: Promise<IncomingMessage> } {
+  const options = { headers, agent: false as const, timeout: REQUEST_TIMEOUT_MS };
+  const request = url.protocol === 'https:' ? httpsRequest(url, { ...options, ...(ca ? { ca } : {}) }) : httpRequest(url, options);
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+    request.once('timeout', () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
+  });
+  request.end();
+  return { request, response };
+}
 
 /**
  * Downloads an image over HTTP(S) as the firmware does: one GET, and after a dropped connection a new GET with
@@ -44,6 +62,8 @@ const RETRY_DELAY_MS = 200;
  * exactly what arrived; size and hash are checked afterwards.
  */
 export async function downloadImage(o: DownloadOptions): Promise<Uint8Array> {
+  const url = new URL(o.url);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OtaFailure('download-failed', `${url.protocol} URLs are not supported`);
   const chunks: Buffer[] = [];
   let received = 0;
   let cutDone = o.cutAtByte === undefined;
@@ -55,53 +75,51 @@ export async function downloadImage(o: DownloadOptions): Promise<Uint8Array> {
       lastError = 'HTTP 503 (fault injected)';
       continue;
     }
-    const abort = new AbortController();
-    let response: Response;
+    const { request, response: answer } = get(url, received > 0 ? { Range: `bytes=${received}-` } : {}, o.ca);
+    let response: IncomingMessage;
     try {
-      response = await fetch(o.url, { headers: received > 0 ? { Range: `bytes=${received}-` } : {}, signal: abort.signal });
+      response = await answer;
     } catch (err) {
       lastError = `connection failed: ${(err as Error).message}`;
       continue;
     }
-    if (received > 0 && response.status !== 206) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new OtaFailure('download-failed', `HTTP ${response.status} to a Range request (resume needs 206)`);
+    const status = response.statusCode ?? 0;
+    if (received > 0 && status !== 206) {
+      request.destroy();
+      throw new OtaFailure('download-failed', `HTTP ${status} to a Range request (resume needs 206)`);
     }
-    if (received === 0 && response.status !== 200) {
-      await response.body?.cancel().catch(() => undefined);
-      if (response.status >= 500 || response.status === 429) {
-        lastError = `HTTP ${response.status}`;
+    if (received === 0 && status !== 200) {
+      request.destroy();
+      if (status >= 500 || status === 429) {
+        lastError = `HTTP ${status}`;
         continue;
       }
-      throw new OtaFailure('download-failed', `HTTP ${response.status}`);
-    }
-    if (!response.body) {
-      lastError = 'empty response';
-      continue;
+      throw new OtaFailure('download-failed', `HTTP ${status}`);
     }
     try {
-      const reader = response.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
+      for await (const chunk of response as AsyncIterable<Buffer>) {
         if (o.cancelled?.()) {
-          abort.abort();
+          request.destroy();
           throw new OtaFailure('download-failed', 'cancelled');
         }
-        let piece = Buffer.from(value);
+        let piece = chunk;
         if (!cutDone && received + piece.length >= (o.cutAtByte as number)) {
           piece = piece.subarray(0, (o.cutAtByte as number) - received);
           chunks.push(piece);
           received += piece.length;
           cutDone = true;
-          abort.abort();
+          request.destroy();
           throw new Error(`connection cut at byte ${received} (fault injected)`);
         }
         chunks.push(piece);
         received += piece.length;
-        if (received > o.size) break;
+        if (received > o.size) {
+          request.destroy();
+          break;
+        }
         o.onProgress?.(received);
       }
+      if (!response.complete && received <= o.size) throw new Error('the connection closed before the whole body arrived');
       return Buffer.concat(chunks);
     } catch (err) {
       if (err instanceof OtaFailure) throw err;
@@ -135,7 +153,7 @@ export function verifyImage(image: Uint8Array, command: CmdOtaPayload, publicKey
   if (!valid) throw new OtaFailure('signature-invalid', 'the signature does not verify with ota_pubkey');
   let info;
   try {
-    info = readAppImageInfo(image);
+    info = readAppImageInfoNode(image);
   } catch (err) {
     throw new OtaFailure('invalid-image', (err as Error).message.slice(0, 256));
   }

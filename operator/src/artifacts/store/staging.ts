@@ -33,7 +33,12 @@ export async function stageStream(source: AsyncIterable<Uint8Array>, dir: string
     if (failed) throw failed;
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   } catch (err) {
-    out.destroy();
+    // The file is opened asynchronously: removing it before the stream has closed could race its creation.
+    await new Promise<void>((resolve) => {
+      if (out.closed) resolve();
+      else out.once('close', () => resolve());
+      out.destroy();
+    });
     await rm(path, { force: true });
     throw err;
   }

@@ -3,11 +3,11 @@ import {
   EspImageError,
   PartitionTableError,
   parsePartitionTableBinary,
-  readAppImageInfo,
   type AppImageInfo,
   type PartitionEntry,
   type PartitionTable,
 } from '@kubeflash/esp';
+import { readAppImageInfoNode } from '@kubeflash/esp/node';
 import { FlashError, readFirmwareManifest } from '@kubeflash/flasher';
 import type { StagedBlob } from '../store/types';
 
@@ -78,7 +78,7 @@ function artifactName(manifestName: string, file: string): string {
 
 function readImage(bytes: Uint8Array, what: string): AppImageInfo {
   try {
-    return readAppImageInfo(bytes);
+    return readAppImageInfoNode(bytes);
   } catch (err) {
     if (err instanceof EspImageError) return reject(`${what}: ${err.message}`);
     throw err;

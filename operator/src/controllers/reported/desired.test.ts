@@ -116,6 +116,40 @@ describe('desiredReported', () => {
     expect(again).toEqual({ events: [] });
   });
 
+  describe('FirmwareCurrent and OTA updates', () => {
+    const reported = { online: true, lastSeen: NOW };
+    const matching = desiredReported(device(), deviceClass, { status: status(), ...reported }, NOW).status;
+    type Ota = NonNullable<NonNullable<Device['status']>['ota']>;
+    const ota = (over: Partial<Ota>): Ota => ({ state: 'Succeeded', targetVersion: '1.6.0', rolloutName: 'to-1-6-0', commandId: 'uid/1', ...over });
+
+    it('a version a Rollout installed is InstalledByRollout, with no Event (the Rollout records it)', () => {
+      const r = desiredReported(device({}, { ...matching, ota: ota({ state: 'HealthCheck' }) }), deviceClass, { status: status({ fw: '1.6.0' }), ...reported }, NOW);
+      expect(conditions(r).FirmwareCurrent).toBe('False/InstalledByRollout: runs 1.6.0, installed by Rollout to-1-6-0; DeviceClass c3 wants 1.5.0 (make 1.6.0 its spec.firmware.version to match)');
+      expect(r.events).toEqual([]);
+    });
+
+    it('the class catching up with what a Rollout installed emits no Event either', () => {
+      const installed = desiredReported(device({}, { ...matching, ota: ota({}) }), deviceClass, { status: status({ fw: '1.6.0' }), ...reported }, NOW).status;
+      const promoted: DeviceClass = { ...deviceClass, spec: { ...deviceClass.spec, firmware: { source: { upload: {} }, version: '1.6.0' } } };
+      const r = desiredReported(device({}, { ...installed, ota: ota({}) }), promoted, { status: status({ fw: '1.6.0' }), ...reported }, NOW);
+      expect(conditions(r).FirmwareCurrent).toBe('True/VersionMatches: runs 1.6.0, the version of DeviceClass c3');
+      expect(r.events).toEqual([]);
+    });
+
+    it('a report while an update to the class version is in flight is UpdateInProgress', () => {
+      const old = desiredReported(device(), deviceClass, { status: status({ fw: '1.4.0' }), ...reported }, NOW).status;
+      const r = desiredReported(device({}, { ...old, ota: ota({ state: 'Downloading', targetVersion: '1.5.0', rolloutName: 'to-1-5-0' }) }), deviceClass, { status: status({ fw: '1.4.0', uptime: 500 }), ...reported }, NOW);
+      expect(conditions(r).FirmwareCurrent).toBe('False/UpdateInProgress: runs 1.4.0; an update to 1.5.0, the version of DeviceClass c3, is in flight (Rollout to-1-5-0)');
+      expect(r.events).toEqual([]);
+    });
+
+    it('a rolled back or failed update leaves the device on another version: VersionMismatch, with an Event', () => {
+      const r = desiredReported(device({}, { ...matching, ota: ota({ state: 'RolledBack' }) }), deviceClass, { status: status({ fw: '1.4.0' }), ...reported }, NOW);
+      expect(conditions(r).FirmwareCurrent).toBe('False/VersionMismatch: runs 1.4.0; DeviceClass c3 wants 1.5.0');
+      expect(r.events.map((e) => e.reason)).toEqual(['VersionMismatch']);
+    });
+  });
+
   it('keeps lastTransitionTime while a condition keeps its status', () => {
     const first = desiredReported(device(), deviceClass, { status: status(), online: true, lastSeen: NOW }, NOW);
     const later = new Date('2026-03-01T10:05:00Z');

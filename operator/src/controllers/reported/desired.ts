@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ConditionStatus, DeviceConditionType, DeviceReason, type Condition, type Device, type DeviceClass, type DeviceStatus } from '@kubeflash/api';
+import { ConditionStatus, DeviceConditionType, DeviceReason, OtaState, type Condition, type Device, type DeviceClass, type DeviceStatus } from '@kubeflash/api';
 import type { StatusPayload } from '@kubeflash/protocol';
 import { findCondition, setCondition } from '../conditions';
 import type { EventIntent } from '../events';
@@ -60,6 +60,24 @@ export function reportedFields(report: DeviceReport, previous: DeviceStatus['rep
   return out;
 }
 
+const OTA_IN_FLIGHT: ReadonlySet<string> = new Set([OtaState.Pending, OtaState.Downloading, OtaState.Verifying, OtaState.Rebooting, OtaState.PendingVerify, OtaState.HealthCheck]);
+
+/** Why a device runs another version than its class wants: a Rollout installed it, an update to it runs, or neither. */
+function versionDifference(device: Device, running: string, wanted: string): { reason: string; message: string } {
+  const className = device.spec.deviceClassRef.name;
+  const ota = device.status?.ota;
+  if (ota?.rolloutName && ota.targetVersion === running) {
+    return { reason: DeviceReason.InstalledByRollout, message: `runs ${running}, installed by Rollout ${ota.rolloutName}; DeviceClass ${className} wants ${wanted} (make ${running} its spec.firmware.version to match)` };
+  }
+  if (ota?.state && OTA_IN_FLIGHT.has(ota.state) && ota.targetVersion === wanted) {
+    return { reason: DeviceReason.UpdateInProgress, message: `runs ${running}; an update to ${wanted}, the version of DeviceClass ${className}, is in flight${ota.rolloutName ? ` (Rollout ${ota.rolloutName})` : ''}` };
+  }
+  return { reason: DeviceReason.VersionMismatch, message: `runs ${running}; DeviceClass ${className} wants ${wanted}` };
+}
+
+/** Reasons whose transitions are not news: a Rollout's own status and Events record them. */
+const QUIET_VERSION_REASONS: ReadonlySet<string> = new Set([DeviceReason.InstalledByRollout, DeviceReason.UpdateInProgress]);
+
 /** The Online, FirmwareCurrent and IdentityMatches conditions for a report (pure). */
 export function reportedConditions(device: Device, deviceClass: DeviceClass | undefined, report: DeviceReport, current: Condition[] | undefined, now: Date): Condition[] {
   let conditions = [...(current ?? [])];
@@ -85,7 +103,7 @@ export function reportedConditions(device: Device, deviceClass: DeviceClass | un
   } else if (wanted === running) {
     conditions = setCondition(conditions, { type: DeviceConditionType.FirmwareCurrent, status: ConditionStatus.True, reason: DeviceReason.VersionMatches, message: `runs ${running}, the version of DeviceClass ${device.spec.deviceClassRef.name}` }, now);
   } else {
-    conditions = setCondition(conditions, { type: DeviceConditionType.FirmwareCurrent, status: ConditionStatus.False, reason: DeviceReason.VersionMismatch, message: `runs ${running}; DeviceClass ${device.spec.deviceClassRef.name} wants ${wanted}` }, now);
+    conditions = setCondition(conditions, { type: DeviceConditionType.FirmwareCurrent, status: ConditionStatus.False, ...versionDifference(device, running, wanted) }, now);
   }
 
   const chip = s?.chip ?? device.status?.reported?.chip;
@@ -137,6 +155,8 @@ export function desiredReported(device: Device, deviceClass: DeviceClass | undef
     if (after.status === ConditionStatus.Unknown) continue;
     // A first good identity or version check is not news (one Event per device joining a large fleet is enough: Online).
     if (type !== DeviceConditionType.Online && after.status === ConditionStatus.True && (!before || before.status === ConditionStatus.Unknown)) continue;
+    // Versions a Rollout changes, and a class catching up with what a Rollout installed, are recorded by the Rollout.
+    if (type === DeviceConditionType.FirmwareCurrent && (QUIET_VERSION_REASONS.has(after.reason) || (before && QUIET_VERSION_REASONS.has(before.reason)))) continue;
     const warning = type === DeviceConditionType.IdentityMatches && after.status === ConditionStatus.False;
     events.push({ type: warning ? 'Warning' : 'Normal', reason: after.reason, message: after.message });
   }

@@ -17,6 +17,9 @@ import type { DeviceLive, LiveOta } from './device-step';
 import { RolloutMetrics } from './metrics';
 import { RolloutMemory, syncRollout } from './sync';
 
+/** Device reports wake their rollout this long after the first of them, so a burst of reports makes one pass. */
+export const REPORT_BATCH_MS = 200;
+
 /** Options of the rollout controller. */
 export interface RolloutControllerOptions {
   caches: FleetCaches;
@@ -162,7 +165,8 @@ export class RolloutController {
     const [namespace, name] = deviceKey.split('/');
     const ota = this.memory.deviceOta.get(deviceKey)?.ota ?? this.options.caches.devices.get(namespace, name)?.status?.ota;
     const holders = this.options.caches.rollouts.list(namespace).filter((r) => r.metadata.name === ota?.rolloutName || (r.status?.waves ?? []).some((w) => w.state === 'Running' && w.devices.includes(name)));
-    this.enqueue(holders.map((r) => objectKey(r.metadata.namespace, r.metadata.name)));
+    // A pass looks at every member: reports arriving together are folded into one pass.
+    for (const r of holders) this.wakeAfter(objectKey(r.metadata.namespace, r.metadata.name), REPORT_BATCH_MS);
   }
 
   private enqueue(keys: Iterable<string>): void {

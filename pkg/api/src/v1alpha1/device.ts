@@ -350,8 +350,10 @@ export const DeviceReason = {
   VersionMatches: 'VersionMatches',
   /** FirmwareCurrent=False: reported version differs and no update to the class version runs. */
   VersionMismatch: 'VersionMismatch',
-  /** FirmwareCurrent=False: an OTA update to the class version is in flight. */
+  /** FirmwareCurrent=False: the device reported while an OTA update to the class version was in flight. */
   UpdateInProgress: 'UpdateInProgress',
+  /** FirmwareCurrent=False: runs the version its last OTA update (a Rollout) installed, which is not the class version (no Event: the Rollout records it). */
+  InstalledByRollout: 'InstalledByRollout',
   /** FirmwareCurrent=Unknown: the device has not reported a version or the class names none. */
   VersionUnknown: 'VersionUnknown',
   /** IdentityMatches=True: reported chip (and MAC, when spec.macAddress is set) match. */

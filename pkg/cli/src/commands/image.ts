@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EspImageError, formatChipRevision, readAppImageInfo, type AppImageInfo } from '@kubeflash/esp';
+import { EspImageError, formatChipRevision, type AppImageInfo } from '@kubeflash/esp';
+import { readAppImageInfoNode } from '@kubeflash/esp/node';
 import { UsageError } from '@kubeflash/operator/cli';
 
 interface InfoOptions {
@@ -23,7 +24,7 @@ export function registerImageCommand(program: Command): void {
       }
       let info: AppImageInfo;
       try {
-        info = readAppImageInfo(bin);
+        info = readAppImageInfoNode(bin);
       } catch (err) {
         if (err instanceof EspImageError) throw new UsageError(`${path}: ${err.message}`);
         throw err;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parsePartitionTableBinary, readAppImageInfo, type PartitionEntry } from '@kubeflash/esp';
+import { parsePartitionTableBinary, type PartitionEntry } from '@kubeflash/esp';
+import { readAppImageInfoNode } from '@kubeflash/esp/node';
 import { normalizeChipName, readFirmwareManifest, type ChipName, type ScriptFirmwarePart } from '@kubeflash/flasher';
 
 /** A firmware build found in a folder: what to flash, and the partition table it carries. */
@@ -40,7 +41,7 @@ export function readFirmwareFolder(dir: string, chip?: ChipName): FirmwareFolder
     const data = readFileSync(path);
     if (p.name === 'partition-table') partitionTable = parsePartitionTableBinary(data).entries;
     if (p.name === 'app' || p.name === 'bootloader') {
-      const info = readAppImageInfo(data);
+      const info = readAppImageInfoNode(data);
       const imageChip = info.chipName ? normalizeChipName(info.chipName) : undefined;
       if (imageChip !== manifest.chip) {
         throw new Error(`${p.path} is an image for ${imageChip ?? `unknown chip id ${info.chipId}`}, but the build is for ${manifest.chip}`);
