@@ -230,7 +230,7 @@ async function main(): Promise<void> {
         const waveStart = Date.parse(w.startTime ?? '');
         const sent = w.devices.map((n) => Date.parse(otaByName.get(n)?.startTime ?? '') - waveStart).filter(Number.isFinite);
         const took = w.devices.map((n) => Date.parse(otaByName.get(n)?.lastResult?.time ?? '') - Date.parse(otaByName.get(n)?.startTime ?? '')).filter(Number.isFinite);
-        console.log(`  wave ${w.wave}: command sent after the wave started p50 ${pct(sent, 50) / 1000} s, max ${pct(sent, 100) / 1000} s; command to result p50 ${pct(took, 50) / 1000} s, p90 ${pct(took, 90) / 1000} s, max ${pct(took, 100) / 1000} s`);
+        console.log(`  wave ${w.wave}: attempt recorded after the wave started p50 ${pct(sent, 50) / 1000} s, max ${pct(sent, 100) / 1000} s; command to result p50 ${pct(took, 50) / 1000} s, p90 ${pct(took, 90) / 1000} s, max ${pct(took, 100) / 1000} s`);
       }
       const reasons = new Map<string, number>();
       for (const e of (await core.listNamespacedEvent({ namespace: NS })).items) {

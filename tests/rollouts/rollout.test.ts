@@ -147,6 +147,32 @@ describe('operator restarts, pause, dynamic targets', () => {
     expect(done.status?.counts).toMatchObject({ succeeded: 6 });
   });
 
+  it('waits for approval between waves, goes on when approved, and stops for good on abort (JSON Patches, as the extension sends them through Steve)', async () => {
+    const fleet = names('gate', 6);
+    await world.addDevices(fleet, { labels: { suite: 'gate' } });
+    await world.createRollout('gate', { selector: { matchLabels: { suite: 'gate' } }, dryRun: true, strategy: { waves: [34, 67, 100], maxConcurrent: 2, pause: { approval: true }, ...FAST }, healthCheck: { minOnlineSeconds: 1 } });
+    await world.untilPhase('gate', ['Planned']);
+    await world.controlRollout('gate', 'dryRun', false, 'replace');
+    const waiting = await world.untilPhase('gate', ['WaveApproval'], 60_000);
+    expect(waiting.status?.message).toMatch(/wave 2 waits for approval \(set spec.approvedWave to 2\)/);
+    expect(waiting.status?.waves?.map((w) => w.state)).toEqual(['Completed', 'Pending', 'Pending']);
+    const firstWave = waiting.status?.waves?.[0].devices ?? [];
+    expect(world.commandsTo(fleet).map((c) => c.device).sort()).toEqual([...firstWave].sort());
+
+    await world.controlRollout('gate', 'approvedWave', 2);
+    const secondWave = (await world.readRollout('gate')).status?.waves?.[1].devices ?? [];
+    await eventually(async () => ((await world.readRollout('gate')).status?.phase === 'WaveApproval' && (await world.readRollout('gate')).status?.waves?.[1].state === 'Completed' ? true : undefined), 'wave 2 done, wave 3 waiting', 60_000);
+    await world.controlRollout('gate', 'abort', true);
+    const aborted = await world.untilPhase('gate', ['Aborted']);
+    expect(aborted.status?.conditions?.find((c) => c.type === 'Aborted')).toMatchObject({ status: 'True', reason: 'AbortedByUser' });
+    expect(aborted.status?.waves?.map((w) => w.state)).toEqual(['Completed', 'Completed', 'Pending']);
+    // Approving the third wave after the abort changes nothing: aborted is final.
+    await world.controlRollout('gate', 'approvedWave', 3, 'replace');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await world.readRollout('gate')).status?.phase).toBe('Aborted');
+    expect(world.commandsTo(fleet).map((c) => c.device).sort()).toEqual([...firstWave, ...secondWave].sort());
+  });
+
   it('lets devices that start matching join a dynamic rollout', async () => {
     const first = names('dyn', 2);
     await world.addDevices(first, { labels: { suite: 'dyn' } });

@@ -162,6 +162,14 @@ export class RolloutWorld {
     );
   }
 
+  /** A control as the extension sends it through Rancher's Steve: a JSON Patch of one spec field, no resourceVersion. */
+  async controlRollout(name: string, field: keyof RolloutSpec, value: unknown, op: 'add' | 'replace' = 'add'): Promise<void> {
+    await this.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
+      { group: 'kubeflash.dev', version: 'v1alpha1', namespace: this.ns, plural: 'rollouts', name, body: [{ op, path: `/spec/${field}`, value }] },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+  }
+
   async readRollout(name: string): Promise<Rollout> {
     return (await this.kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'kubeflash.dev', version: 'v1alpha1', namespace: this.ns, plural: 'rollouts', name })) as Rollout;
   }

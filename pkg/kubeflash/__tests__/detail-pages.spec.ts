@@ -13,7 +13,7 @@ import DeviceClass from '../models/kubeflash.dev.deviceclass.js';
 import DeviceGroup from '../models/kubeflash.dev.devicegroup.js';
 import DevicesCluster from '../models/kubeflash.dev.devicescluster.js';
 import {
-  fixture, makeModel, runFetch, slotStub, type StoreFake
+  fixture, makeModel, runFetch, slotStub, type StoreFake, patchRecorder
 } from './helpers';
 
 jest.mock('@shell/utils/download', () => ({ downloadFile: jest.fn(() => Promise.resolve()) }));
@@ -110,12 +110,14 @@ describe('Device detail page', () => {
     expect(offline.wrapper.find('[data-testid="kubeflash-condition-FirmwareCurrent"] .bg-warning').exists()).toBe(true);
     expect(offline.wrapper.find('[data-testid="kubeflash-device-reboot"]').attributes('disabled')).toBeDefined();
 
-    const online = await mountDetail(DeviceDetail, Device, f.devices[0]);
+    const recorder = patchRecorder();
+    const online = await mountDetail(DeviceDetail, Device, f.devices[0], { request: recorder.request });
 
-    online.model.save = jest.fn(async() => online.model);
     await online.wrapper.find('[data-testid="kubeflash-device-reboot"]').trigger('click');
     await flushPromises();
-    expect(online.model.save).toHaveBeenCalledTimes(1);
+    expect(recorder.patches.map((x) => x.data)).toStrictEqual([[{
+      op: 'add', path: '/spec/rebootRequest', value: expect.any(String)
+    }]]);
     expect(online.model.spec.rebootRequest).toEqual(expect.any(String));
     await online.wrapper.find('[data-testid="kubeflash-device-rotate"]').trigger('click');
     expect(online.modelDispatch).toHaveBeenCalledWith('promptModal', expect.objectContaining({ component: 'GenericPrompt' }));
@@ -192,9 +194,9 @@ describe('Firmware detail page', () => {
 describe('Rollout detail page', () => {
   it('shows the waves as bars and a table, one row per device with its progress and error, and controls as spec fields', async() => {
     const f = fixture();
-    const { wrapper, model } = await mountDetail(RolloutDetail, Rollout, f.rollouts[0], { all: { 'kubeflash.dev.device': f.devices } });
+    const recorder = patchRecorder();
+    const { wrapper, model } = await mountDetail(RolloutDetail, Rollout, f.rollouts[0], { all: { 'kubeflash.dev.device': f.devices }, request: recorder.request });
 
-    model.save = jest.fn(async() => model);
     expect(wrapper.findAll('[data-testid="kubeflash-rollout-waves"] tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))).toStrictEqual([
       ['1', '34%', '1', '1/1', '%kubeflash.waveState.Completed%'],
       ['2', '67%', '1', '0/1', '%kubeflash.waveState.Running%'],
@@ -210,7 +212,13 @@ describe('Rollout detail page', () => {
     expect(wrapper.find('[data-testid="kubeflash-rollout-makeClassVersion"]').isVisible()).toBe(false);
     await wrapper.find('[data-testid="kubeflash-rollout-pause"]').trigger('click');
     await flushPromises();
-    expect(model.save).toHaveBeenCalled();
+    expect(recorder.patches).toStrictEqual([{
+      method:      'patch',
+      contentType: 'application/json-patch+json',
+      data:        [{
+        op: 'replace', path: '/spec/paused', value: true
+      }]
+    }]);
     expect(model.spec.paused).toBe(true);
   });
 

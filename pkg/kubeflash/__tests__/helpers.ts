@@ -56,6 +56,28 @@ export function makeModel<T>(ModelClass: new (data: any, ctx: any) => T, data: u
   return { model: new ModelClass(JSON.parse(JSON.stringify(data)), ctx) as T & Record<string, any>, dispatch };
 }
 
+/**
+ * Records the PATCH requests a model sends (the shell's resource.patch dispatches 'request' with `opt`): method,
+ * content type and body; `fail` makes every request reject with it.
+ */
+export function patchRecorder(fail?: Error) {
+  const patches: { method: string; contentType: string; data: any }[] = [];
+
+  return {
+    patches,
+    request: async(payload: any) => {
+      if (fail) {
+        throw fail;
+      }
+      patches.push({
+        method: payload.opt.method, contentType: payload.opt.headers['content-type'], data: JSON.parse(JSON.stringify(payload.opt.data))
+      });
+
+      return payload.opt.data;
+    },
+  };
+}
+
 /** The actions a model offers, by action name. */
 export function actionsByName(model: any): Record<string, any> {
   return Object.fromEntries((model._availableActions as any[]).filter((a) => a.action).map((a) => [a.action, a]));

@@ -1,6 +1,6 @@
 import Device from '../models/kubeflash.dev.device.js';
 import { downloadFile } from '@shell/utils/download';
-import { actionsByName, fixture, makeModel } from './helpers';
+import { actionsByName, fixture, makeModel, patchRecorder } from './helpers';
 import { bytesToBase64 } from '../utils/artifact-server';
 
 jest.mock('@shell/utils/download', () => ({ downloadFile: jest.fn(() => Promise.resolve()) }));
@@ -161,50 +161,57 @@ describe('Device model', () => {
 
   it('reboots an online device by setting spec.rebootRequest; offline devices cannot be rebooted', async() => {
     const f = fixture();
-    const { model } = makeModel(Device, f.devices[0]);
+    const recorder = patchRecorder();
+    const { model } = makeModel(Device, f.devices[0], { request: recorder.request });
     const offline = actionsByName(makeModel(Device, f.devices[1]).model);
-    const saved: any[] = [];
 
-    model.save = jest.fn(async() => saved.push(JSON.parse(JSON.stringify(model.spec))));
     expect(actionsByName(model).reboot).toMatchObject({
       enabled: true, bulkable: true, label: '%kubeflash.actions.reboot%'
     });
     expect(offline.reboot.enabled).toBe(false);
 
     await model.reboot();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a new stamp: a second request
     await model.reboot();
 
-    expect(saved).toHaveLength(2);
-    expect(saved[0]).toStrictEqual({ ...f.devices[0].spec, rebootRequest: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-    expect(saved[0].rebootRequest.length).toBeLessThanOrEqual(63);
+    expect(recorder.patches).toHaveLength(2);
+    expect(recorder.patches[0]).toStrictEqual({
+      method:      'patch',
+      contentType: 'application/json-patch+json',
+      data:        [{
+        op: 'add', path: '/spec/rebootRequest', value: expect.stringMatching(/^\d{4}-\d\d-\d\dT/)
+      }]
+    });
+    expect(recorder.patches[0].data[0].value.length).toBeLessThanOrEqual(63);
+    expect(model.spec).toStrictEqual({ ...f.devices[0].spec, rebootRequest: recorder.patches[1].data[0].value });
   });
 
   it('shows a growl when saving the reboot request fails', async() => {
     const f = fixture();
-    const { model, dispatch } = makeModel(Device, f.devices[0]);
+    const { model, dispatch } = makeModel(Device, f.devices[0], { request: patchRecorder(new Error('devices.kubeflash.dev "sensor-attic" is forbidden')).request });
 
-    model.save = jest.fn(async() => {
-      throw new Error('the object has been modified');
-    });
     await model.reboot();
 
-    expect(dispatch).toHaveBeenCalledWith('growl/error', { title: '%kubeflash.actions.reboot%', message: 'the object has been modified' }, { root: true });
+    expect(dispatch).toHaveBeenCalledWith('growl/error', { title: '%kubeflash.actions.reboot%', message: 'devices.kubeflash.dev "sensor-attic" is forbidden' }, { root: true });
+    expect(model.spec).toStrictEqual(f.devices[0].spec);
   });
 
   it('rotates the credentials only after the prompt is applied, keeping the rest of spec.credentials', async() => {
     const f = fixture();
-    const { model, dispatch } = makeModel(Device, f.devices[0]);
-    const saved: any[] = [];
+    const recorder = patchRecorder();
+    const { model, dispatch } = makeModel(Device, f.devices[0], { request: recorder.request });
 
-    model.save = jest.fn(async() => saved.push(JSON.parse(JSON.stringify(model.spec))));
     model.rotateCredentials();
-    expect(saved).toStrictEqual([]);
+    expect(recorder.patches).toStrictEqual([]);
     const prompt = dispatch.mock.calls.find(([a]) => a === 'promptModal')?.[1];
 
     expect(prompt).toMatchObject({ component: 'GenericPrompt', componentProps: { applyMode: 'rotate', title: '%kubeflash.device.rotateTitle% {"name":"sensor-attic"}' } });
     await prompt.componentProps.applyAction(jest.fn());
 
-    expect(saved).toStrictEqual([{ ...f.devices[0].spec, credentials: { rotate: expect.any(String) } }]);
+    expect(recorder.patches.map((x) => x.data)).toStrictEqual([[{
+      op: 'add', path: '/spec/credentials', value: { rotate: expect.any(String) }
+    }]]);
+    expect(model.spec).toStrictEqual({ ...f.devices[0].spec, credentials: { ...f.devices[0].spec.credentials, rotate: recorder.patches[0].data[0].value.rotate } });
   });
 
   it('fills an empty spec with the create defaults', () => {

@@ -1,6 +1,6 @@
 import Firmware, { PART_ACTIONS } from '../models/kubeflash.dev.firmware.js';
 import { downloadFile } from '@shell/utils/download';
-import { actionsByName, fixture, makeModel } from './helpers';
+import { actionsByName, fixture, makeModel, patchRecorder } from './helpers';
 
 jest.mock('@shell/utils/download', () => ({ downloadFile: jest.fn(() => Promise.resolve()) }));
 
@@ -68,16 +68,15 @@ describe('Firmware model', () => {
 
   it('rebuilds a git build after asking, by setting spec.buildRequest; uploaded builds are not rebuilt here', async() => {
     const f = fixture();
-    const { model, dispatch } = makeModel(Firmware, f.firmwares[0]);
+    const recorder = patchRecorder();
+    const { model, dispatch } = makeModel(Firmware, f.firmwares[0], { request: recorder.request });
     const upload = makeModel(Firmware, { ...f.firmwares[0], spec: { ...f.firmwares[0].spec, source: { upload: {} } } }).model;
-    const saved: any[] = [];
 
-    model.save = jest.fn(async() => saved.push(JSON.parse(JSON.stringify(model.spec))));
     expect(actionsByName(model).rebuild.enabled).toBe(true);
     expect(actionsByName(upload).rebuild.enabled).toBe(false);
 
     model.rebuild();
-    expect(model.save).not.toHaveBeenCalled();
+    expect(recorder.patches).toStrictEqual([]);
     const [action, prompt] = dispatch.mock.calls.find(([a]) => a === 'promptModal') as any[];
 
     expect(action).toBe('promptModal');
@@ -88,9 +87,15 @@ describe('Firmware model', () => {
     await prompt.componentProps.applyAction(done);
 
     expect(done).toHaveBeenCalledWith(true);
-    expect(saved).toHaveLength(1);
-    expect(saved[0]).toStrictEqual({ ...f.firmwares[0].spec, buildRequest: expect.any(String) });
-    expect(Date.parse(saved[0].buildRequest)).toBeGreaterThanOrEqual(before - 1000);
+    expect(recorder.patches).toStrictEqual([{
+      method:      'patch',
+      contentType: 'application/json-patch+json',
+      data:        [{
+        op: 'add', path: '/spec/buildRequest', value: expect.any(String)
+      }]
+    }]);
+    expect(Date.parse(recorder.patches[0].data[0].value)).toBeGreaterThanOrEqual(before - 1000);
+    expect(model.spec).toStrictEqual({ ...f.firmwares[0].spec, buildRequest: recorder.patches[0].data[0].value });
   });
 
   it('rolls a successful build out through the Rollout create page', () => {

@@ -1,7 +1,7 @@
 import Rollout from '../models/kubeflash.dev.rollout.js';
 import DeviceGroup from '../models/kubeflash.dev.devicegroup.js';
 import DeviceClass from '../models/kubeflash.dev.deviceclass.js';
-import { actionsByName, fixture, makeModel } from './helpers';
+import { actionsByName, fixture, makeModel, patchRecorder } from './helpers';
 
 describe('Rollout model', () => {
   const withStatus = (f: any, spec: Record<string, unknown>, status: Record<string, unknown> = {}) => ({
@@ -33,39 +33,42 @@ describe('Rollout model', () => {
   it('sets the spec fields the operator reads: dryRun, paused, approvedWave (the waiting wave), abort after asking', async() => {
     const f = fixture();
     const waves = f.rollouts[0].status.waves.map((w: any) => (w.wave === 3 ? w : { ...w, state: 'Completed' }));
+    const recorder = patchRecorder();
     const { model, dispatch } = makeModel(Rollout, withStatus(f, { dryRun: true }, {
       phase: 'WaveApproval', currentWave: 2, waves
-    }));
-    const saved: any[] = [];
+    }), { request: recorder.request });
 
-    model.save = jest.fn(async() => {
-      saved.push(JSON.parse(JSON.stringify(model.spec)));
-    });
     await model.start();
     await model.pause();
     await model.resume();
     await model.approve();
     model.abort();
-    expect(saved).toHaveLength(4);
+    expect(recorder.patches).toHaveLength(4);
     await dispatch.mock.calls.find(([a]) => a === 'promptModal')[1].componentProps.applyAction(jest.fn());
 
-    expect(saved.map((s) => [s.dryRun, s.paused, s.approvedWave, s.abort])).toStrictEqual([
-      [false, false, 2, undefined], [false, true, 2, undefined], [false, false, 2, undefined], [false, false, 3, undefined], [false, false, 3, true],
-    ]);
+    // Only the changed field, as a JSON Patch (no resourceVersion: the operator's status writes cannot conflict).
+    expect(recorder.patches).toStrictEqual([['replace', 'dryRun', false], ['replace', 'paused', true], ['replace', 'paused', false], ['replace', 'approvedWave', 3], ['add', 'abort', true]].map(([op, field, value]) => [{
+      op, path: `/spec/${ field }`, value
+    }]).map((data) => ({
+      method: 'patch', contentType: 'application/json-patch+json', data
+    })));
+    expect([model.spec.dryRun, model.spec.paused, model.spec.approvedWave, model.spec.abort]).toStrictEqual([false, false, 3, true]);
     expect(model.metadata.annotations || {}).toStrictEqual({});
   });
 
   it('makes the rolled-out version the class version, keeping the class firmware source', async() => {
     const f = fixture();
-    const { model: deviceClass } = makeModel(DeviceClass, { ...f.deviceClasses[0], spec: { ...f.deviceClasses[0].spec, firmware: { ...f.deviceClasses[0].spec.firmware, version: '1.4.2' } } });
+    const recorder = patchRecorder();
+    const { model: deviceClass } = makeModel(DeviceClass, { ...f.deviceClasses[0], spec: { ...f.deviceClasses[0].spec, firmware: { ...f.deviceClasses[0].spec.firmware, version: '1.4.2' } } }, { request: recorder.request });
     const { model, dispatch } = makeModel(Rollout, withStatus(f, {}, { phase: 'Succeeded', targetVersion: '1.5.0' }), { byId: { 'kubeflash.dev.firmware:garage/sensor-s3-1.5.0': f.firmwares[0], 'kubeflash.dev.deviceclass:garage/sensor-s3': deviceClass } });
 
-    deviceClass.save = jest.fn(async() => deviceClass);
     model.makeClassVersion();
-    expect(deviceClass.save).not.toHaveBeenCalled();
+    expect(recorder.patches).toStrictEqual([]);
     await dispatch.mock.calls.find(([a]) => a === 'promptModal')[1].componentProps.applyAction(jest.fn());
 
-    expect(deviceClass.save).toHaveBeenCalledTimes(1);
+    expect(recorder.patches.map((x) => x.data)).toStrictEqual([[{
+      op: 'replace', path: '/spec/firmware/version', value: '1.5.0'
+    }]]);
     expect(deviceClass.spec.firmware).toStrictEqual({ ...f.deviceClasses[0].spec.firmware, version: '1.5.0' });
   });
 

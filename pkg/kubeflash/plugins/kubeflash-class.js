@@ -2,6 +2,7 @@ import SteveModel from '@shell/plugins/steve/steve-class';
 import { downloadFile } from '@shell/utils/download';
 import { proxiedArtifactUrl } from '../utils/artifact-server';
 import { findCondition } from '../utils/badges';
+import { jsonPatchOps } from '../utils/json-patch';
 
 /**
  * Base of every kubeflash model: the spec a new object starts with, store look-ups in the same namespace,
@@ -48,17 +49,23 @@ export default class KubeflashModel extends SteveModel {
   }
 
   /**
-   * Asks the operator for something through a request field of the spec (spec.rebootRequest,
-   * spec.credentials.rotate, spec.firmware.buildRequest ...): `change(spec, stamp)` sets the field to a new
-   * value, the current time, and the object is saved. Returns the value set.
+   * Asks the operator for something through a spec field (spec.rebootRequest, spec.credentials.rotate,
+   * spec.firmware.buildRequest, a Rollout's spec.paused ...): `change(spec, stamp)` edits a copy of the spec
+   * (`stamp` is the current time), and only what changed is sent, as a JSON Patch without resourceVersion (the
+   * shell's resource.patch): the operator's status writes in between cannot make it fail with a conflict.
+   * Returns the stamp.
    */
   async kfRequest(change) {
     const stamp = new Date().toISOString();
     const spec = JSON.parse(JSON.stringify(this.spec || {}));
 
     change(spec, stamp);
-    this.spec = spec;
-    await this.save();
+    const ops = jsonPatchOps(this.spec, spec, '/spec');
+
+    if (ops.length > 0) {
+      await this.patch(ops);
+      this.spec = spec;
+    }
 
     return stamp;
   }

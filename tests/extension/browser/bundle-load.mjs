@@ -288,6 +288,11 @@ async function main() {
         assert.equal(await page.locator('[data-testid="kubeflash-rollout-wave-bars"] .kubeflash-bar-row').count(), 3, 'one bar per wave');
         assert.ok(await page.locator('[data-testid="kubeflash-rollout-pause"]').isVisible(), 'a running rollout can be paused');
         assert.ok(!(await page.locator('[data-testid="kubeflash-rollout-resume"]').isVisible()), 'and not resumed');
+        await page.locator('[data-testid="kubeflash-rollout-pause"]').click();
+        const sent = await page.waitForFunction(() => window.__kubeflashRequests?.length && window.__kubeflashRequests).then((h) => h.jsonValue());
+        // The shell's own resource.patch: only spec.paused, as a JSON Patch (what Steve passes on to the API server as
+        // it is; no resourceVersion to conflict on).
+        assert.deepEqual(sent.map((r) => [r.method, r.headers['content-type'], r.data]), [['patch', 'application/json-patch+json', [{ op: 'replace', path: '/spec/paused', value: true }]]]);
         await page.getByTestId('btn-devices').click();
         await page.waitForSelector('[data-testid="kubeflash-rollout-device-sensor-porch"]');
         assert.match(await page.locator('[data-testid="kubeflash-rollout-device-sensor-porch"]').textContent(), /Downloading.*42%.*download-failed/s);

@@ -188,6 +188,12 @@
         if (name === 'find') {
           return Promise.resolve(byType(payload.type).find((o) => o.id === payload.id));
         }
+        if (name === 'request' && payload.opt) {
+          // Writes the pages make (resource.patch): kept for the test to check what would reach the API.
+          window.__kubeflashRequests = [...(window.__kubeflashRequests || []), JSON.parse(JSON.stringify(payload.opt))];
+
+          return Promise.resolve(payload.opt.data);
+        }
         if (name === 'request' && /partition-table\.bin$/.test(payload.url)) {
           return Promise.resolve({ data: partitionTable().buffer });
         }
