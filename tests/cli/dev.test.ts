@@ -97,7 +97,7 @@ describe('kubeflash dev', () => {
     }
   });
 
-  it('starts a broker and one virtual device per example Device: every example device is Online within 30 s of start', async () => {
+  it('starts a broker and one virtual device per example Device: every example device is Online within 30 s of start, and the example rollout started as the UI does updates the displays', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubeflash-dev-online-'));
     const kubeconfig = join(dir, 'kubeconfig');
     const startedAt = Date.now();
@@ -118,12 +118,28 @@ describe('kubeflash dev', () => {
       expect(dev.output()).toContain(`listening on ${cluster.spec.mqtt.brokerUri}`);
       const line = `virtual device kubeflash-demo/garage-temp-1: online as kubeflash-demo.garage-temp-1 via ${cluster.spec.mqtt.brokerUri}`;
       await waitFor(() => dev.output().includes(line), 'the virtual device\'s log line', dev, 5_000);
+
+      // The example rollout, started as the UI's Start button does (a JSON Patch of spec.dryRun), brings the
+      // displays to the newer demo firmware.
+      const rollout = () => JSON.parse(kubectl(kubeconfig, ['-n', 'kubeflash-demo', 'get', 'rollouts.kubeflash.dev', 's3-display-2-1-0', '-o', 'json']).stdout || '{}') as { status?: { phase?: string; targetVersion?: string; waves?: { devices: string[] }[]; counts?: Record<string, number> } };
+      await waitFor(() => rollout().status?.phase === 'Planned', 'the example rollout Planned (dry run)', dev, 30_000);
+      const patched = kubectl(kubeconfig, ['-n', 'kubeflash-demo', 'patch', 'rollouts.kubeflash.dev', 's3-display-2-1-0', '--type=json', '-p', '[{"op":"replace","path":"/spec/dryRun","value":false}]']);
+      expect(patched.stderr).toBe('');
+      await waitFor(() => ['Succeeded', 'Aborted'].includes(rollout().status?.phase ?? ''), 'the example rollout to finish', dev, 120_000);
+      const done = rollout();
+      expect(done.status).toMatchObject({ phase: 'Succeeded', targetVersion: '2.1.0', counts: { failed: 0 } });
+      const displays = done.status?.waves?.flatMap((w) => w.devices) ?? [];
+      expect(displays.length).toBeGreaterThan(0);
+      for (const name of displays) {
+        const device = JSON.parse(kubectl(kubeconfig, ['-n', 'kubeflash-demo', 'get', 'devices', name, '-o', 'json']).stdout) as { status?: { reported?: { firmwareVersion?: string }; ota?: { state?: string } } };
+        expect([name, device.status?.reported?.firmwareVersion, device.status?.ota?.state]).toEqual([name, '2.1.0', 'Succeeded']);
+      }
       expect(await stop(dev)).toBe(0);
     } finally {
       if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 
   it('runs the embedded broker when asked, with no virtual devices for --virtual-devices 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubeflash-dev-embedded-'));
