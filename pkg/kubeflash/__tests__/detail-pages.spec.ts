@@ -214,6 +214,7 @@ describe('Rollout detail page', () => {
     await flushPromises();
     expect(recorder.patches).toStrictEqual([{
       method:      'patch',
+      url:         expect.stringMatching(/^\/k8s\/clusters\/[^/]+\/apis\/kubeflash\.dev\/v1alpha1\/namespaces\/garage\/rollouts\/[^/]+$/),
       contentType: 'application/json-patch+json',
       data:        [{
         op: 'replace', path: '/spec/paused', value: true

@@ -58,10 +58,10 @@ export function makeModel<T>(ModelClass: new (data: any, ctx: any) => T, data: u
 
 /**
  * Records the PATCH requests a model sends (the shell's resource.patch dispatches 'request' with `opt`): method,
- * content type and body; `fail` makes every request reject with it.
+ * URL, content type and body; `fail` makes every request reject with it.
  */
 export function patchRecorder(fail?: Error) {
-  const patches: { method: string; contentType: string; data: any }[] = [];
+  const patches: { method: string; url: string; contentType: string; data: any }[] = [];
 
   return {
     patches,
@@ -70,7 +70,7 @@ export function patchRecorder(fail?: Error) {
         throw fail;
       }
       patches.push({
-        method: payload.opt.method, contentType: payload.opt.headers['content-type'], data: JSON.parse(JSON.stringify(payload.opt.data))
+        method: payload.opt.method, url: payload.opt.url, contentType: payload.opt.headers['content-type'], data: JSON.parse(JSON.stringify(payload.opt.data))
       });
 
       return payload.opt.data;

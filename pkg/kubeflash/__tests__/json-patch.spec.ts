@@ -1,4 +1,5 @@
-import { jsonPatchOps, type JsonPatchOp } from '../utils/json-patch';
+import { jsonPatchOps, kubernetesObjectUrl, type JsonPatchOp } from '../utils/json-patch';
+import { KUBEFLASH, KUBEFLASH_RESOURCES } from '../types/kubeflash';
 
 /** Applies RFC 6902 add/replace/remove as the API server does (strict: replace and remove need the member). */
 function apply(doc: any, ops: JsonPatchOp[]): any {
@@ -81,5 +82,12 @@ describe('jsonPatchOps (RFC 6902)', () => {
     };
 
     expect(apply(before, jsonPatchOps(before.spec, after.spec, '/spec'))).toStrictEqual(after);
+  });
+});
+
+describe('kubernetesObjectUrl', () => {
+  it('addresses one object through Rancher\'s Kubernetes proxy with the kind\'s plural from @kubeflash/api', () => {
+    expect(kubernetesObjectUrl('local', KUBEFLASH_RESOURCES[KUBEFLASH.ROLLOUT], 'kubeflash-demo', 's3-display-2-1-0')).toBe('/k8s/clusters/local/apis/kubeflash.dev/v1alpha1/namespaces/kubeflash-demo/rollouts/s3-display-2-1-0');
+    expect(kubernetesObjectUrl('c-m-1', KUBEFLASH_RESOURCES[KUBEFLASH.DEVICE_CLASS], 'garage', 'sensor-s3')).toBe('/k8s/clusters/c-m-1/apis/kubeflash.dev/v1alpha1/namespaces/garage/deviceclasses/sensor-s3');
   });
 });

@@ -177,6 +177,7 @@ describe('Device model', () => {
     expect(recorder.patches).toHaveLength(2);
     expect(recorder.patches[0]).toStrictEqual({
       method:      'patch',
+      url:         '/k8s/clusters/c-m-abc123/apis/kubeflash.dev/v1alpha1/namespaces/garage/devices/sensor-attic',
       contentType: 'application/json-patch+json',
       data:        [{
         op: 'add', path: '/spec/rebootRequest', value: expect.stringMatching(/^\d{4}-\d\d-\d\dT/)

@@ -89,6 +89,7 @@ describe('Firmware model', () => {
     expect(done).toHaveBeenCalledWith(true);
     expect(recorder.patches).toStrictEqual([{
       method:      'patch',
+      url:         '/k8s/clusters/c-m-abc123/apis/kubeflash.dev/v1alpha1/namespaces/garage/firmwares/sensor-s3-1.5.0',
       contentType: 'application/json-patch+json',
       data:        [{
         op: 'add', path: '/spec/buildRequest', value: expect.any(String)

@@ -50,7 +50,7 @@ describe('Rollout model', () => {
     expect(recorder.patches).toStrictEqual([['replace', 'dryRun', false], ['replace', 'paused', true], ['replace', 'paused', false], ['replace', 'approvedWave', 3], ['add', 'abort', true]].map(([op, field, value]) => [{
       op, path: `/spec/${ field }`, value
     }]).map((data) => ({
-      method: 'patch', contentType: 'application/json-patch+json', data
+      method: 'patch', url: '/k8s/clusters/c-m-abc123/apis/kubeflash.dev/v1alpha1/namespaces/garage/rollouts/sensors-1.5.0', contentType: 'application/json-patch+json', data
     })));
     expect([model.spec.dryRun, model.spec.paused, model.spec.approvedWave, model.spec.abort]).toStrictEqual([false, false, 3, true]);
     expect(model.metadata.annotations || {}).toStrictEqual({});

@@ -2,7 +2,8 @@ import SteveModel from '@shell/plugins/steve/steve-class';
 import { downloadFile } from '@shell/utils/download';
 import { proxiedArtifactUrl } from '../utils/artifact-server';
 import { findCondition } from '../utils/badges';
-import { jsonPatchOps } from '../utils/json-patch';
+import { jsonPatchOps, kubernetesObjectUrl } from '../utils/json-patch';
+import { KUBEFLASH_RESOURCES } from '../types/kubeflash';
 
 /**
  * Base of every kubeflash model: the spec a new object starts with, store look-ups in the same namespace,
@@ -51,9 +52,9 @@ export default class KubeflashModel extends SteveModel {
   /**
    * Asks the operator for something through a spec field (spec.rebootRequest, spec.credentials.rotate,
    * spec.firmware.buildRequest, a Rollout's spec.paused ...): `change(spec, stamp)` edits a copy of the spec
-   * (`stamp` is the current time), and only what changed is sent, as a JSON Patch without resourceVersion (the
-   * shell's resource.patch): the operator's status writes in between cannot make it fail with a conflict.
-   * Returns the stamp.
+   * (`stamp` is the current time), and only what changed is sent, as a JSON Patch without resourceVersion
+   * through Rancher's Kubernetes proxy: the operator's status writes in between cannot make it fail with a
+   * conflict. Returns the stamp.
    */
   async kfRequest(change) {
     const stamp = new Date().toISOString();
@@ -63,7 +64,9 @@ export default class KubeflashModel extends SteveModel {
     const ops = jsonPatchOps(this.spec, spec, '/spec');
 
     if (ops.length > 0) {
-      await this.patch(ops);
+      const url = kubernetesObjectUrl(this.$rootGetters['clusterId'], KUBEFLASH_RESOURCES[this.type] || Object.values(KUBEFLASH_RESOURCES).find((r) => r.kind === this.kind), this.metadata.namespace, this.metadata.name);
+
+      await this.patch(ops, { url });
       this.spec = spec;
     }
 

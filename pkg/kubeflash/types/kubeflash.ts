@@ -24,6 +24,11 @@ export const KUBEFLASH = {
   ROLLOUT:         steveType(RolloutResource),
 } as const;
 
+/** Kubernetes resource names (group, version, plural) of the kubeflash kinds, by Steve type id. */
+export const KUBEFLASH_RESOURCES: Record<string, ResourceNames> = Object.fromEntries(
+  [DevicesClusterResource, DeviceClassResource, DeviceGroupResource, DeviceResource, FirmwareResource, RolloutResource].map((names) => [steveType(names), names]),
+);
+
 /** Core Kubernetes types the pages read. */
 export const CORE = {
   SECRET: 'secret',

@@ -10,9 +10,8 @@ const pointer = (base: string, key: string): string => `${ base }/${ key.replace
 /**
  * The JSON Patch that turns `before` (found at `path`) into `after`: `add` for new members (a whole new object
  * at once), `replace` for changed values (arrays whole), `remove` for members that are gone. Empty when nothing
- * changed. Rancher's Steve passes `application/json-patch+json` to the API server as it is (any other patch type
- * becomes a strategic merge patch, which custom resources do not accept); with no `test` operation it carries no
- * resourceVersion, so a status write of the operator in between cannot make it fail with a conflict.
+ * changed. With no `test` operation it carries no resourceVersion, so a status write of the operator in between
+ * cannot make it fail with a conflict.
  */
 export function jsonPatchOps(before: unknown, after: unknown, path: string): JsonPatchOp[] {
   if (!isObject(before) || !isObject(after)) {
@@ -47,4 +46,15 @@ export function jsonPatchOps(before: unknown, after: unknown, path: string): Jso
   }
 
   return ops;
+}
+
+/**
+ * URL of one object through Rancher's Kubernetes proxy (`/k8s/clusters/<id>/...`, straight to the API server).
+ * Writes go there rather than to Steve's /v1: Steve sends every PATCH that is not a JSON Patch on as a strategic
+ * merge patch (custom resources refuse it) and takes a PATCH's namespace from a body it does not read.
+ */
+export function kubernetesObjectUrl(clusterId: string, names: { apiVersion: string; plural: string }, namespace: string, name: string): string {
+  const e = encodeURIComponent;
+
+  return `/k8s/clusters/${ e(clusterId) }/apis/${ names.apiVersion }/namespaces/${ e(namespace) }/${ names.plural }/${ e(name) }`;
 }

@@ -290,9 +290,14 @@ async function main() {
         assert.ok(!(await page.locator('[data-testid="kubeflash-rollout-resume"]').isVisible()), 'and not resumed');
         await page.locator('[data-testid="kubeflash-rollout-pause"]').click();
         const sent = await page.waitForFunction(() => window.__kubeflashRequests?.length && window.__kubeflashRequests).then((h) => h.jsonValue());
-        // The shell's own resource.patch: only spec.paused, as a JSON Patch (what Steve passes on to the API server as
-        // it is; no resourceVersion to conflict on).
-        assert.deepEqual(sent.map((r) => [r.method, r.headers['content-type'], r.data]), [['patch', 'application/json-patch+json', [{ op: 'replace', path: '/spec/paused', value: true }]]]);
+        // The shell's own resource.patch: only spec.paused, as a JSON Patch (no resourceVersion to conflict on), to
+        // the object through Rancher's Kubernetes proxy.
+        const { metadata } = fixturesByType()['kubeflash.dev.rollout'][0];
+
+        assert.deepEqual(sent.map((r) => [r.method, r.url, r.headers['content-type'], r.data]), [[
+          'patch', `/k8s/clusters/local/apis/kubeflash.dev/v1alpha1/namespaces/${ metadata.namespace }/rollouts/${ metadata.name }`,
+          'application/json-patch+json', [{ op: 'replace', path: '/spec/paused', value: true }],
+        ]]);
         await page.getByTestId('btn-devices').click();
         await page.waitForSelector('[data-testid="kubeflash-rollout-device-sensor-porch"]');
         assert.match(await page.locator('[data-testid="kubeflash-rollout-device-sensor-porch"]').textContent(), /Downloading.*42%.*download-failed/s);
