@@ -27,6 +27,25 @@ export async function kubeConfigAs(devcluster: AuthenticatingDevCluster, user: s
   return kubeConfig;
 }
 
+/**
+ * A KubeConfig that acts as `user` through `admin`'s credentials with the Impersonate-User header (how a suite
+ * becomes another user on a real cluster, where it cannot sign client certificates). The API server adds the
+ * group system:authenticated to an impersonated user.
+ */
+export function impersonating(admin: KubeConfig, user: string): KubeConfig {
+  const adminUser = admin.getCurrentUser();
+  const cluster = admin.getCurrentCluster();
+  if (!adminUser || !cluster) throw new Error('the admin kubeconfig has no current user or cluster');
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [cluster],
+    users: [{ ...adminUser, name: 'impersonating', impersonateUser: user }],
+    contexts: [{ name: 'impersonating', cluster: cluster.name, user: 'impersonating' }],
+    currentContext: 'impersonating',
+  });
+  return kubeConfig;
+}
+
 /** One (verb, API group, resource[/subresource], namespace or cluster, name) a rule grants. */
 export interface Grant {
   verb: string;

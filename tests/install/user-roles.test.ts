@@ -12,7 +12,7 @@ import { startOperator, type RunningOperator } from '@kubeflash/operator';
 import { ensureObjects } from '@kubeflash/operator/kube';
 import { REAL_CLUSTER_KUBECONFIG, eventually, uniqueName, useTestCluster, type TestCluster } from '@kubeflash/devcluster/testing';
 import { EXAMPLE_DEVICES, exampleFleet, inDependencyOrder, installCrds, readSecret } from '../operator/support';
-import { authenticating, kubeConfigAs, type AuthenticatingDevCluster } from './rbac-support';
+import { authenticating, impersonating, kubeConfigAs, type AuthenticatingDevCluster } from './rbac-support';
 
 jest.setTimeout(120_000);
 
@@ -97,10 +97,9 @@ const ROLES: { role: string; allowed: Action[]; refused: Action[] }[] = [
 ];
 
 beforeAll(async () => {
-  if (REAL_CLUSTER_KUBECONFIG) return;
   cluster = await useTestCluster({ namespacePrefix: 'kf-roles' });
   auth = authenticating(cluster.devcluster);
-  if (!auth) return;
+  if (!auth && !REAL_CLUSTER_KUBECONFIG) return;
   ns = cluster.namespace;
   await installCrds(cluster.kubeConfig);
   const roles = installObjects({ namespace: 'kubeflash-system', namespaceObject: false, values: { webhooks: { enabled: false } } }).filter((o) => o.kind === 'ClusterRole' && Object.values(UserRole).includes((o.metadata as { name: UserRole }).name));
@@ -120,24 +119,27 @@ afterAll(async () => {
 });
 
 const skipped = (): boolean => {
-  if (auth) return false;
-  console.warn(`SKIPPED: ${REAL_CLUSTER_KUBECONFIG ? 'KUBEFLASH_TEST_KUBECONFIG is set (the suite signs per-user client certificates with devcluster\'s CA)' : 'this devcluster has no per-user credentials'}: the user role tests did not run`);
+  if (auth || REAL_CLUSTER_KUBECONFIG) return false;
+  console.warn('SKIPPED: this devcluster has no per-user credentials: the user role tests did not run');
   return true;
 };
+
+/** Acts as `user`: a client certificate of devcluster's CA, or on a real cluster (KUBEFLASH_TEST_KUBECONFIG) impersonation. */
+const as = async (user: string): Promise<KubeConfig> => (auth ? kubeConfigAs(auth, user, ['system:authenticated']) : impersonating(cluster.kubeConfig, user));
 
 describe('user ClusterRoles', () => {
   it.each(ROLES)('$role can do what it is for and is refused the rest with kube-apiserver\'s message', async ({ role, allowed, refused }) => {
     if (skipped()) return;
     const user = `${role}-user`;
-    const kubeConfig = await kubeConfigAs(auth as AuthenticatingDevCluster, user, ['system:authenticated']);
+    const kubeConfig = await as(user);
     for (const action of allowed) expect({ action, outcome: await attempt(kubeConfig, action) }).toEqual({ action, outcome: 'ok' });
     for (const action of refused) expect({ action, outcome: await attempt(kubeConfig, action) }).toEqual({ action, outcome: forbidden(user, action) });
   });
 
   it('are aggregated: edit includes kubeflash-admin\'s object rules, view includes kubeflash-viewer\'s', async () => {
     if (skipped()) return;
-    const editor = await kubeConfigAs(auth as AuthenticatingDevCluster, 'edit-user', ['system:authenticated']);
-    const viewer = await kubeConfigAs(auth as AuthenticatingDevCluster, 'view-user', ['system:authenticated']);
+    const editor = await as('edit-user');
+    const viewer = await as('view-user');
     // The aggregation controller fills edit/view shortly after the roles appear.
     for (let i = 0; i < 100 && (await attempt(viewer, ['list', 'devices'])) !== 'ok'; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await attempt(editor, ['create', 'devices'])).toBe('ok');
@@ -167,7 +169,7 @@ describe('device managers and config Secrets (the operator running)', () => {
     );
 
     const manager = `${UserRole.DeviceManager}-user`;
-    const managerConfig = await kubeConfigAs(auth as AuthenticatingDevCluster, manager, ['system:authenticated']);
+    const managerConfig = await as(manager);
     await eventually(async () => ((await attempt(managerConfig, ['get', 'secrets', 'garage-temp-1-config'])) === 'ok' ? true : undefined), 'the device manager bound');
     for (const d of EXAMPLE_DEVICES) expect(await attempt(managerConfig, ['get', 'secrets', `${d}-config`])).toBe('ok');
     for (const other of ['garage-temp-1-credentials', 'site-garage-wifi', 'home-mqtt-admin', 'kubeflash-firmware-signing-key']) {
@@ -176,7 +178,7 @@ describe('device managers and config Secrets (the operator running)', () => {
     expect(await attempt(managerConfig, ['list', 'secrets'])).toBe(forbidden(manager, ['list', 'secrets']));
 
     const viewer = `${UserRole.Viewer}-user`;
-    const viewerConfig = await kubeConfigAs(auth as AuthenticatingDevCluster, viewer, ['system:authenticated']);
+    const viewerConfig = await as(viewer);
     expect(await attempt(viewerConfig, ['get', 'secrets', 'garage-temp-1-config'])).toBe(forbidden(viewer, ['get', 'secrets', 'garage-temp-1-config']));
 
     // A Device deleted: its config Secret leaves the Role.
