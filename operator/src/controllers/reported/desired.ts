@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ConditionStatus, DeviceConditionType, DeviceReason, OtaState, type Condition, type Device, type DeviceClass, type DeviceStatus } from '@kubeflash/api';
+import { ConditionStatus, DeviceConditionType, DeviceReason, OTA_IN_FLIGHT_STATES, type Condition, type Device, type DeviceClass, type DeviceStatus } from '@kubeflash/api';
 import type { StatusPayload } from '@kubeflash/protocol';
 import { findCondition, setCondition } from '../conditions';
 import type { EventIntent } from '../events';
@@ -60,8 +60,6 @@ export function reportedFields(report: DeviceReport, previous: DeviceStatus['rep
   return out;
 }
 
-const OTA_IN_FLIGHT: ReadonlySet<string> = new Set([OtaState.Pending, OtaState.Downloading, OtaState.Verifying, OtaState.Rebooting, OtaState.PendingVerify, OtaState.HealthCheck]);
-
 /** Why a device runs another version than its class wants: a Rollout installed it, an update to it runs, or neither. */
 function versionDifference(device: Device, running: string, wanted: string): { reason: string; message: string } {
   const className = device.spec.deviceClassRef.name;
@@ -69,7 +67,7 @@ function versionDifference(device: Device, running: string, wanted: string): { r
   if (ota?.rolloutName && ota.targetVersion === running) {
     return { reason: DeviceReason.InstalledByRollout, message: `runs ${running}, installed by Rollout ${ota.rolloutName}; DeviceClass ${className} wants ${wanted} (make ${running} its spec.firmware.version to match)` };
   }
-  if (ota?.state && OTA_IN_FLIGHT.has(ota.state) && ota.targetVersion === wanted) {
+  if (ota?.state && OTA_IN_FLIGHT_STATES.has(ota.state) && ota.targetVersion === wanted) {
     return { reason: DeviceReason.UpdateInProgress, message: `runs ${running}; an update to ${wanted}, the version of DeviceClass ${className}, is in flight${ota.rolloutName ? ` (Rollout ${ota.rolloutName})` : ''}` };
   }
   return { reason: DeviceReason.VersionMismatch, message: `runs ${running}; DeviceClass ${className} wants ${wanted}` };

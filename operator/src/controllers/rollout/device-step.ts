@@ -1,4 +1,4 @@
-import { OTA_HISTORY_LENGTH, OtaResult, OtaState, type DeviceStatus, type OtaHistoryEntry, type RolloutSettings } from '@kubeflash/api';
+import { OTA_HISTORY_LENGTH, OTA_IN_FLIGHT_STATES, OtaResult, OtaState, type DeviceStatus, type OtaHistoryEntry, type RolloutSettings } from '@kubeflash/api';
 import { OtaFailureReason, otaCommandId, parseOtaCommandId, type OtaProgressPayload, type OtaResultPayload } from '@kubeflash/protocol';
 
 /** Device status.ota as the rollout controller writes it. */
@@ -67,7 +67,6 @@ export const RETRYABLE_REASONS: ReadonlySet<string> = new Set([OtaFailureReason.
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const time = (text: string | undefined): number => (text ? Date.parse(text) : NaN);
-const IN_FLIGHT: ReadonlySet<string> = new Set([OtaState.Pending, OtaState.Downloading, OtaState.Verifying, OtaState.Rebooting, OtaState.PendingVerify, OtaState.HealthCheck]);
 const PROGRESS_ORDER: Record<string, number> = { [OtaState.Pending]: 0, [OtaState.Downloading]: 1, [OtaState.Verifying]: 2, [OtaState.Rebooting]: 3, [OtaState.PendingVerify]: 4 };
 const PROGRESS_STATE: Record<OtaProgressPayload['state'], OtaState> = {
   downloading: OtaState.Downloading,
@@ -83,7 +82,7 @@ export function belongsTo(ota: DeviceOta | undefined, uid: string): ota is Devic
 
 /** True when status.ota shows an attempt in flight or waiting for a retry (of any rollout). */
 export function otaBusy(ota: DeviceOta | undefined): boolean {
-  return !!ota?.state && (IN_FLIGHT.has(ota.state) || (ota.state === OtaState.Failed && ota.retryAfter !== undefined));
+  return !!ota?.state && (OTA_IN_FLIGHT_STATES.has(ota.state) || (ota.state === OtaState.Failed && ota.retryAfter !== undefined));
 }
 
 /** status.ota for a new attempt that is about to be sent (written before the command is published). */
@@ -149,7 +148,7 @@ export function stepDevice(current: DeviceOta | undefined, live: DeviceLive, ctx
     const at = time(current.retryAfter);
     return at <= now ? { outcome: DeviceOutcome.InProgress, due: attempt + 1 } : { outcome: DeviceOutcome.InProgress, wakeAt: at };
   }
-  if (!current.state || !IN_FLIGHT.has(current.state)) return { outcome: DeviceOutcome.Pending, due: 1 };
+  if (!current.state || !OTA_IN_FLIGHT_STATES.has(current.state)) return { outcome: DeviceOutcome.Pending, due: 1 };
 
   const finish = (result: OtaResult, reason: string | undefined, message: string | undefined): DeviceStep => {
     const entry: OtaHistoryEntry = {

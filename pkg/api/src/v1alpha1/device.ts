@@ -82,6 +82,9 @@ export const OtaState = {
 /** One of the OTA states. */
 export type OtaState = (typeof OtaState)[keyof typeof OtaState];
 
+/** OTA states of an attempt still in flight: from the command until the health check is passed. */
+export const OTA_IN_FLIGHT_STATES: ReadonlySet<string> = new Set([OtaState.Pending, OtaState.Downloading, OtaState.Verifying, OtaState.Rebooting, OtaState.PendingVerify, OtaState.HealthCheck]);
+
 /** How a finished OTA update ended. */
 export const OtaResult = {
   /** The device runs the new version and marked it valid. */
