@@ -9,17 +9,11 @@ import { startDevCluster } from '@kubeflash/devcluster';
 import { ensureObjects, waitForCrdsEstablished } from '../src/kube/apply';
 import { readManifestDir } from '../src/kube/manifests';
 import { crdDir } from '../src/paths';
+import { inParallel } from './bench-support';
 
 const [devices, groups] = [Number(process.argv[2] ?? 10000), Number(process.argv[3] ?? 20)];
 const workDir = process.argv[4] ?? '/tmp';
 const NS = 'bench';
-
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
 
 async function main(): Promise<void> {
   const cluster = await startDevCluster({ port: 0, watchHistory: 200_000 });

@@ -12,7 +12,7 @@
  * Env: BENCH_FLEET_DEVICES, BENCH_WINDOW_S (measurement window, default 120), BENCH_TIMEOUT_S (setup cap, default 900).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import { readManifestDir } from '../src/kube/manifests';
 import { crdDir } from '../src/paths';
 import { generateMqttPassword, generateWebPassword } from '../src/config/credentials';
 import { deviceAccount, ownerMarker } from '../src/mqtt/accounts';
+import { inParallel, rssMb, until } from './bench-support';
 
 const DEVICES = Number(process.env.BENCH_FLEET_DEVICES ?? 10_000);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 120);
@@ -32,25 +33,6 @@ const INTERVAL_S = 60;
 const NS = 'fleet';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '..', '..');
-
-const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-};
-
-async function until(check: () => Promise<boolean> | boolean, what: string, deadline: number): Promise<void> {
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
 
 async function main(): Promise<void> {
   const deadline = Date.now() + TIMEOUT_S * 1000;
@@ -130,8 +112,8 @@ async function main(): Promise<void> {
         return text.split('\n').filter((l) => l.startsWith(name)).reduce((s, l) => s + Number(l.split(' ').at(-1)), 0);
       };
       const t2 = performance.now();
-      await until(async () => healthPort > 0 && (await metric('kubeflash_reconcile_total{controller="device",result="success"}')) >= DEVICES, 'a reconcile of every Device', deadline);
-      await until(async () => (await metric('kubeflash_workqueue_depth{controller="device"}')) === 0, 'the device queue to drain', deadline);
+      await until(async () => healthPort > 0 && (await metric('kubeflash_reconcile_total{controller="device",result="success"}')) >= DEVICES, 'a reconcile of every Device', deadline, 500);
+      await until(async () => (await metric('kubeflash_workqueue_depth{controller="device"}')) === 0, 'the device queue to drain', deadline, 500);
       console.log(`operator: every Device converged (config Secret, status, finalizer; accounts found as seeded) in ${((performance.now() - t2) / 1000).toFixed(1)} s; RSS ${rssMb(operator.pid ?? 0, 'VmRSS')} MB`);
 
       const fleet = spawn(process.execPath, [join(repo, 'node_modules', '.bin', 'tsx'), join(here, 'virtual-fleet.ts'), kubeconfig, NS, String(INTERVAL_S)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -142,8 +124,8 @@ async function main(): Promise<void> {
         if (m) fleetReady = m[0];
       });
       const t3 = performance.now();
-      await until(() => fleetReady !== '', 'every virtual device online', deadline);
-      await until(async () => (await metric('kubeflash_device_online{')) >= DEVICES, 'the operator to see every device online', deadline);
+      await until(() => fleetReady !== '', 'every virtual device online', deadline, 500);
+      await until(async () => (await metric('kubeflash_device_online{')) >= DEVICES, 'the operator to see every device online', deadline, 500);
       console.log(`virtual devices: ${fleetReady} (${((performance.now() - t3) / 1000).toFixed(1)} s); the operator sees all online; operator RSS ${rssMb(operator.pid ?? 0, 'VmRSS')} MB`);
 
       // One interval for the first heartbeats to settle, then count.

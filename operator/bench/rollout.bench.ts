@@ -10,7 +10,7 @@
  * Env: BENCH_ROLLOUT_DEVICES, BENCH_TIMEOUT_S (setup cap, default 900).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,63 +25,13 @@ import { generateMqttPassword, generateWebPassword } from '../src/config/credent
 import { deviceAccount, ownerMarker } from '../src/mqtt/accounts';
 import { DEFAULT_BUILDER_SETTINGS, UPLOAD_MANIFEST, buildDemoFirmware, ensureUrlKey, newUploadToken, openFileSystemStore, postUpload, startArtifactService } from '../src/artifacts/index';
 import { firmwareOwner } from '../src/controllers/firmware/job';
+import { cpuSeconds, inParallel, mosquittoPids, rssMb, until, withDescendants } from './bench-support';
 
 const DEVICES = Number(process.env.BENCH_ROLLOUT_DEVICES ?? 1000);
 const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 900);
 const NS = 'fleet';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '..', '..');
-
-const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-};
-
-/** CPU seconds (user + system) a process used so far (USER_HZ 100). */
-const cpuSeconds = (pid: number): number => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-};
-/** A process and its descendants (tsx runs the script in a child process). */
-const withDescendants = (root: number): number[] => {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [root];
-  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
-  return out;
-};
-const mosquittoPids = (): number[] =>
-  readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'mosquitto';
-    } catch {
-      return false;
-    }
-  });
-
-async function until(check: () => Promise<boolean> | boolean, what: string, deadline: number): Promise<void> {
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
 
 async function main(): Promise<void> {
   const deadline = Date.now() + TIMEOUT_S * 1000;
