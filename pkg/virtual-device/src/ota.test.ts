@@ -88,6 +88,10 @@ describe('downloadImage', () => {
     expect(ranges[1]).toMatch(/^bytes=\d+-$/);
     expect(Number(/\d+/.exec(ranges[1] ?? '')?.[0])).toBeGreaterThan(0);
   });
+  it('refuses a URL that is neither http nor https, naming its scheme', async () => {
+    await expect(downloadImage({ url: 'ftp://127.0.0.1/app.bin', size: app.length })).rejects.toMatchObject({ reason: 'download-failed', detail: 'ftp: URLs are not supported' });
+    expect(ranges).toEqual([]);
+  });
   it('fails with download-failed when every request fails', async () => {
     await expect(downloadImage({ url, size: app.length, failEveryRequest: true, retries: 1 })).rejects.toMatchObject({ reason: 'download-failed' });
   });
